@@ -1,0 +1,247 @@
+package io.pgferry.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One throwaway PostgreSQL server: its own data directory, a random port on 127.0.0.1, TLS on with a generated
+ * certificate, and one role per authentication method (see {@link Role}). When the JVM runs as root the
+ * server runs as an unprivileged OS user, because PostgreSQL refuses to run as root.
+ *
+ * <p>{@link #close()} stops the server and deletes its files; a shutdown hook does the same if the JVM exits first.
+ */
+public final class PostgresServer implements AutoCloseable {
+    public static final String SUPERUSER = "postgres";
+    public static final String SUPERUSER_PASSWORD = "postgres-secret";
+
+    /** Roles created in every server, one per way PostgreSQL authenticates them over TCP. */
+    public enum Role {
+        SCRAM("scram_user", "scram-secret", "scram-sha-256"),
+        MD5("md5_user", "md5-secret", "md5"),
+        TRUST("trust_user", "trust-secret", "trust");
+
+        public final String user;
+        public final String password;
+        final String method;
+
+        Role(String user, String password, String method) {
+            this.user = user;
+            this.password = password;
+            this.method = method;
+        }
+    }
+
+    private final String version;
+    private final Path directory;
+    private final Path data;
+    private final TestCertificates certificates;
+    private final String osUser;
+    private final int port;
+    private final Thread shutdownHook = new Thread(this::stopQuietly, "postgres-fixture-stop");
+    private volatile boolean running;
+
+    private PostgresServer(String version, Path directory, String osUser, int port) {
+        this.version = version;
+        this.directory = directory;
+        this.data = directory.resolve("data");
+        this.certificates = TestCertificates.generate(directory.resolve("tls"));
+        this.osUser = osUser;
+        this.port = port;
+    }
+
+    /** Starts a server of the version named by {@code -Dpgferry.postgres.version} (default 17). */
+    public static PostgresServer start() {
+        return start(System.getProperty("pgferry.postgres.version", PostgresBinaries.DEFAULT_VERSION));
+    }
+
+    public static PostgresServer start(String version) {
+        Path binaries = PostgresBinaries.unpacked(version);
+        try {
+            Path directory = Files.createTempDirectory("pgferry-pg-");
+            PostgresServer server = new PostgresServer(version, directory, unprivilegedUser(), freePort());
+            Runtime.getRuntime().addShutdownHook(server.shutdownHook);
+            try {
+                server.initialize(binaries);
+                server.startProcess(binaries);
+                server.createRoles();
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void initialize(Path binaries) throws IOException {
+        Path passwordFile = directory.resolve("pwfile");
+        Files.writeString(passwordFile, SUPERUSER_PASSWORD + "\n");
+        if (osUser != null) {
+            Processes.run(List.of("chmod", "755", directory.toString()));
+            Processes.run(List.of("chown", "-R", osUser, directory.toString()));
+        }
+        Processes.run(Processes.as(osUser, List.of(binaries.resolve("bin/initdb").toString(), "-D", data.toString(),
+                "-U", SUPERUSER, "--pwfile=" + passwordFile, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C",
+                "--no-sync")));
+        Files.writeString(data.resolve("postgresql.auto.conf"), String.join("\n",
+                "listen_addresses = '127.0.0.1'",
+                "port = " + port,
+                "unix_socket_directories = '" + directory + "'",
+                "max_connections = 300",
+                "shared_buffers = 32MB",
+                "fsync = off",
+                "synchronous_commit = off",
+                "full_page_writes = off",
+                "ssl = on",
+                "ssl_cert_file = '" + certificates.serverCertificate() + "'",
+                "ssl_key_file = '" + certificates.serverKey() + "'",
+                "log_min_messages = warning",
+                "") + "\n");
+        StringBuilder hba = new StringBuilder("local all all trust\n");
+        for (Role role : Role.values()) {
+            hba.append("host all ").append(role.user).append(" 127.0.0.1/32 ").append(role.method).append('\n');
+        }
+        hba.append("host all all 127.0.0.1/32 scram-sha-256\n");
+        Files.writeString(data.resolve("pg_hba.conf"), hba.toString());
+        if (osUser != null) {
+            Processes.run(List.of("chown", "-R", osUser, directory.toString()));
+        }
+        Processes.run(List.of("chmod", "600", certificates.serverKey().toString()));
+    }
+
+    private void startProcess(Path binaries) {
+        Processes.run(Processes.as(osUser, List.of(binaries.resolve("bin/pg_ctl").toString(), "-D", data.toString(),
+                "-l", directory.resolve("postgres.log").toString(), "-w", "-t", "60", "start")));
+        running = true;
+    }
+
+    private void createRoles() {
+        try (Connection connection = connect(SUPERUSER, SUPERUSER_PASSWORD, "postgres");
+             Statement statement = connection.createStatement()) {
+            for (Role role : Role.values()) {
+                String encryption = role == Role.MD5 ? "md5" : "scram-sha-256";
+                statement.execute("SET password_encryption = '" + encryption + "'");
+                statement.execute("CREATE ROLE " + role.user + " LOGIN PASSWORD '" + role.password + "'");
+            }
+            statement.execute("CREATE DATABASE app");
+            statement.execute("GRANT ALL ON DATABASE app TO PUBLIC");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create test roles", e);
+        }
+        try (Connection connection = connect(SUPERUSER, SUPERUSER_PASSWORD, "app");
+             Statement statement = connection.createStatement()) {
+            statement.execute("GRANT ALL ON SCHEMA public TO PUBLIC");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare database app", e);
+        }
+    }
+
+    /** A direct JDBC connection to this server (bypassing pgferry), for setup and for comparing results. */
+    public Connection connect(String user, String password, String database) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database), user, password);
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?sslmode=disable";
+    }
+
+    /** Stops the server with a fast shutdown and starts it again on the same port, keeping its data. */
+    public void restart() {
+        Path binaries = PostgresBinaries.unpacked(version);
+        stopProcess();
+        startProcess(binaries);
+    }
+
+    /** Stops the server (immediate shutdown); {@link #restart()} or {@link #startAgain()} bring it back. */
+    public void stopProcess() {
+        if (running) {
+            Processes.run(Processes.as(osUser, List.of(PostgresBinaries.unpacked(version).resolve("bin/pg_ctl").toString(),
+                    "-D", data.toString(), "-m", "immediate", "-w", "stop")));
+            running = false;
+        }
+    }
+
+    public void startAgain() {
+        startProcess(PostgresBinaries.unpacked(version));
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public TestCertificates certificates() {
+        return certificates;
+    }
+
+    @Override
+    public void close() {
+        stopQuietly();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException jvmAlreadyExiting) {
+            // The hook itself is running; it has done the work.
+        }
+    }
+
+    private void stopQuietly() {
+        try {
+            stopProcess();
+        } catch (RuntimeException e) {
+            System.err.println("pgferry fixture: cannot stop PostgreSQL: " + e.getMessage());
+        }
+        deleteRecursively(directory);
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("pgferry fixture: cannot delete " + root + ": " + e.getMessage());
+        }
+    }
+
+    /** Returns the OS user to run PostgreSQL as when this JVM is root, or {@code null} to run as ourselves. */
+    private static String unprivilegedUser() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return null;
+        }
+        try {
+            Processes.run(List.of("id", "postgres"));
+            return "postgres";
+        } catch (IllegalStateException noSuchUser) {
+            return "nobody";
+        }
+    }
+
+    /** A port free right now on 127.0.0.1; the race with other processes is acceptable for tests. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
