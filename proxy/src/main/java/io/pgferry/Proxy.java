@@ -1,0 +1,96 @@
+package io.pgferry;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.pgferry.auth.KeyDerivation;
+import io.pgferry.backend.ServerConnector;
+import io.pgferry.config.ProxyConfig;
+import io.pgferry.frontend.ClientChannelInitializer;
+import io.pgferry.frontend.FrontendContext;
+import io.pgferry.pool.Pools;
+import io.pgferry.tls.ClientTlsContext;
+import io.pgferry.tls.ServerTlsContexts;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running pgferry: event loops (one per core), the client listener, pools and housekeeping. */
+public final class Proxy implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Proxy.class);
+
+    private final EventLoopGroup group;
+    private final Channel listener;
+    private final Pools pools;
+    private final KeyDerivation keyDerivation;
+    private final FrontendContext context;
+
+    private Proxy(EventLoopGroup group, Channel listener, Pools pools, KeyDerivation keyDerivation,
+                  FrontendContext context) {
+        this.group = group;
+        this.listener = listener;
+        this.pools = pools;
+        this.keyDerivation = keyDerivation;
+        this.context = context;
+    }
+
+    public static Proxy start(ProxyConfig config) {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends Channel> clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+        KeyDerivation keyDerivation = new KeyDerivation(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        ServerConnector connector = new ServerConnector(clientChannel, new ServerTlsContexts(), keyDerivation);
+        Pools pools = new Pools(connector);
+        FrontendContext context = new FrontendContext(config, ClientTlsContext.build(config.clientTls()), pools,
+                connector, keyDerivation);
+        try {
+            Channel listener = new ServerBootstrap().group(group).channel(serverChannel)
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ClientChannelInitializer(context))
+                    .bind(config.listen()).syncUninterruptibly().channel();
+            long interval = config.housekeepingInterval().toMillis();
+            group.next().scheduleAtFixedRate(() -> pools.housekeep(group.next()), interval, interval, TimeUnit.MILLISECONDS);
+            LOG.info("pgferry listening on {} ({} transport)", listener.localAddress(), epoll ? "epoll" : "nio");
+            return new Proxy(group, listener, pools, keyDerivation, context);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            keyDerivation.close();
+            throw e;
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    public Pools pools() {
+        return pools;
+    }
+
+    public FrontendContext context() {
+        return context;
+    }
+
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+        pools.closeAll();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        keyDerivation.close();
+    }
+}

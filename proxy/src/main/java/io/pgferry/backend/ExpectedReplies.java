@@ -1,0 +1,139 @@
+package io.pgferry.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.pgferry.protocol.BackendTag;
+import io.pgferry.protocol.Messages;
+import java.util.ArrayDeque;
+
+/**
+ * The ordered queue of replies one server link owes, in request order: every request written to the server adds
+ * an entry that either forwards its replies to the client (the client asked), swallows them (pgferry injected the
+ * request), or is a reply pgferry makes up itself and emits when everything before it has been answered. This
+ * single queue keeps synthesized and real replies in the client's order, whatever the pipeline depth.
+ *
+ * <p>Protocol rules it applies: after an ErrorResponse in the extended protocol the server ignores messages up to
+ * Sync, so entries up to the next Sync are dropped (and later ones too while that Sync has not been sent); a simple
+ * Query or FunctionCall ends only at ReadyForQuery. Confined to the server link's event loop. Owns the buffers of
+ * fake entries until they are emitted or {@link #clear() cleared}.
+ */
+public final class ExpectedReplies {
+    /** What happens to the replies of one request. */
+    public enum Action { FORWARD, SKIP, FAKE }
+
+    private record Entry(Request request, Action action, ByteBuf fake) {
+    }
+
+    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private final ReplySink sink;
+    private boolean discardingUntilSync;
+
+    public ExpectedReplies(ReplySink sink) {
+        this.sink = sink;
+    }
+
+    /** Records that {@code request} was written to the server. */
+    public void expect(Request request, Action action) {
+        if (discardingUntilSync) {
+            if (request != Request.SYNC) {
+                return;
+            }
+            discardingUntilSync = false;
+        }
+        entries.add(new Entry(request, action, null));
+    }
+
+    /** Queues a reply pgferry makes itself; it reaches the client after every reply queued before it. */
+    public void fake(ByteBuf message) {
+        if (discardingUntilSync) {
+            message.release();
+        } else if (entries.isEmpty()) {
+            sink.forward(message);
+        } else {
+            entries.add(new Entry(null, Action.FAKE, message));
+        }
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty() && !discardingUntilSync;
+    }
+
+    /** Routes one server message; takes ownership of it. */
+    public void onServerMessage(ByteBuf message) {
+        byte type = Messages.type(message);
+        Entry head = entries.peek();
+        if (type == BackendTag.READY_FOR_QUERY) {
+            onReadyForQuery(message, head);
+        } else if (isAsynchronous(type) || head == null) {
+            // Notices, notifications and parameter changes may arrive at any time and belong to whoever holds the link.
+            deliver(head == null ? Action.FORWARD : head.action, message);
+        } else if (type == BackendTag.ERROR_RESPONSE) {
+            onError(message, head);
+        } else {
+            deliver(head.action, message);
+            if (head.request.completedBy(type) && !head.request.endsWithReadyForQuery()) {
+                entries.poll();
+                emitFakes();
+            }
+        }
+    }
+
+    private void onReadyForQuery(ByteBuf message, Entry head) {
+        if (head == null || !head.request.endsWithReadyForQuery()) {
+            message.release();
+            throw new ServerOutOfSync("ReadyForQuery while expecting " + (head == null ? "nothing" : head.request));
+        }
+        entries.poll();
+        byte status = Messages.transactionStatus(message);
+        deliver(head.action, message);
+        emitFakes();
+        sink.readyForQuery(status, isEmpty());
+    }
+
+    private void onError(ByteBuf message, Entry head) {
+        if (head.action == Action.SKIP) {
+            sink.injectedRequestFailed(message);
+        } else {
+            sink.forward(message);
+        }
+        if (head.request.endsWithReadyForQuery()) {
+            return;
+        }
+        while (!entries.isEmpty() && entries.peek().request != Request.SYNC) {
+            Entry dropped = entries.poll();
+            if (dropped.fake != null) {
+                dropped.fake.release();
+            }
+        }
+        discardingUntilSync = entries.isEmpty();
+    }
+
+    private void deliver(Action action, ByteBuf message) {
+        if (action == Action.SKIP) {
+            message.release();
+        } else {
+            sink.forward(message);
+        }
+    }
+
+    private void emitFakes() {
+        while (!entries.isEmpty() && entries.peek().action == Action.FAKE) {
+            sink.forward(entries.poll().fake);
+        }
+    }
+
+    private static boolean isAsynchronous(byte type) {
+        return type == BackendTag.NOTICE_RESPONSE || type == BackendTag.NOTIFICATION_RESPONSE
+                || type == BackendTag.PARAMETER_STATUS;
+    }
+
+    /** Releases queued fake replies; called when the link closes. */
+    public void clear() {
+        for (Entry entry : entries) {
+            if (entry.fake != null) {
+                entry.fake.release();
+            }
+        }
+        entries.clear();
+        discardingUntilSync = false;
+    }
+}

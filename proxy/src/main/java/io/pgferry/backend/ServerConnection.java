@@ -1,0 +1,228 @@
+package io.pgferry.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.pgferry.config.Upstream;
+import io.pgferry.protocol.BackendTag;
+import io.pgferry.protocol.ErrorFields;
+import io.pgferry.protocol.FrontendMessages;
+import io.pgferry.protocol.Messages;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One logged-in link to a PostgreSQL server. Requests written through {@link #send} are recorded in the link's
+ * {@link ExpectedReplies}; replies flow to whichever {@link ServerClient} is attached. Confined to its channel's
+ * event loop: callers on other threads go through {@link #execute}. Owns nothing but the queue's fake replies.
+ */
+public final class ServerConnection implements ReplySink {
+    private final Channel channel;
+    private final Upstream upstream;
+    private final Map<String, String> parameters;
+    private final int processId;
+    private final int secretKey;
+    private final long createdNanos = System.nanoTime();
+    private final ExpectedReplies replies = new ExpectedReplies(this);
+    private volatile Consumer<ServerConnection> closeListener = link -> { };
+    private ServerClient client;
+    private byte transactionStatus = 'I';
+    private volatile boolean broken;
+    private volatile long idleSinceNanos = createdNanos;
+    private long expiresAtNanos = Long.MAX_VALUE;
+
+    ServerConnection(Channel channel, Upstream upstream, Map<String, String> parameters, int processId, int secretKey) {
+        this.channel = channel;
+        this.upstream = upstream;
+        this.parameters = new HashMap<>(parameters);
+        this.processId = processId;
+        this.secretKey = secretKey;
+    }
+
+    public void execute(Runnable task) {
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public void attach(ServerClient newClient) {
+        this.client = newClient;
+    }
+
+    public void detach() {
+        this.client = null;
+    }
+
+    /** Writes a request whose replies are handled by {@code action}; takes ownership of {@code message}. */
+    public void send(ByteBuf message, Request request, ExpectedReplies.Action action) {
+        replies.expect(request, action);
+        channel.write(message, channel.voidPromise());
+    }
+
+    /** Writes a message that expects no reply of its own (CopyData, CopyDone, CopyFail, Flush). */
+    public void sendUntracked(ByteBuf message) {
+        channel.write(message, channel.voidPromise());
+    }
+
+    /** Queues a reply pgferry makes itself, to reach the client in order. */
+    public void fake(ByteBuf message) {
+        replies.fake(message);
+    }
+
+    public void flush() {
+        channel.flush();
+    }
+
+    /** Runs a simple query whose replies nobody sees, then calls {@code done} with whether it succeeded. */
+    public void runQuietly(String sql, Consumer<Boolean> done) {
+        attach(new QuietClient(this, done));
+        send(FrontendMessages.query(channel.alloc(), sql), Request.QUERY, ExpectedReplies.Action.SKIP);
+        flush();
+    }
+
+    void onMessage(ByteBuf message) {
+        byte type = Messages.type(message);
+        if (type == BackendTag.PARAMETER_STATUS) {
+            int nameAt = message.readerIndex() + Messages.BODY;
+            parameters.put(Messages.cString(message, nameAt),
+                    Messages.cString(message, Messages.skipCString(message, nameAt)));
+        } else if (type == BackendTag.ERROR_RESPONSE && replies.isEmpty() && ErrorFields.read(message).isFatal()) {
+            broken = true;
+        }
+        replies.onServerMessage(message);
+    }
+
+    void onReadComplete() {
+        ServerClient current = client;
+        if (current != null) {
+            current.flush();
+        }
+    }
+
+    void onWritabilityChanged() {
+        ServerClient current = client;
+        if (current != null) {
+            current.serverWritabilityChanged(channel.isWritable());
+        }
+    }
+
+    void onClosed(String reason) {
+        broken = true;
+        replies.clear();
+        ServerClient current = client;
+        client = null;
+        if (current != null) {
+            current.serverClosed(reason);
+        }
+        closeListener.accept(this);
+    }
+
+    @Override
+    public void forward(ByteBuf message) {
+        ServerClient current = client;
+        if (current != null) {
+            current.deliver(message);
+        } else {
+            message.release();
+        }
+    }
+
+    @Override
+    public void injectedRequestFailed(ByteBuf errorResponse) {
+        ServerClient current = client;
+        if (current != null) {
+            current.injectedRequestFailed(errorResponse);
+        } else {
+            errorResponse.release();
+        }
+    }
+
+    @Override
+    public void readyForQuery(byte status, boolean idle) {
+        transactionStatus = status;
+        ServerClient current = client;
+        if (current != null) {
+            current.readyForQuery(status, idle);
+        }
+    }
+
+    /** Whether the link owes no replies and is outside any transaction: safe to hand to another client. */
+    public boolean isIdle() {
+        return replies.isEmpty() && transactionStatus == 'I';
+    }
+
+    /** Whether the link owes no replies (it may still be inside a transaction block). */
+    public boolean hasNoOutstandingReplies() {
+        return replies.isEmpty();
+    }
+
+    public byte transactionStatus() {
+        return transactionStatus;
+    }
+
+    public boolean isUsable() {
+        return !broken && channel.isActive();
+    }
+
+    public void markBroken() {
+        broken = true;
+    }
+
+    public void close() {
+        broken = true;
+        channel.close();
+    }
+
+    public void onClose(Consumer<ServerConnection> listener) {
+        this.closeListener = listener;
+    }
+
+    /** Parameters the server reported (ParameterStatus), as of its latest message. Read on its event loop. */
+    public Map<String, String> parameters() {
+        return parameters;
+    }
+
+    public int processId() {
+        return processId;
+    }
+
+    public int secretKey() {
+        return secretKey;
+    }
+
+    public Upstream upstream() {
+        return upstream;
+    }
+
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    public long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    public void markIdle() {
+        idleSinceNanos = System.nanoTime();
+    }
+
+    public long expiresAtNanos() {
+        return expiresAtNanos;
+    }
+
+    public void expireAt(long nanos) {
+        expiresAtNanos = nanos;
+    }
+}

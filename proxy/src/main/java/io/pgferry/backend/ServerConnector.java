@@ -1,0 +1,93 @@
+package io.pgferry.backend;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.pgferry.auth.KeyDerivation;
+import io.pgferry.config.Upstream;
+import io.pgferry.protocol.MessageFrameDecoder;
+import io.pgferry.protocol.SqlState;
+import io.pgferry.tls.ServerTlsContexts;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens server links: TCP connect on a given event loop (the requesting client's, so the pair shares a thread),
+ * then TLS and login by {@link ServerLoginHandler}. Thread-safe; one per proxy.
+ */
+public final class ServerConnector {
+    private final Class<? extends Channel> channelType;
+    private final ServerTlsContexts tlsContexts;
+    private final KeyDerivation keyDerivation;
+
+    public ServerConnector(Class<? extends Channel> channelType, ServerTlsContexts tlsContexts,
+                           KeyDerivation keyDerivation) {
+        this.channelType = channelType;
+        this.tlsContexts = tlsContexts;
+        this.keyDerivation = keyDerivation;
+    }
+
+    /** What to log in as: the upstream, the database on it, and the credentials. */
+    public record Login(Upstream upstream, String database, String user, String password) {
+    }
+
+    /**
+     * Sends a CancelRequest with the link's real key on a connection of its own (protocol section "Canceling
+     * Requests in Progress"); the server closes it without a reply.
+     */
+    public void cancel(EventLoop loop, ServerConnection link) {
+        Upstream upstream = link.upstream();
+        new Bootstrap().group(loop).channel(channelType)
+                .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
+                .connect(upstream.host(), upstream.port())
+                .addListener((ChannelFuture connected) -> {
+                    if (connected.isSuccess()) {
+                        Channel channel = connected.channel();
+                        channel.writeAndFlush(io.pgferry.protocol.FrontendMessages.cancelRequest(channel.alloc(),
+                                link.processId(), link.secretKey())).addListener(ChannelFutureListener.CLOSE);
+                    }
+                });
+    }
+
+    public CompletableFuture<ServerConnection> connect(EventLoop loop, Login login, Duration timeout) {
+        CompletableFuture<ServerConnection> result = new CompletableFuture<>();
+        Upstream upstream = login.upstream();
+        ServerLoginHandler handler = new ServerLoginHandler(login, upstream.sslMode().attemptsTls()
+                ? tlsContexts.forUpstream(upstream) : null, keyDerivation, result);
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(channelType)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())))
+                .handler(new io.netty.channel.ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        if (!upstream.sslMode().attemptsTls()) {
+                            channel.pipeline().addLast(new MessageFrameDecoder(MessageFrameDecoder.State.TYPED, Integer.MAX_VALUE));
+                        }
+                        channel.pipeline().addLast(handler);
+                    }
+                });
+        ChannelFuture connect = bootstrap.connect(upstream.host(), upstream.port());
+        connect.addListener(done -> {
+            if (!done.isSuccess()) {
+                result.completeExceptionally(new ServerLoginFailure(SqlState.CONNECTION_FAILURE,
+                        "could not connect to server " + upstream.host() + ":" + upstream.port() + ": "
+                                + done.cause().getMessage()));
+            }
+        });
+        if (!timeout.isZero()) {
+            var timer = loop.schedule(() -> {
+                if (result.completeExceptionally(new ServerLoginFailure(SqlState.CONNECTION_FAILURE,
+                        "timed out connecting to server " + upstream.host() + ":" + upstream.port()))) {
+                    connect.channel().close();
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            result.whenComplete((link, error) -> timer.cancel(false));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,204 @@
+package io.pgferry.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import io.pgferry.auth.Md5Password;
+import io.pgferry.auth.ScramSecret;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads HOCON configuration (the file given, over {@code reference.conf}) into a validated {@link ProxyConfig}.
+ * Every problem is reported as a {@link ConfigException} naming the key and what is wrong with it.
+ * Plain passwords are turned into SCRAM verifiers here (one PBKDF2 each), on the caller's thread, never an event loop.
+ */
+public final class ConfigLoader {
+    private static final String ROOT = "pgferry";
+
+    private ConfigLoader() {
+    }
+
+    public static ProxyConfig load(Path file) {
+        if (!Files.isReadable(file)) {
+            throw new ConfigException.Generic("cannot read configuration file " + file);
+        }
+        return fromConfig(ConfigFactory.parseFile(file.toFile()));
+    }
+
+    /** Validates {@code overrides} layered over the environment, system properties and reference.conf. */
+    public static ProxyConfig fromConfig(Config overrides) {
+        Config config = ConfigFactory.defaultOverrides().withFallback(overrides)
+                .withFallback(ConfigFactory.defaultReference()).resolve().getConfig(ROOT);
+        PoolSettings poolDefaults = pool(config.getConfig("pool"), "pgferry.pool");
+        AuthMethod defaultMethod = parse(config, "auth-method", AuthMethod::parse);
+        return new ProxyConfig(
+                listen(config, "listen"),
+                positive(config, "max-client-connections"),
+                (int) Math.min(Integer.MAX_VALUE, config.getBytes("max-message-size")),
+                defaultMethod,
+                clientTls(config.getConfig("tls")),
+                config.getDuration("client-login-timeout"),
+                config.getDuration("housekeeping-interval"),
+                databases(config.getConfig("databases"), config.getConfig("pool")),
+                users(config.getConfig("users"), defaultMethod));
+    }
+
+    static InetSocketAddress listen(Config config, String key) {
+        String text = config.getString(key);
+        int colon = text.lastIndexOf(':');
+        try {
+            if (colon < 0) {
+                throw new IllegalArgumentException("expected HOST:PORT");
+            }
+            int port = Integer.parseInt(text.substring(colon + 1));
+            String host = text.substring(0, colon);
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range");
+            }
+            return new InetSocketAddress(host.isEmpty() || host.equals("*") ? "0.0.0.0" : host, port);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException.BadValue(config.origin(), key, "'" + text + "': " + e.getMessage());
+        }
+    }
+
+    private static ClientTlsConfig clientTls(Config tls) {
+        ClientTlsMode mode = parse(tls, "mode", text -> ClientTlsMode.valueOf(text.toUpperCase(Locale.ROOT)));
+        Path certificate = null;
+        Path key = null;
+        if (mode.offersTls()) {
+            certificate = readableFile(tls, "cert-file");
+            key = readableFile(tls, "key-file");
+        }
+        return new ClientTlsConfig(mode, certificate, key);
+    }
+
+    private static Path readableFile(Config config, String key) {
+        String name = config.getString(key);
+        if (name.isEmpty() || !Files.isReadable(Path.of(name))) {
+            throw new ConfigException.BadValue(config.origin(), "pgferry.tls." + key,
+                    name.isEmpty() ? "required when TLS is enabled" : "cannot read file " + name);
+        }
+        return Path.of(name);
+    }
+
+    private static PoolSettings pool(Config pool, String path) {
+        int size = positive(pool, "size");
+        int minIdle = pool.getInt("min-idle");
+        if (minIdle < 0 || minIdle > size) {
+            throw new ConfigException.BadValue(pool.origin(), path + ".min-idle", "must be between 0 and size (" + size + ")");
+        }
+        double jitter = pool.getDouble("lifetime-jitter");
+        if (jitter < 0 || jitter >= 1) {
+            throw new ConfigException.BadValue(pool.origin(), path + ".lifetime-jitter", "must be in [0, 1)");
+        }
+        return new PoolSettings(
+                parse(pool, "mode", text -> PoolMode.valueOf(text.toUpperCase(Locale.ROOT))),
+                size, minIdle,
+                nonNegative(pool, "acquire-timeout"),
+                nonNegative(pool, "idle-timeout"),
+                nonNegative(pool, "max-lifetime"),
+                jitter,
+                nonNegative(pool, "connect-timeout"),
+                pool.getString("reset-query"));
+    }
+
+    private static Map<String, DatabaseConfig> databases(Config databases, Config poolDefaults) {
+        Map<String, DatabaseConfig> result = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> entry : databases.root().entrySet()) {
+            String name = entry.getKey();
+            String path = "pgferry.databases." + quoted(name);
+            if (entry.getValue().valueType() == com.typesafe.config.ConfigValueType.NULL) {
+                continue;
+            }
+            if (!(entry.getValue().valueType() == com.typesafe.config.ConfigValueType.OBJECT)) {
+                throw new ConfigException.BadValue(entry.getValue().origin(), path, "must be an object with an upstream URL");
+            }
+            Config database = databases.getConfig(quoted(name));
+            Upstream upstream = parse(database, "upstream", Upstream::parse);
+            if (database.hasPath("password")) {
+                upstream = upstream.withPassword(database.getString("password"));
+            }
+            Config pool = database.hasPath("pool") ? database.getConfig("pool").withFallback(poolDefaults) : poolDefaults;
+            result.put(name, new DatabaseConfig(name, upstream, pool(pool, path + ".pool")));
+        }
+        return Map.copyOf(result);
+    }
+
+    private static Map<String, UserConfig> users(Config users, AuthMethod defaultMethod) {
+        Map<String, UserConfig> result = new LinkedHashMap<>();
+        for (String name : users.root().keySet()) {
+            String path = "pgferry.users." + quoted(name);
+            Config user = users.getConfig(quoted(name));
+            AuthMethod method = user.hasPath("auth-method") ? parse(user, "auth-method", AuthMethod::parse) : defaultMethod;
+            PoolMode poolMode = user.hasPath("pool-mode")
+                    ? parse(user, "pool-mode", text -> PoolMode.valueOf(text.toUpperCase(Locale.ROOT))) : null;
+            String password = user.hasPath("password") ? user.getString("password") : null;
+            if (password == null && method != AuthMethod.TRUST) {
+                throw new ConfigException.Missing(user.origin(), path + ".password");
+            }
+            ScramSecret scram = null;
+            String md5 = null;
+            String plain = user.hasPath("upstream-password") ? user.getString("upstream-password") : null;
+            if (password != null && ScramSecret.looksLikeVerifier(password)) {
+                scram = parse(user, "password", ScramSecret::parse);
+            } else if (password != null && password.matches("md5[0-9a-f]{32}")) {
+                md5 = password;
+            } else if (password != null) {
+                scram = ScramSecret.derive(password);
+                md5 = Md5Password.stored(name, password);
+                plain = plain == null ? password : plain;
+            }
+            if (method == AuthMethod.MD5 && md5 == null) {
+                throw new ConfigException.BadValue(user.origin(), path + ".password",
+                        "md5 authentication needs a plain password or an md5 hash, not a SCRAM verifier");
+            }
+            if ((method == AuthMethod.SCRAM_SHA_256 || method == AuthMethod.PASSWORD) && scram == null) {
+                throw new ConfigException.BadValue(user.origin(), path + ".password",
+                        method.configName() + " authentication needs a plain password or a SCRAM verifier");
+            }
+            result.put(name, new UserConfig(name, method, scram, md5, plain, poolMode));
+        }
+        return Map.copyOf(result);
+    }
+
+    private interface Parser<T> {
+        T parse(String text);
+    }
+
+    private static <T> T parse(Config config, String key, Parser<T> parser) {
+        String text = config.getString(key);
+        try {
+            return parser.parse(text);
+        } catch (IllegalArgumentException e) {
+            String shown = key.contains("password") || key.equals("upstream") ? "" : "'" + text + "': ";
+            throw new ConfigException.BadValue(config.origin(), key, shown + e.getMessage());
+        }
+    }
+
+    private static int positive(Config config, String key) {
+        int value = config.getInt(key);
+        if (value <= 0) {
+            throw new ConfigException.BadValue(config.origin(), key, "must be positive, got " + value);
+        }
+        return value;
+    }
+
+    private static Duration nonNegative(Config config, String key) {
+        Duration value = config.getDuration(key);
+        if (value.isNegative()) {
+            throw new ConfigException.BadValue(config.origin(), key, "must not be negative");
+        }
+        return value;
+    }
+
+    private static String quoted(String key) {
+        return "\"" + key.replace("\"", "\\\"") + "\"";
+    }
+}

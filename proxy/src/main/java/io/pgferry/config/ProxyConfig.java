@@ -1,0 +1,18 @@
+package io.pgferry.config;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+
+/** The whole validated configuration. Immutable; a reload builds a new one. */
+public record ProxyConfig(InetSocketAddress listen, int maxClientConnections, int maxMessageSize,
+                          AuthMethod defaultAuthMethod, ClientTlsConfig clientTls, Duration clientLoginTimeout,
+                          Duration housekeepingInterval, Map<String, DatabaseConfig> databases,
+                          Map<String, UserConfig> users) {
+
+    /** The entry for a database name a client asked for, falling back to {@code "*"}; {@code null} if none. */
+    public DatabaseConfig database(String name) {
+        DatabaseConfig exact = databases.get(name);
+        return exact != null ? exact : databases.get(DatabaseConfig.WILDCARD);
+    }
+}

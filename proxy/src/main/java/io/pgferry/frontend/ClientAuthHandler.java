@@ -1,0 +1,168 @@
+package io.pgferry.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.pgferry.auth.AuthenticationFailure;
+import io.pgferry.auth.ScramServerExchange;
+import io.pgferry.config.AuthMethod;
+import io.pgferry.config.ProxyConfig;
+import io.pgferry.config.UserConfig;
+import io.pgferry.protocol.BackendMessages;
+import io.pgferry.protocol.FrontendTag;
+import io.pgferry.protocol.Messages;
+import io.pgferry.protocol.ProtocolViolation;
+import io.pgferry.protocol.SqlState;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Authenticates a client by its configured method (scram-sha-256, md5, password or trust). Unknown users and
+ * wrong passwords end alike, with 28P01, after a full exchange, so user names cannot be probed. Checking a
+ * cleartext password against a SCRAM verifier needs PBKDF2, which runs on the key-derivation workers.
+ * Runs on the client's event loop; releases every message it reads.
+ */
+final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
+    private enum Step { SASL_INITIAL, SASL_FINAL, MD5_RESPONSE, CLEARTEXT, VERIFYING }
+
+    private final FrontendContext context;
+    private final ClientStartup startup;
+    private final UserConfig user;
+    private Step step;
+    private ScramServerExchange scram;
+    private byte[] md5Salt;
+
+    ClientAuthHandler(FrontendContext context, ClientStartup startup) {
+        this.context = context;
+        this.startup = startup;
+        this.user = context.config().users().get(startup.user());
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        ProxyConfig config = context.config();
+        AuthMethod method = user != null ? user.authMethod() : config.defaultAuthMethod();
+        switch (method) {
+            case TRUST -> {
+                if (user != null) {
+                    succeed(ctx);
+                } else {
+                    startScram(ctx);
+                }
+            }
+            case SCRAM_SHA_256 -> startScram(ctx);
+            case MD5 -> {
+                md5Salt = new byte[4];
+                new SecureRandom().nextBytes(md5Salt);
+                step = Step.MD5_RESPONSE;
+                ctx.writeAndFlush(BackendMessages.authenticationMd5Password(ctx.alloc(), md5Salt));
+            }
+            case PASSWORD -> {
+                step = Step.CLEARTEXT;
+                ctx.writeAndFlush(BackendMessages.authenticationCleartextPassword(ctx.alloc()));
+            }
+        }
+    }
+
+    private void startScram(ChannelHandlerContext ctx) {
+        scram = user != null && user.scram() != null ? ScramServerExchange.forSecret(user.scram())
+                : ScramServerExchange.mock(startup.user(), context.mockScramSecret());
+        step = Step.SASL_INITIAL;
+        ctx.writeAndFlush(BackendMessages.authenticationSasl(ctx.alloc(), List.of(ScramServerExchange.MECHANISM)));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf message = (ByteBuf) msg;
+        try {
+            if (Messages.type(message) != FrontendTag.PASSWORD || step == Step.VERIFYING) {
+                throw new ProtocolViolation("expected a password response, got message type '"
+                        + (char) Messages.type(message) + "'");
+            }
+            int body = message.readerIndex() + Messages.BODY;
+            switch (step) {
+                case SASL_INITIAL -> onSaslInitial(ctx, message, body);
+                case SASL_FINAL -> onSaslFinal(ctx, message.toString(body, message.writerIndex() - body,
+                        StandardCharsets.UTF_8));
+                case MD5_RESPONSE -> onMd5(ctx, Messages.cString(message, body));
+                case CLEARTEXT -> onCleartext(ctx, Messages.cString(message, body));
+                default -> throw new IllegalStateException("unexpected step " + step);
+            }
+        } catch (AuthenticationFailure | IllegalArgumentException e) {
+            reject(ctx);
+        } finally {
+            message.release();
+        }
+    }
+
+    private void onSaslInitial(ChannelHandlerContext ctx, ByteBuf message, int body) {
+        String mechanism = Messages.cString(message, body);
+        int lengthAt = Messages.skipCString(message, body);
+        if (!mechanism.equals(ScramServerExchange.MECHANISM) || lengthAt + 4 > message.writerIndex()) {
+            throw new AuthenticationFailure("unsupported SASL mechanism " + mechanism);
+        }
+        int length = message.getInt(lengthAt);
+        if (length < 0 || lengthAt + 4 + length > message.writerIndex()) {
+            throw new ProtocolViolation("invalid SASLInitialResponse length");
+        }
+        String clientFirst = message.toString(lengthAt + 4, length, StandardCharsets.UTF_8);
+        step = Step.SASL_FINAL;
+        ctx.writeAndFlush(BackendMessages.authenticationSaslContinue(ctx.alloc(), scram.serverFirst(clientFirst)));
+    }
+
+    private void onSaslFinal(ChannelHandlerContext ctx, String clientFinal) {
+        Optional<String> serverFinal = scram.serverFinal(clientFinal);
+        if (serverFinal.isEmpty()) {
+            reject(ctx);
+            return;
+        }
+        ctx.write(BackendMessages.authenticationSaslFinal(ctx.alloc(), serverFinal.get()));
+        succeed(ctx);
+    }
+
+    private void onMd5(ChannelHandlerContext ctx, String response) {
+        if (user == null || user.md5() == null) {
+            reject(ctx);
+            return;
+        }
+        String expected = io.pgferry.auth.Md5Password.response(user.md5(), md5Salt);
+        if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), response.getBytes(StandardCharsets.US_ASCII))) {
+            succeed(ctx);
+        } else {
+            reject(ctx);
+        }
+    }
+
+    private void onCleartext(ChannelHandlerContext ctx, String password) {
+        if (user == null || user.scram() == null) {
+            reject(ctx);
+            return;
+        }
+        step = Step.VERIFYING;
+        context.keyDerivation().matches(user.scram(), password).whenCompleteAsync((ok, error) -> {
+            if (Boolean.TRUE.equals(ok)) {
+                succeed(ctx);
+            } else {
+                reject(ctx);
+            }
+        }, ctx.executor());
+    }
+
+    private void succeed(ChannelHandlerContext ctx) {
+        ctx.write(BackendMessages.authenticationOk(ctx.alloc()));
+        ctx.pipeline().replace(this, "session", new ClientSession(context, startup, user));
+    }
+
+    private void reject(ChannelHandlerContext ctx) {
+        ClientErrors.fatal(ctx.channel(), SqlState.INVALID_PASSWORD,
+                "password authentication failed for user \"" + startup.user() + "\"");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ClientErrors.onException(ctx.channel(), cause);
+    }
+}

@@ -1,0 +1,24 @@
+package io.pgferry.frontend;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.pgferry.protocol.MessageFrameDecoder;
+
+/** Sets up a new client connection: framing in startup mode, then the startup handler; counts open clients. */
+public final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
+    private final FrontendContext context;
+
+    public ClientChannelInitializer(FrontendContext context) {
+        this.context = context;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel channel) {
+        context.clients().incrementAndGet();
+        channel.closeFuture().addListener(closed -> context.clients().decrementAndGet());
+        MessageFrameDecoder decoder = new MessageFrameDecoder(MessageFrameDecoder.State.STARTUP,
+                context.config().maxMessageSize());
+        channel.pipeline().addLast("framer", decoder);
+        channel.pipeline().addLast("startup", new ClientStartupHandler(context, decoder));
+    }
+}

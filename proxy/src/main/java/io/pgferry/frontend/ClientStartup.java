@@ -1,0 +1,64 @@
+package io.pgferry.frontend;
+
+import io.pgferry.protocol.ProtocolViolation;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a client asked for in its StartupMessage: user, database, and the session parameters to apply on the
+ * server (application_name, client_encoding, and each {@code -c name=value} of {@code options}), keyed in lower case.
+ */
+record ClientStartup(String user, String database, Map<String, String> sessionParameters) {
+
+    static ClientStartup of(Map<String, String> startup) {
+        Map<String, String> session = new LinkedHashMap<>();
+        startup.forEach((name, value) -> {
+            switch (name) {
+                case "user", "database", "replication" -> { }
+                case "options" -> parseOptions(value, session);
+                default -> session.put(name.toLowerCase(Locale.ROOT), value);
+            }
+        });
+        return new ClientStartup(startup.get("user"), startup.get("database"), session);
+    }
+
+    /** Parses libpq's {@code options}: whitespace-separated {@code -c name=value} or {@code --name=value}, backslash escapes. */
+    static void parseOptions(String options, Map<String, String> into) {
+        StringBuilder word = new StringBuilder();
+        java.util.List<String> words = new java.util.ArrayList<>();
+        for (int i = 0; i < options.length(); i++) {
+            char c = options.charAt(i);
+            if (c == '\\' && i + 1 < options.length()) {
+                word.append(options.charAt(++i));
+            } else if (Character.isWhitespace(c)) {
+                if (word.length() > 0) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                }
+            } else {
+                word.append(c);
+            }
+        }
+        if (word.length() > 0) {
+            words.add(word.toString());
+        }
+        for (int i = 0; i < words.size(); i++) {
+            String setting = words.get(i);
+            if (setting.equals("-c") && i + 1 < words.size()) {
+                setting = words.get(++i);
+            } else if (setting.startsWith("--")) {
+                setting = setting.substring(2);
+            } else if (setting.startsWith("-c")) {
+                setting = setting.substring(2);
+            } else {
+                throw new ProtocolViolation("unsupported startup option \"" + setting + "\"");
+            }
+            int equals = setting.indexOf('=');
+            if (equals <= 0) {
+                throw new ProtocolViolation("invalid startup option \"" + setting + "\": expected name=value");
+            }
+            into.put(setting.substring(0, equals).replace('-', '_').toLowerCase(Locale.ROOT), setting.substring(equals + 1));
+        }
+    }
+}

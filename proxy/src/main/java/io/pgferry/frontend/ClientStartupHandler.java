@@ -1,0 +1,128 @@
+package io.pgferry.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.pgferry.config.ClientTlsMode;
+import io.pgferry.config.ProxyConfig;
+import io.pgferry.protocol.BackendMessages;
+import io.pgferry.protocol.MessageFrameDecoder;
+import io.pgferry.protocol.ProtocolViolation;
+import io.pgferry.protocol.SqlState;
+import io.pgferry.protocol.StartupCode;
+import io.pgferry.protocol.StartupMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The first phase of a client connection (protocol section "Start-up"): answers SSLRequest (starting TLS when
+ * configured) and GSSENCRequest, routes a CancelRequest, and checks the StartupMessage before handing over to
+ * {@link ClientAuthHandler}. Runs on the client's event loop; releases every message it reads.
+ */
+final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
+    private final FrontendContext context;
+    private final MessageFrameDecoder decoder;
+    private boolean tlsNegotiated;
+
+    ClientStartupHandler(FrontendContext context, MessageFrameDecoder decoder) {
+        this.context = context;
+        this.decoder = decoder;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        long timeout = context.config().clientLoginTimeout().toMillis();
+        if (timeout > 0) {
+            ctx.executor().schedule(() -> {
+                ClientSession session = ctx.pipeline().get(ClientSession.class);
+                if (session == null || !session.isReady()) {
+                    ClientErrors.fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, "client_login_timeout");
+                }
+            }, timeout, TimeUnit.MILLISECONDS);
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf message = (ByteBuf) msg;
+        try {
+            int code = StartupMessage.code(message);
+            switch (code) {
+                case StartupCode.SSL_REQUEST -> onSslRequest(ctx);
+                case StartupCode.GSSENC_REQUEST -> ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte('N'));
+                case StartupCode.CANCEL_REQUEST -> onCancelRequest(ctx, message);
+                default -> onStartupMessage(ctx, code, message);
+            }
+        } finally {
+            message.release();
+        }
+    }
+
+    private void onSslRequest(ChannelHandlerContext ctx) {
+        SslContext tls = context.clientTls();
+        if (decoder.bufferedBytes() > 0) {
+            throw new ProtocolViolation("unencrypted data after SSLRequest");
+        }
+        if (tls == null || tlsNegotiated) {
+            ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte('N'));
+            return;
+        }
+        tlsNegotiated = true;
+        // startTls: the 'S' written next goes out in the clear, everything after it is encrypted.
+        SslHandler handler = new SslHandler(tls.newEngine(ctx.alloc()), true);
+        ctx.pipeline().addFirst("tls", handler);
+        ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte('S'));
+    }
+
+    private void onCancelRequest(ChannelHandlerContext ctx, ByteBuf message) {
+        ClientSession target = context.cancels().find(StartupMessage.cancelKey(message));
+        if (target != null) {
+            target.cancel();
+        }
+        ctx.close();
+    }
+
+    private void onStartupMessage(ChannelHandlerContext ctx, int version, ByteBuf message) {
+        if (version >> 16 != 3) {
+            ClientErrors.fatal(ctx.channel(), SqlState.FEATURE_NOT_SUPPORTED, "unsupported frontend protocol "
+                    + (version >> 16) + "." + (version & 0xFFFF) + ": server supports 3.0 to 3.0");
+            return;
+        }
+        ProxyConfig config = context.config();
+        if (config.clientTls().mode() == ClientTlsMode.REQUIRE && ctx.pipeline().get(SslHandler.class) == null) {
+            ClientErrors.fatal(ctx.channel(), SqlState.INVALID_AUTHORIZATION, "SSL required");
+            return;
+        }
+        if (context.clients().get() > config.maxClientConnections()) {
+            ClientErrors.fatal(ctx.channel(), SqlState.TOO_MANY_CONNECTIONS,
+                    "no more connections allowed (max_client_conn)");
+            return;
+        }
+        Map<String, String> parameters = StartupMessage.parameters(message);
+        String user = parameters.get("user");
+        if (user == null || user.isEmpty()) {
+            ClientErrors.fatal(ctx.channel(), SqlState.INVALID_AUTHORIZATION,
+                    "no PostgreSQL user name specified in startup packet");
+            return;
+        }
+        List<String> unsupportedOptions = new ArrayList<>();
+        parameters.keySet().removeIf(name -> name.startsWith("_pq_.") && unsupportedOptions.add(name));
+        if ((version & 0xFFFF) > 0 || !unsupportedOptions.isEmpty()) {
+            // pgferry speaks 3.0: newer clients (e.g. PostgreSQL 18 libpq asking for 3.2) fall back, as with PgBouncer.
+            ctx.write(BackendMessages.negotiateProtocolVersion(ctx.alloc(), 0, unsupportedOptions));
+        }
+        parameters.putIfAbsent("database", user);
+        decoder.startTypedMessages();
+        ctx.pipeline().replace(this, "auth", new ClientAuthHandler(context, ClientStartup.of(parameters)));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ClientErrors.onException(ctx.channel(), cause);
+    }
+}

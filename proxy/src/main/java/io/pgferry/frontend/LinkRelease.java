@@ -1,0 +1,53 @@
+package io.pgferry.frontend;
+
+import io.pgferry.backend.ServerConnection;
+import io.pgferry.pool.ServerPool;
+
+/**
+ * Returns a link whose client left: a link with a request still running is closed (as PgBouncer does); one
+ * inside a transaction block is rolled back; then the pool's reset query runs before the link is reused, so no
+ * session state reaches the next client. Runs on the link's event loop.
+ */
+final class LinkRelease implements Runnable {
+    private final ServerPool pool;
+    private final ServerConnection link;
+
+    LinkRelease(ServerPool pool, ServerConnection link) {
+        this.pool = pool;
+        this.link = link;
+    }
+
+    @Override
+    public void run() {
+        if (!link.isUsable() || !link.hasNoOutstandingReplies()) {
+            link.close();
+        } else if (link.transactionStatus() != 'I') {
+            link.runQuietly("ROLLBACK", ok -> afterRollback(ok));
+        } else {
+            reset();
+        }
+    }
+
+    private void afterRollback(boolean ok) {
+        if (ok) {
+            reset();
+        } else {
+            link.close();
+        }
+    }
+
+    private void reset() {
+        String resetQuery = pool.settings().resetQuery();
+        if (resetQuery.isBlank()) {
+            pool.release(link);
+            return;
+        }
+        link.runQuietly(resetQuery, ok -> {
+            if (ok) {
+                pool.release(link);
+            } else {
+                link.close();
+            }
+        });
+    }
+}

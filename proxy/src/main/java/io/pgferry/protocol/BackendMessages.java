@@ -1,0 +1,87 @@
+package io.pgferry.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Writers for the server-side messages pgferry synthesizes for its clients. Each returns a new buffer. */
+public final class BackendMessages {
+    private BackendMessages() {
+    }
+
+    public static ByteBuf authenticationOk(ByteBufAllocator allocator) {
+        return authentication(allocator, BackendTag.AUTH_OK).finish();
+    }
+
+    public static ByteBuf authenticationCleartextPassword(ByteBufAllocator allocator) {
+        return authentication(allocator, BackendTag.AUTH_CLEARTEXT_PASSWORD).finish();
+    }
+
+    public static ByteBuf authenticationMd5Password(ByteBufAllocator allocator, byte[] salt) {
+        return authentication(allocator, BackendTag.AUTH_MD5_PASSWORD).bytes(salt).finish();
+    }
+
+    public static ByteBuf authenticationSasl(ByteBufAllocator allocator, List<String> mechanisms) {
+        MessageWriter writer = authentication(allocator, BackendTag.AUTH_SASL);
+        mechanisms.forEach(writer::cString);
+        return writer.byte1(0).finish();
+    }
+
+    public static ByteBuf authenticationSaslContinue(ByteBufAllocator allocator, String data) {
+        return authentication(allocator, BackendTag.AUTH_SASL_CONTINUE)
+                .bytes(data.getBytes(StandardCharsets.UTF_8)).finish();
+    }
+
+    public static ByteBuf authenticationSaslFinal(ByteBufAllocator allocator, String data) {
+        return authentication(allocator, BackendTag.AUTH_SASL_FINAL)
+                .bytes(data.getBytes(StandardCharsets.UTF_8)).finish();
+    }
+
+    private static MessageWriter authentication(ByteBufAllocator allocator, int code) {
+        return MessageWriter.typed(allocator, BackendTag.AUTHENTICATION).int32(code);
+    }
+
+    public static ByteBuf parameterStatus(ByteBufAllocator allocator, String name, String value) {
+        return MessageWriter.typed(allocator, BackendTag.PARAMETER_STATUS).cString(name).cString(value).finish();
+    }
+
+    public static ByteBuf backendKeyData(ByteBufAllocator allocator, int processId, int secretKey) {
+        return MessageWriter.typed(allocator, BackendTag.BACKEND_KEY_DATA).int32(processId).int32(secretKey).finish();
+    }
+
+    public static ByteBuf readyForQuery(ByteBufAllocator allocator, byte transactionStatus) {
+        return MessageWriter.typed(allocator, BackendTag.READY_FOR_QUERY).byte1(transactionStatus).finish();
+    }
+
+    public static ByteBuf errorResponse(ByteBufAllocator allocator, String severity, String sqlState, String message) {
+        return notice(allocator, BackendTag.ERROR_RESPONSE, severity, sqlState, message);
+    }
+
+    public static ByteBuf noticeResponse(ByteBufAllocator allocator, String severity, String sqlState, String message) {
+        return notice(allocator, BackendTag.NOTICE_RESPONSE, severity, sqlState, message);
+    }
+
+    private static ByteBuf notice(ByteBufAllocator allocator, byte type, String severity, String sqlState,
+                                  String message) {
+        return MessageWriter.typed(allocator, type)
+                .byte1('S').cString(severity)
+                .byte1('V').cString(severity)
+                .byte1('C').cString(sqlState)
+                .byte1('M').cString(message)
+                .byte1(0).finish();
+    }
+
+    /** Tells a client asking for a newer minor version (or unknown {@code _pq_.} options) what pgferry speaks. */
+    public static ByteBuf negotiateProtocolVersion(ByteBufAllocator allocator, int newestMinor,
+                                                   List<String> unsupportedOptions) {
+        MessageWriter writer = MessageWriter.typed(allocator, BackendTag.NEGOTIATE_PROTOCOL_VERSION)
+                .int32(newestMinor).int32(unsupportedOptions.size());
+        unsupportedOptions.forEach(writer::cString);
+        return writer.finish();
+    }
+
+    public static ByteBuf commandComplete(ByteBufAllocator allocator, String tag) {
+        return MessageWriter.typed(allocator, BackendTag.COMMAND_COMPLETE).cString(tag).finish();
+    }
+}

@@ -1,0 +1,64 @@
+package io.pgferry.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds one message into a fresh buffer: the type byte, a length word back-patched by {@link #finish()}, then
+ * the body. The buffer returned by {@code finish} belongs to the caller.
+ */
+final class MessageWriter {
+    private final ByteBuf buffer;
+    private final int lengthAt;
+
+    private MessageWriter(ByteBuf buffer, int lengthAt) {
+        this.buffer = buffer;
+        this.lengthAt = lengthAt;
+    }
+
+    static MessageWriter typed(ByteBufAllocator allocator, byte type) {
+        ByteBuf buffer = allocator.buffer();
+        buffer.writeByte(type);
+        int lengthAt = buffer.writerIndex();
+        buffer.writeInt(0);
+        return new MessageWriter(buffer, lengthAt);
+    }
+
+    static MessageWriter untyped(ByteBufAllocator allocator) {
+        ByteBuf buffer = allocator.buffer();
+        buffer.writeInt(0);
+        return new MessageWriter(buffer, 0);
+    }
+
+    MessageWriter int32(int value) {
+        buffer.writeInt(value);
+        return this;
+    }
+
+    MessageWriter int16(int value) {
+        buffer.writeShort(value);
+        return this;
+    }
+
+    MessageWriter byte1(int value) {
+        buffer.writeByte(value);
+        return this;
+    }
+
+    MessageWriter bytes(byte[] value) {
+        buffer.writeBytes(value);
+        return this;
+    }
+
+    MessageWriter cString(String value) {
+        buffer.writeCharSequence(value, StandardCharsets.UTF_8);
+        buffer.writeByte(0);
+        return this;
+    }
+
+    ByteBuf finish() {
+        buffer.setInt(lengthAt, buffer.writerIndex() - lengthAt);
+        return buffer;
+    }
+}

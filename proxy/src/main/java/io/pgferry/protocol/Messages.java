@@ -1,0 +1,45 @@
+package io.pgferry.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/** Flyweight readers for fields of framed messages (type byte at index 0, then the length word). */
+public final class Messages {
+    /** Offset of the body in a typed message: type byte plus length word. */
+    public static final int BODY = 5;
+
+    private Messages() {
+    }
+
+    public static byte type(ByteBuf message) {
+        return message.getByte(message.readerIndex());
+    }
+
+    /** Reads the NUL-terminated string starting at absolute index {@code at}. */
+    public static String cString(ByteBuf buffer, int at) {
+        int end = buffer.indexOf(at, buffer.writerIndex(), (byte) 0);
+        if (end < 0) {
+            throw new ProtocolViolation("unterminated string in message");
+        }
+        return buffer.toString(at, end - at, StandardCharsets.UTF_8);
+    }
+
+    /** Index just past the NUL that ends the string starting at absolute index {@code at}. */
+    public static int skipCString(ByteBuf buffer, int at) {
+        int end = buffer.indexOf(at, buffer.writerIndex(), (byte) 0);
+        if (end < 0) {
+            throw new ProtocolViolation("unterminated string in message");
+        }
+        return end + 1;
+    }
+
+    /** The transaction status byte of a ReadyForQuery message: 'I' idle, 'T' in a block, 'E' failed block. */
+    public static byte transactionStatus(ByteBuf readyForQuery) {
+        return readyForQuery.getByte(readyForQuery.readerIndex() + BODY);
+    }
+
+    /** The Int32 request code of an Authentication message. */
+    public static int authenticationCode(ByteBuf authentication) {
+        return authentication.getInt(authentication.readerIndex() + BODY);
+    }
+}

@@ -1,0 +1,28 @@
+package io.pgferry.tls;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProtocols;
+import io.pgferry.config.ClientTlsConfig;
+import javax.net.ssl.SSLException;
+
+/** Builds the server-side TLS context that terminates client connections: TLS 1.3 preferred, 1.2 accepted. */
+public final class ClientTlsContext {
+    private ClientTlsContext() {
+    }
+
+    /** Returns {@code null} when client TLS is disabled. */
+    public static SslContext build(ClientTlsConfig config) {
+        if (!config.mode().offersTls()) {
+            return null;
+        }
+        try {
+            return SslContextBuilder.forServer(config.certificate().toFile(), config.key().toFile())
+                    .protocols(SslProtocols.TLS_v1_3, SslProtocols.TLS_v1_2)
+                    .build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot load TLS certificate " + config.certificate() + " and key "
+                    + config.key() + ": " + e.getMessage(), e);
+        }
+    }
+}
