@@ -1,0 +1,92 @@
+package io.pgferry.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class ScramTest {
+    private static final KeyDerivation KDF = new KeyDerivation(1);
+
+    @AfterAll
+    static void close() {
+        KDF.close();
+    }
+
+    /** RFC 7677 section 3: user "user", password "pencil", salt and nonces as given there. */
+    @Test
+    void rfc7677VectorDerivesTheSameKeys() {
+        byte[] salt = Base64.getDecoder().decode("W22ZaJ0SNY7soEsUEjb6gQ==");
+        byte[] salted = ScramSecret.saltedPassword("pencil", salt, 4096);
+        ScramSecret secret = ScramSecret.fromSaltedPassword(salted, salt, 4096);
+        String authMessage = "n=user,r=rOprNGfwEbeRWgbNEkqO,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+                + "s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
+        byte[] clientKey = ScramSecret.hmac(salted, "Client Key");
+        byte[] proof = KeyDerivation.xor(clientKey, ScramSecret.hmac(secret.storedKey(), authMessage));
+        assertEquals("dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=", Base64.getEncoder().encodeToString(proof));
+        assertEquals("6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=",
+                Base64.getEncoder().encodeToString(ScramSecret.hmac(secret.serverKey(), authMessage)));
+    }
+
+    @Test
+    void clientAndServerExchangesAgree() throws Exception {
+        ScramSecret secret = ScramSecret.derive("s3cret");
+        ScramServerExchange server = ScramServerExchange.forSecret(secret);
+        ScramClientExchange client = new ScramClientExchange("s3cret", KDF);
+        String serverFirst = server.serverFirst(new String(client.clientFirst(), StandardCharsets.UTF_8));
+        String clientFinal = new String(client.clientFinal(serverFirst).get(), StandardCharsets.UTF_8);
+        Optional<String> serverFinal = server.serverFinal(clientFinal);
+        assertTrue(serverFinal.isPresent());
+        assertTrue(client.serverFinalValid(serverFinal.get()));
+    }
+
+    @Test
+    void wrongPasswordAndUnknownUserFail() throws Exception {
+        ScramServerExchange server = ScramServerExchange.forSecret(ScramSecret.derive("right"));
+        ScramClientExchange client = new ScramClientExchange("wrong", KDF);
+        String serverFirst = server.serverFirst(new String(client.clientFirst(), StandardCharsets.UTF_8));
+        assertEquals(Optional.empty(), server.serverFinal(new String(client.clientFinal(serverFirst).get(), StandardCharsets.UTF_8)));
+
+        ScramServerExchange mock = ScramServerExchange.mock("nobody", new byte[32]);
+        ScramClientExchange guesser = new ScramClientExchange("guess", KDF);
+        String mockFirst = mock.serverFirst(new String(guesser.clientFirst(), StandardCharsets.UTF_8));
+        String again = ScramServerExchange.mock("nobody", new byte[32]).serverFirst("n,,n=,r=abc");
+        assertEquals(ScramServerExchange.attribute(mockFirst, 's'), ScramServerExchange.attribute(again, 's'),
+                "an unknown user's salt is stable, like a real one");
+        assertEquals(Optional.empty(), mock.serverFinal(new String(guesser.clientFinal(mockFirst).get(), StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void channelBindingIsRefused() {
+        ScramServerExchange server = ScramServerExchange.forSecret(ScramSecret.derive("x"));
+        assertThrows(AuthenticationFailure.class, () -> server.serverFirst("p=tls-server-end-point,,n=,r=abc"));
+    }
+
+    @Test
+    void verifierTextRoundTrips() {
+        ScramSecret secret = ScramSecret.derive("pw");
+        ScramSecret parsed = ScramSecret.parse(secret.toString());
+        assertEquals(secret.toString(), parsed.toString());
+        assertThrows(IllegalArgumentException.class, () -> ScramSecret.parse("SCRAM-SHA-256$x"));
+    }
+
+    @Test
+    void md5MatchesPostgresFormat() {
+        // md5('secret' || 'alice') as PostgreSQL stores it.
+        assertEquals("md5" + java.util.HexFormat.of().formatHex(md5("secretalice")), Md5Password.stored("alice", "secret"));
+        assertEquals(35, Md5Password.response(Md5Password.stored("alice", "secret"), new byte[] {1, 2, 3, 4}).length());
+    }
+
+    private static byte[] md5(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

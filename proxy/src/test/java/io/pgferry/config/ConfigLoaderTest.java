@@ -1,0 +1,97 @@
+package io.pgferry.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    private static ProxyConfig load(String hocon) {
+        return ConfigLoader.fromConfig(ConfigFactory.parseString(hocon));
+    }
+
+    private static String failure(String hocon) {
+        return assertThrows(ConfigException.class, () -> load(hocon)).getMessage();
+    }
+
+    @Test
+    void referenceDefaultsMatchPgBouncer() {
+        ProxyConfig config = load("");
+        assertEquals(6432, config.listen().getPort());
+        assertEquals(100, config.maxClientConnections());
+        assertEquals(AuthMethod.SCRAM_SHA_256, config.defaultAuthMethod());
+        assertEquals(ClientTlsMode.DISABLE, config.clientTls().mode());
+        assertTrue(config.databases().isEmpty());
+    }
+
+    @Test
+    void databaseEntriesOverridePoolDefaultsAndTakePasswordsApart() {
+        ProxyConfig config = load("""
+                pgferry.pool.size = 10
+                pgferry.databases {
+                  app { upstream = "postgres://svc:s%40cret@db.example.com:5433/prod?sslmode=verify-full", pool { size = 3, mode = transaction } }
+                  other { upstream = "postgresql://db.example.com/other", password = "from-env" }
+                  "*" { upstream = "postgres://db.example.com" }
+                }
+                """);
+        DatabaseConfig app = config.databases().get("app");
+        assertEquals(3, app.pool().size());
+        assertEquals(PoolMode.TRANSACTION, app.pool().mode());
+        assertEquals(Duration.ofSeconds(120), app.pool().acquireTimeout());
+        assertEquals("s@cret", app.upstream().password());
+        assertEquals(ServerSslMode.VERIFY_FULL, app.upstream().sslMode());
+        assertEquals(5433, app.upstream().port());
+        assertEquals("prod", app.upstreamDatabase("app"));
+        assertEquals("from-env", config.databases().get("other").upstream().password());
+        assertEquals(10, config.databases().get("other").pool().size());
+        assertNull(config.databases().get("*").upstream().user());
+        assertEquals("whatever", config.database("whatever").upstreamDatabase("whatever"));
+        assertTrue(!app.upstream().toString().contains("cret"), "passwords never appear in logs");
+    }
+
+    @Test
+    void usersTakePlainVerifierOrMd5Passwords() {
+        ProxyConfig config = load("""
+                pgferry.users {
+                  plain { password = "pw" }
+                  verifier { password = "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy" }
+                  hashed { password = "md5c5f57f02e8e1b33c1a40f1b5a6d3c2c0", auth-method = md5 }
+                  open { auth-method = trust }
+                }
+                """);
+        assertEquals("pw", config.users().get("plain").plainPassword());
+        assertEquals(4096, config.users().get("verifier").scram().iterations());
+        assertNull(config.users().get("verifier").plainPassword());
+        assertEquals(AuthMethod.MD5, config.users().get("hashed").authMethod());
+        assertEquals(AuthMethod.TRUST, config.users().get("open").authMethod());
+    }
+
+    @Test
+    void invalidValuesNameTheKey() {
+        assertTrue(failure("pgferry.pool.size = 0").contains("size"));
+        assertTrue(failure("pgferry.pool.mode = sometimes").contains("mode"));
+        assertTrue(failure("pgferry.listen = nowhere").contains("listen"));
+        assertTrue(failure("pgferry.pool { size = 2, min-idle = 3 }").contains("min-idle"));
+        assertTrue(failure("pgferry.databases.app { upstream = \"mysql://x\" }").contains("upstream"));
+        assertTrue(failure("pgferry.databases.app { upstream = \"postgres://x/db?sslmode=sometimes\" }").contains("upstream"));
+        assertTrue(failure("pgferry.users.bob { auth-method = md5, password = \"SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy\" }")
+                .contains("md5 authentication needs"));
+        assertTrue(failure("pgferry.users.bob { auth-method = scram-sha-256 }").contains("password"));
+        assertTrue(failure("pgferry.tls.mode = require").contains("cert-file"));
+        assertTrue(failure("pgferry.pool.acquire-timeout = soon").contains("acquire-timeout"));
+    }
+
+    @Test
+    void sampleConfigurationFilesAreValid() {
+        for (String name : new String[] {"pgferry.conf", "sidecar.conf"}) {
+            ProxyConfig config = ConfigLoader.load(Path.of("..", "config", name));
+            assertTrue(!config.databases().isEmpty(), name);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.pgferry.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Writers produce exactly the bytes the protocol reference specifies. */
+class BackendMessagesTest {
+    private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
+
+    private static byte[] bytes(ByteBuf buffer) {
+        try {
+            return ByteBufUtil.getBytes(buffer);
+        } finally {
+            buffer.release();
+        }
+    }
+
+    @Test
+    void readyForQuery() {
+        assertArrayEquals(new byte[] {'Z', 0, 0, 0, 5, 'I'}, bytes(BackendMessages.readyForQuery(ALLOC, (byte) 'I')));
+    }
+
+    @Test
+    void authenticationOkAndMd5() {
+        assertArrayEquals(new byte[] {'R', 0, 0, 0, 8, 0, 0, 0, 0}, bytes(BackendMessages.authenticationOk(ALLOC)));
+        assertArrayEquals(new byte[] {'R', 0, 0, 0, 12, 0, 0, 0, 5, 1, 2, 3, 4},
+                bytes(BackendMessages.authenticationMd5Password(ALLOC, new byte[] {1, 2, 3, 4})));
+    }
+
+    @Test
+    void saslListsMechanismsWithATerminator() {
+        byte[] expected = {'R', 0, 0, 0, 23, 0, 0, 0, 10, 'S', 'C', 'R', 'A', 'M', '-', 'S', 'H', 'A', '-', '2', '5', '6', 0, 0};
+        assertArrayEquals(expected, bytes(BackendMessages.authenticationSasl(ALLOC, List.of("SCRAM-SHA-256"))));
+    }
+
+    @Test
+    void backendKeyDataAndParameterStatus() {
+        assertArrayEquals(new byte[] {'K', 0, 0, 0, 12, 0, 0, 0, 7, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFE},
+                bytes(BackendMessages.backendKeyData(ALLOC, 7, -2)));
+        assertArrayEquals(new byte[] {'S', 0, 0, 0, 8, 'a', 0, 'b', 0},
+                bytes(BackendMessages.parameterStatus(ALLOC, "a", "b")));
+    }
+
+    @Test
+    void errorResponseRoundTripsThroughTheReader() {
+        ByteBuf error = BackendMessages.errorResponse(ALLOC, "FATAL", "28P01", "no");
+        try {
+            assertEquals(new ErrorFields("FATAL", "28P01", "no"), ErrorFields.read(error));
+        } finally {
+            error.release();
+        }
+    }
+
+    @Test
+    void negotiateProtocolVersion() {
+        assertArrayEquals(new byte[] {'v', 0, 0, 0, 15, 0, 0, 0, 0, 0, 0, 0, 1, '_', 'x', 0},
+                bytes(BackendMessages.negotiateProtocolVersion(ALLOC, 0, List.of("_x"))));
+    }
+}
