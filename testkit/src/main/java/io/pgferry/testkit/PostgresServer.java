@@ -49,6 +49,7 @@ public final class PostgresServer implements AutoCloseable {
     private final int port;
     private final Thread shutdownHook = new Thread(this::stopQuietly, "postgres-fixture-stop");
     private volatile boolean running;
+    private boolean deleted;
 
     private PostgresServer(String version, Path directory, String osUser, int port) {
         this.version = version;
@@ -165,11 +166,11 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Stops the server (immediate shutdown); {@link #restart()} or {@link #startAgain()} bring it back. */
     public void stopProcess() {
-        if (running) {
+        if (running && Files.exists(data.resolve("postmaster.pid"))) {
             Processes.run(Processes.as(osUser, List.of(PostgresBinaries.unpacked(version).resolve("bin/pg_ctl").toString(),
                     "-D", data.toString(), "-m", "immediate", "-w", "stop")));
-            running = false;
         }
+        running = false;
     }
 
     public void startAgain() {
@@ -202,7 +203,12 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private void stopQuietly() {
+    /** Idempotent: the shutdown hook and an explicit close may both run at JVM exit. */
+    private synchronized void stopQuietly() {
+        if (deleted) {
+            return;
+        }
+        deleted = true;
         try {
             stopProcess();
         } catch (RuntimeException e) {
@@ -217,7 +223,7 @@ public final class PostgresServer implements AutoCloseable {
         }
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             System.err.println("pgferry fixture: cannot delete " + root + ": " + e.getMessage());
         }
     }
