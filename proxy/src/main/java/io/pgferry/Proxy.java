@@ -53,7 +53,8 @@ public final class Proxy implements AutoCloseable {
         Class<? extends Channel> clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
         KeyDerivation keyDerivation = new KeyDerivation(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
-        ServerConnector connector = new ServerConnector(clientChannel, new ServerTlsContexts(), keyDerivation);
+        ServerConnector connector = new ServerConnector(clientChannel, new ServerTlsContexts(), keyDerivation,
+                config.maxPreparedStatements());
         Pools pools = new Pools(connector);
         FrontendContext context = new FrontendContext(config, ClientTlsContext.build(config.clientTls()), pools,
                 connector, keyDerivation);

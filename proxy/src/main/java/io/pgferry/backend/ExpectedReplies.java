@@ -20,7 +20,13 @@ public final class ExpectedReplies {
     /** What happens to the replies of one request. */
     public enum Action { FORWARD, SKIP, FAKE }
 
-    private record Entry(Request request, Action action, ByteBuf fake) {
+    private record Entry(Request request, Action action, ByteBuf fake, Runnable onFailure) {
+        /** The request failed, or the server skipped it after an earlier error. */
+        void failed() {
+            if (onFailure != null) {
+                onFailure.run();
+            }
+        }
     }
 
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
@@ -33,13 +39,21 @@ public final class ExpectedReplies {
 
     /** Records that {@code request} was written to the server. */
     public void expect(Request request, Action action) {
+        expect(request, action, null);
+    }
+
+    /** As {@link #expect(Request, Action)}; {@code onFailure} runs if the request fails or is skipped by the server. */
+    public void expect(Request request, Action action, Runnable onFailure) {
         if (discardingUntilSync) {
             if (request != Request.SYNC) {
+                if (onFailure != null) {
+                    onFailure.run();
+                }
                 return;
             }
             discardingUntilSync = false;
         }
-        entries.add(new Entry(request, action, null));
+        entries.add(new Entry(request, action, null, onFailure));
     }
 
     /** Queues a reply pgferry makes itself; it reaches the client after every reply queued before it. */
@@ -49,7 +63,7 @@ public final class ExpectedReplies {
         } else if (entries.isEmpty()) {
             sink.forward(message);
         } else {
-            entries.add(new Entry(null, Action.FAKE, message));
+            entries.add(new Entry(null, Action.FAKE, message, null));
         }
     }
 
@@ -91,7 +105,7 @@ public final class ExpectedReplies {
 
     private void onError(ByteBuf message, Entry head) {
         if (head.action == Action.SKIP) {
-            sink.injectedRequestFailed(message);
+            sink.injectedRequestFailed(head.request, message);
         } else {
             sink.forward(message);
         }
@@ -100,6 +114,7 @@ public final class ExpectedReplies {
         }
         while (!entries.isEmpty() && entries.peek().request != Request.SYNC) {
             Entry dropped = entries.poll();
+            dropped.failed();
             if (dropped.fake != null) {
                 dropped.fake.release();
             }

@@ -24,7 +24,7 @@ final class QuietClient implements ServerClient {
     }
 
     @Override
-    public void injectedRequestFailed(ByteBuf errorResponse) {
+    public void injectedRequestFailed(Request request, ByteBuf errorResponse) {
         errorResponse.release();
         failed = true;
     }

@@ -8,7 +8,7 @@ public interface ReplySink {
     void forward(ByteBuf message);
 
     /** A request pgferry injected failed; the sink owns the ErrorResponse buffer. */
-    void injectedRequestFailed(ByteBuf errorResponse);
+    void injectedRequestFailed(Request request, ByteBuf errorResponse);
 
     /** A ReadyForQuery completed a client-visible or injected exchange; {@code idle} means nothing is outstanding. */
     void readyForQuery(byte transactionStatus, boolean idle);

@@ -14,7 +14,7 @@ public interface ServerClient {
     void flush();
 
     /** A request pgferry injected on this client's behalf failed; the callee owns the ErrorResponse. */
-    void injectedRequestFailed(ByteBuf errorResponse);
+    void injectedRequestFailed(Request request, ByteBuf errorResponse);
 
     /** ReadyForQuery arrived; {@code idle} means the link owes no more replies. */
     void readyForQuery(byte transactionStatus, boolean idle);

@@ -8,6 +8,7 @@ import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ErrorFields;
 import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.Messages;
+import io.pgferry.prepared.ServerStatements;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -25,6 +26,9 @@ public final class ServerConnection implements ReplySink {
     private final int secretKey;
     private final long createdNanos = System.nanoTime();
     private final ExpectedReplies replies = new ExpectedReplies(this);
+    private final ServerStatements statements;
+    /** Settings pgferry applied that the server does not report (e.g. work_mem from startup options). */
+    private final Map<String, String> appliedSettings = new HashMap<>();
     private volatile Consumer<ServerConnection> closeListener = link -> { };
     private ServerClient client;
     private byte transactionStatus = 'I';
@@ -32,8 +36,10 @@ public final class ServerConnection implements ReplySink {
     private volatile long idleSinceNanos = createdNanos;
     private long expiresAtNanos = Long.MAX_VALUE;
 
-    ServerConnection(Channel channel, Upstream upstream, Map<String, String> parameters, int processId, int secretKey) {
+    ServerConnection(Channel channel, Upstream upstream, Map<String, String> parameters, int processId, int secretKey,
+                     int maxPreparedStatements) {
         this.channel = channel;
+        this.statements = new ServerStatements(maxPreparedStatements);
         this.upstream = upstream;
         this.parameters = new HashMap<>(parameters);
         this.processId = processId;
@@ -71,6 +77,12 @@ public final class ServerConnection implements ReplySink {
         channel.write(message, channel.voidPromise());
     }
 
+    /** As {@link #send(ByteBuf, Request, ExpectedReplies.Action)}, running {@code onFailure} if the request fails. */
+    public void send(ByteBuf message, Request request, ExpectedReplies.Action action, Runnable onFailure) {
+        replies.expect(request, action, onFailure);
+        channel.write(message, channel.voidPromise());
+    }
+
     /** Writes a message that expects no reply of its own (CopyData, CopyDone, CopyFail, Flush). */
     public void sendUntracked(ByteBuf message) {
         channel.write(message, channel.voidPromise());
@@ -100,8 +112,22 @@ public final class ServerConnection implements ReplySink {
                     Messages.cString(message, Messages.skipCString(message, nameAt)));
         } else if (type == BackendTag.ERROR_RESPONSE && replies.isEmpty() && ErrorFields.read(message).isFatal()) {
             broken = true;
+        } else if (type == BackendTag.COMMAND_COMPLETE && dropsAllStatements(message)) {
+            statements.clear();
+            appliedSettings.clear();
         }
         replies.onServerMessage(message);
+    }
+
+    /** DISCARD ALL and DEALLOCATE ALL remove every prepared statement (and DISCARD ALL every setting) on the server. */
+    private static boolean dropsAllStatements(ByteBuf commandComplete) {
+        int at = commandComplete.readerIndex() + Messages.BODY;
+        int length = commandComplete.writerIndex() - at - 1;
+        if (length != 11 && length != 14) {
+            return false;
+        }
+        String tag = commandComplete.toString(at, length, java.nio.charset.StandardCharsets.US_ASCII);
+        return tag.equals("DISCARD ALL") || tag.equals("DEALLOCATE ALL");
     }
 
     void onReadComplete() {
@@ -140,10 +166,10 @@ public final class ServerConnection implements ReplySink {
     }
 
     @Override
-    public void injectedRequestFailed(ByteBuf errorResponse) {
+    public void injectedRequestFailed(Request request, ByteBuf errorResponse) {
         ServerClient current = client;
         if (current != null) {
-            current.injectedRequestFailed(errorResponse);
+            current.injectedRequestFailed(request, errorResponse);
         } else {
             errorResponse.release();
         }
@@ -166,6 +192,15 @@ public final class ServerConnection implements ReplySink {
     /** Whether the link owes no replies (it may still be inside a transaction block). */
     public boolean hasNoOutstandingReplies() {
         return replies.isEmpty();
+    }
+
+    public ServerStatements statements() {
+        return statements;
+    }
+
+    /** Settings applied by pgferry that the server does not report back; cleared when the server resets. */
+    public Map<String, String> appliedSettings() {
+        return appliedSettings;
     }
 
     public byte transactionStatus() {

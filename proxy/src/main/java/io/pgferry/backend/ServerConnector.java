@@ -23,9 +23,11 @@ public final class ServerConnector {
     private final Class<? extends Channel> channelType;
     private final ServerTlsContexts tlsContexts;
     private final KeyDerivation keyDerivation;
+    private final int maxPreparedStatements;
 
     public ServerConnector(Class<? extends Channel> channelType, ServerTlsContexts tlsContexts,
-                           KeyDerivation keyDerivation) {
+                           KeyDerivation keyDerivation, int maxPreparedStatements) {
+        this.maxPreparedStatements = maxPreparedStatements;
         this.channelType = channelType;
         this.tlsContexts = tlsContexts;
         this.keyDerivation = keyDerivation;
@@ -57,7 +59,7 @@ public final class ServerConnector {
         CompletableFuture<ServerConnection> result = new CompletableFuture<>();
         Upstream upstream = login.upstream();
         ServerLoginHandler handler = new ServerLoginHandler(login, upstream.sslMode().attemptsTls()
-                ? tlsContexts.forUpstream(upstream) : null, keyDerivation, result);
+                ? tlsContexts.forUpstream(upstream) : null, keyDerivation, result, maxPreparedStatements);
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)

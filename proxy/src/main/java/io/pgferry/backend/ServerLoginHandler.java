@@ -34,6 +34,7 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
     private final SslContext sslContext;
     private final KeyDerivation keyDerivation;
     private final CompletableFuture<ServerConnection> result;
+    private final int maxPreparedStatements;
     private final Map<String, String> parameters = new HashMap<>();
     private boolean awaitingSslResponse;
     private ScramClientExchange scram;
@@ -41,8 +42,9 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
     private int secretKey;
 
     ServerLoginHandler(ServerConnector.Login login, SslContext sslContext, KeyDerivation keyDerivation,
-                       CompletableFuture<ServerConnection> result) {
+                       CompletableFuture<ServerConnection> result, int maxPreparedStatements) {
         this.login = login;
+        this.maxPreparedStatements = maxPreparedStatements;
         this.sslContext = sslContext;
         this.keyDerivation = keyDerivation;
         this.result = result;
@@ -174,7 +176,8 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void loggedIn(ChannelHandlerContext ctx) {
-        ServerConnection link = new ServerConnection(ctx.channel(), login.upstream(), parameters, processId, secretKey);
+        ServerConnection link = new ServerConnection(ctx.channel(), login.upstream(), parameters, processId, secretKey,
+                maxPreparedStatements);
         ctx.pipeline().replace(this, "server-link", new ServerLinkHandler(link));
         if (!result.complete(link)) {
             ctx.close();

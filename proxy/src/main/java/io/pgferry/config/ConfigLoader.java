@@ -43,6 +43,7 @@ public final class ConfigLoader {
                 positive(config, "max-client-connections"),
                 (int) Math.min(Integer.MAX_VALUE, config.getBytes("max-message-size")),
                 defaultMethod,
+                positive(config, "max-prepared-statements"),
                 clientTls(config.getConfig("tls")),
                 config.getDuration("client-login-timeout"),
                 config.getDuration("housekeeping-interval"),

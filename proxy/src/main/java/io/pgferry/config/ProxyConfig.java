@@ -6,7 +6,7 @@ import java.util.Map;
 
 /** The whole validated configuration. Immutable; a reload builds a new one. */
 public record ProxyConfig(InetSocketAddress listen, int maxClientConnections, int maxMessageSize,
-                          AuthMethod defaultAuthMethod, ClientTlsConfig clientTls, Duration clientLoginTimeout,
+                          AuthMethod defaultAuthMethod, int maxPreparedStatements, ClientTlsConfig clientTls, Duration clientLoginTimeout,
                           Duration housekeepingInterval, Map<String, DatabaseConfig> databases,
                           Map<String, UserConfig> users) {
 

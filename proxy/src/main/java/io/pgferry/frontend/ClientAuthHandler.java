@@ -5,7 +5,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.pgferry.auth.AuthenticationFailure;
 import io.pgferry.auth.ScramServerExchange;
+import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.AuthMethod;
+import io.pgferry.config.DatabaseConfig;
+import io.pgferry.config.PoolMode;
+import io.pgferry.pool.PoolKey;
+import io.pgferry.pool.ServerPool;
 import io.pgferry.config.ProxyConfig;
 import io.pgferry.config.UserConfig;
 import io.pgferry.protocol.BackendMessages;
@@ -152,8 +157,21 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void succeed(ChannelHandlerContext ctx) {
+        DatabaseConfig database = context.config().database(startup.database());
+        if (database == null) {
+            ClientErrors.fatal(ctx.channel(), SqlState.INVALID_CATALOG_NAME,
+                    "database \"" + startup.database() + "\" does not exist");
+            return;
+        }
+        String upstreamUser = database.upstream().user() != null ? database.upstream().user() : startup.user();
+        String password = database.upstream().user() != null ? database.upstream().password()
+                : user == null ? null : user.plainPassword();
+        ServerConnector.Login login = new ServerConnector.Login(database.upstream(),
+                database.upstreamDatabase(startup.database()), upstreamUser, password);
+        ServerPool pool = context.pools().pool(new PoolKey(startup.database(), upstreamUser), login, database.pool());
+        PoolMode mode = user != null && user.poolMode() != null ? user.poolMode() : database.pool().mode();
         ctx.write(BackendMessages.authenticationOk(ctx.alloc()));
-        ctx.pipeline().replace(this, "session", new ClientSession(context, startup, user));
+        ctx.pipeline().replace(this, "session", new ClientSession(context, startup, mode, pool));
     }
 
     private void reject(ChannelHandlerContext ctx) {

@@ -2,59 +2,61 @@ package io.pgferry.frontend;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.pgferry.backend.ExpectedReplies;
 import io.pgferry.backend.Request;
 import io.pgferry.backend.ServerClient;
 import io.pgferry.backend.ServerConnection;
-import io.pgferry.backend.ServerConnector;
 import io.pgferry.backend.ServerLoginFailure;
-import io.pgferry.config.DatabaseConfig;
-import io.pgferry.config.UserConfig;
-import io.pgferry.pool.PoolKey;
+import io.pgferry.config.PoolMode;
 import io.pgferry.pool.ServerPool;
+import io.pgferry.prepared.ClientStatements;
 import io.pgferry.protocol.BackendMessages;
 import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ErrorFields;
-import io.pgferry.protocol.FrontendMessages;
-import io.pgferry.protocol.FrontendTag;
 import io.pgferry.protocol.Messages;
-import io.pgferry.protocol.ProtocolViolation;
 import io.pgferry.protocol.SqlState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A logged-in client in session mode: it holds one server link from its first request to its disconnect.
- * Requests are framed, recorded in the link's expected-reply queue and forwarded as the same buffers; replies
- * come back through {@link ServerClient}. On disconnect the link is rolled back and reset before it returns to
- * the pool, or closed if a request is still running on it.
+ * A logged-in client. It holds a server link for its whole session (session mode), or from its first request
+ * until the link is idle outside a transaction with nothing outstanding (transaction and statement mode).
  *
- * <p>Threads: channel events run on the client's event loop; everything touching the link runs on the link's
- * loop (the same one when the link was opened for this client). Frames read in one burst travel to the link as
- * one batch. Owns the frames it has read until they are handed to the link.
+ * <p>Threads: the decision to take or give back a link is made on the client's event loop, which alone knows
+ * what it has dispatched; requests are written and replies routed on the link's loop (the same one when the link
+ * was opened for this client). Each read burst travels to the link as one batch; a link is released only when
+ * the batch counter shows nothing was dispatched since the link reported itself idle, so a client never holds two
+ * links and its replies stay in order. Owns the frames it has read until they are handed to the link.
  */
 final class ClientSession extends ChannelInboundHandlerAdapter implements ServerClient {
     private final FrontendContext context;
     private final ClientStartup startup;
-    private final UserConfig user;
+    private final PoolMode mode;
+    private final ServerPool pool;
+    private final RequestForwarder forwarder;
+    private final AtomicLong processedBatches = new AtomicLong();
     private Channel channel;
-    private ServerPool pool;
     private CompletableFuture<ServerConnection> pending;
     private volatile ServerConnection link;
     private List<ByteBuf> inbound = new ArrayList<>();
+    private long dispatchedBatches;
     private long cancelKey;
     private boolean ready;
     private volatile boolean fatalSent;
 
-    ClientSession(FrontendContext context, ClientStartup startup, UserConfig user) {
+    ClientSession(FrontendContext context, ClientStartup startup, PoolMode mode, ServerPool pool) {
         this.context = context;
         this.startup = startup;
-        this.user = user;
+        this.mode = mode;
+        this.pool = pool;
+        this.forwarder = new RequestForwarder(new ClientStatements(context.statements()),
+                new java.util.HashMap<>(startup.sessionParameters()), io.netty.buffer.ByteBufAllocator.DEFAULT);
     }
 
     boolean isReady() {
@@ -64,24 +66,24 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        DatabaseConfig database = context.config().database(startup.database());
-        if (database == null) {
-            ClientErrors.fatal(channel, SqlState.INVALID_CATALOG_NAME,
-                    "database \"" + startup.database() + "\" does not exist");
-            return;
-        }
-        String upstreamUser = database.upstream().user() != null ? database.upstream().user() : startup.user();
-        String password = database.upstream().user() != null ? database.upstream().password()
-                : user == null ? null : user.plainPassword();
-        ServerConnector.Login login = new ServerConnector.Login(database.upstream(),
-                database.upstreamDatabase(startup.database()), upstreamUser, password);
-        pool = context.pools().pool(new PoolKey(startup.database(), upstreamUser), login, database.pool());
         channel.config().setAutoRead(false);
-        pending = pool.acquire(channel.eventLoop());
-        pending.whenCompleteAsync(this::onAcquired, channel.eventLoop());
+        acquire();
     }
 
-    private void onAcquired(ServerConnection acquired, Throwable error) {
+    private void acquire() {
+        CompletableFuture<ServerConnection> request = pool.acquire(channel.eventLoop());
+        pending = request;
+        request.whenCompleteAsync((acquired, error) -> onAcquired(request, acquired, error), channel.eventLoop());
+    }
+
+    private void onAcquired(CompletableFuture<ServerConnection> request, ServerConnection acquired, Throwable error) {
+        if (request != pending) {
+            if (acquired != null) {
+                pool.release(acquired);
+            }
+            return;
+        }
+        pending = null;
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             String sqlState = cause instanceof ServerLoginFailure failure ? failure.sqlState() : SqlState.PROTOCOL_VIOLATION;
@@ -93,38 +95,47 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             return;
         }
         link = acquired;
-        cancelKey = context.cancels().register(this);
-        acquired.execute(() -> greet(acquired));
+        boolean greet = !ready;
+        if (greet) {
+            cancelKey = context.cancels().register(this);
+        }
+        acquired.execute(() -> {
+            acquired.attach(this);
+            try {
+                forwarder.arrive(acquired);
+            } catch (IllegalArgumentException e) {
+                ClientErrors.fatal(channel, SqlState.PROTOCOL_VIOLATION, e.getMessage());
+                return;
+            }
+            if (greet) {
+                greet(acquired);
+            }
+            acquired.flush();
+            channel.eventLoop().execute(this::linkReady);
+        });
     }
 
-    /** Applies the client's parameters to the link, then sends ParameterStatus, BackendKeyData, ReadyForQuery. */
+    /** Sends the server's parameters as the client will see them, pgferry's BackendKeyData, and ReadyForQuery. */
     private void greet(ServerConnection acquired) {
-        acquired.attach(this);
-        Map<String, String> serverParameters = acquired.parameters();
-        String set;
-        try {
-            set = ParameterSync.setStatement(startup.sessionParameters(), serverParameters);
-        } catch (IllegalArgumentException e) {
-            ClientErrors.fatal(channel, SqlState.PROTOCOL_VIOLATION, e.getMessage());
-            return;
-        }
-        if (set != null) {
-            acquired.send(FrontendMessages.query(channel.alloc(), set), Request.QUERY, ExpectedReplies.Action.SKIP);
-        }
-        for (Map.Entry<String, String> parameter : serverParameters.entrySet()) {
-            String wanted = startup.sessionParameters().get(parameter.getKey().toLowerCase(java.util.Locale.ROOT));
-            acquired.fake(BackendMessages.parameterStatus(channel.alloc(), parameter.getKey(),
-                    wanted != null ? wanted : parameter.getValue()));
+        Map<String, String> wanted = startup.sessionParameters();
+        for (Map.Entry<String, String> parameter : acquired.parameters().entrySet()) {
+            String key = parameter.getKey().toLowerCase(java.util.Locale.ROOT);
+            String value = wanted.getOrDefault(key, parameter.getValue());
+            forwarder.parameterReported(key, value);
+            acquired.fake(BackendMessages.parameterStatus(channel.alloc(), parameter.getKey(), value));
         }
         acquired.fake(BackendMessages.backendKeyData(channel.alloc(), (int) (cancelKey >>> 32), (int) cancelKey));
         acquired.fake(BackendMessages.readyForQuery(channel.alloc(), (byte) 'I'));
-        acquired.flush();
         channel.flush();
-        channel.eventLoop().execute(() -> {
+        offerRelease(acquired);
+    }
+
+    private void linkReady() {
+        if (!ready) {
             ready = true;
             channel.config().setAutoRead(true);
-            dispatchInbound();
-        });
+        }
+        dispatchInbound();
     }
 
     @Override
@@ -138,57 +149,78 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     private void dispatchInbound() {
+        if (!ready || inbound.isEmpty()) {
+            return;
+        }
         ServerConnection current = link;
-        if (!ready || inbound.isEmpty() || current == null) {
+        if (current == null) {
+            if (pending == null && !terminatesOrFlushesOnly()) {
+                acquire();
+            }
             return;
         }
         List<ByteBuf> batch = inbound;
         inbound = new ArrayList<>();
-        current.execute(() -> forward(current, batch));
+        long batchNumber = ++dispatchedBatches;
+        current.execute(() -> forward(current, batch, batchNumber));
     }
 
-    /** Runs on the link's loop: records and writes each request of the batch, in order. */
-    private void forward(ServerConnection current, List<ByteBuf> batch) {
-        for (int i = 0; i < batch.size(); i++) {
-            ByteBuf frame = batch.get(i);
+    /** Without a link, a lone Flush needs no server and Terminate just ends the session. */
+    private boolean terminatesOrFlushesOnly() {
+        for (ByteBuf frame : inbound) {
             byte type = Messages.type(frame);
-            Request request = requestOf(type);
-            if (request != null) {
-                current.send(frame, request, ExpectedReplies.Action.FORWARD);
-            } else if (isUntracked(type)) {
-                current.sendUntracked(frame);
-            } else {
-                batch.subList(i, batch.size()).forEach(ByteBuf::release);
-                current.flush();
-                if (type == FrontendTag.TERMINATE) {
-                    channel.close();
-                } else {
-                    ClientErrors.onException(channel, new ProtocolViolation(
-                            "invalid frontend message type " + (type & 0xFF)));
-                }
-                return;
+            if (type == io.pgferry.protocol.FrontendTag.TERMINATE) {
+                channel.close();
+                return true;
+            }
+            if (type != io.pgferry.protocol.FrontendTag.FLUSH) {
+                return false;
             }
         }
+        inbound.forEach(ByteBuf::release);
+        inbound.clear();
+        return true;
+    }
+
+    /** Runs on the link's loop. */
+    private void forward(ServerConnection current, List<ByteBuf> batch, long batchNumber) {
+        boolean goOn;
+        try {
+            goOn = mode == PoolMode.SESSION ? SessionForwarding.forward(current, batch) : forwarder.forward(current, batch);
+        } catch (RuntimeException e) {
+            current.flush();
+            ClientErrors.onException(channel, e);
+            return;
+        }
         current.flush();
+        processedBatches.set(batchNumber);
+        if (!goOn) {
+            channel.close();
+            return;
+        }
+        offerRelease(current);
     }
 
-    private static Request requestOf(byte type) {
-        return switch (type) {
-            case FrontendTag.QUERY -> Request.QUERY;
-            case FrontendTag.PARSE -> Request.PARSE;
-            case FrontendTag.BIND -> Request.BIND;
-            case FrontendTag.DESCRIBE -> Request.DESCRIBE;
-            case FrontendTag.EXECUTE -> Request.EXECUTE;
-            case FrontendTag.CLOSE -> Request.CLOSE;
-            case FrontendTag.SYNC -> Request.SYNC;
-            case FrontendTag.FUNCTION_CALL -> Request.FUNCTION_CALL;
-            default -> null;
-        };
+    /** On the link's loop: if the link could go back to the pool now, ask the client's loop to confirm. */
+    private void offerRelease(ServerConnection current) {
+        if (mode == PoolMode.SESSION || forwarder.pin() != null || forwarder.isDiscardingUntilSync() || !current.isIdle()) {
+            return;
+        }
+        long processed = processedBatches.get();
+        channel.eventLoop().execute(() -> releaseIfQuiet(current, processed));
     }
 
-    private static boolean isUntracked(byte type) {
-        return type == FrontendTag.COPY_DATA || type == FrontendTag.COPY_DONE || type == FrontendTag.COPY_FAIL
-                || type == FrontendTag.FLUSH;
+    /** On the client's loop: releases the link unless the client dispatched more to it meanwhile. */
+    private void releaseIfQuiet(ServerConnection current, long processed) {
+        if (link != current || dispatchedBatches != processed || !channel.isActive()) {
+            return;
+        }
+        link = null;
+        current.execute(() -> {
+            current.detach();
+            pool.release(current);
+        });
+        dispatchInbound();
     }
 
     @Override
@@ -209,17 +241,22 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (cancelKey != 0) {
             context.cancels().unregister(cancelKey);
         }
-        if (pending != null && !pending.isDone()) {
+        if (pending != null) {
             pool.abandon(pending);
+            pending = null;
         }
         ServerConnection current = link;
         link = null;
+        boolean reset = mode == PoolMode.SESSION || forwarder.pin() != null;
         if (current != null) {
             current.execute(() -> {
                 current.detach();
                 current.channel().config().setAutoRead(true);
-                new LinkRelease(pool, current).run();
+                forwarder.close();
+                new LinkRelease(pool, current, reset).run();
             });
+        } else {
+            forwarder.close();
         }
     }
 
@@ -228,18 +265,40 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         ClientErrors.onException(ctx.channel(), cause);
     }
 
-    /** Forwards this client's CancelRequest to the server running its query, on a connection of its own. */
+    /**
+     * A CancelRequest for this client (any thread): forwarded to the server running its query; a client waiting for
+     * a server leaves the queue with 57014; an idle client has nothing to cancel.
+     */
     void cancel() {
         ServerConnection current = link;
         if (current != null) {
             context.connector().cancel(channel.eventLoop(), current);
+        } else {
+            channel.eventLoop().execute(this::cancelWait);
         }
+    }
+
+    private void cancelWait() {
+        if (!ready || pending == null) {
+            return;
+        }
+        pool.abandon(pending);
+        pending = null;
+        inbound.forEach(ByteBuf::release);
+        inbound.clear();
+        channel.write(BackendMessages.errorResponse(channel.alloc(), "ERROR", SqlState.QUERY_CANCELED,
+                "canceling statement due to user request"));
+        channel.writeAndFlush(BackendMessages.readyForQuery(channel.alloc(), (byte) 'I'));
     }
 
     @Override
     public void deliver(ByteBuf message) {
-        if (Messages.type(message) == BackendTag.ERROR_RESPONSE && ErrorFields.read(message).isFatal()) {
+        byte type = Messages.type(message);
+        if (type == BackendTag.ERROR_RESPONSE && ErrorFields.read(message).isFatal()) {
             fatalSent = true;
+        } else if (type == BackendTag.PARAMETER_STATUS && mode != PoolMode.SESSION) {
+            int at = message.readerIndex() + Messages.BODY;
+            forwarder.parameterReported(Messages.cString(message, at), Messages.cString(message, Messages.skipCString(message, at)));
         }
         channel.write(message, channel.voidPromise());
     }
@@ -250,13 +309,27 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     @Override
-    public void injectedRequestFailed(ByteBuf errorResponse) {
+    public void injectedRequestFailed(Request request, ByteBuf errorResponse) {
+        if (request == Request.PARSE) {
+            // Re-preparing a statement failed (say, its table was dropped): the client sees it as its Bind's error.
+            channel.write(errorResponse, channel.voidPromise());
+            return;
+        }
         fatalSent = true;
-        channel.writeAndFlush(errorResponse).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(errorResponse).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     public void readyForQuery(byte transactionStatus, boolean idle) {
+        ServerConnection current = link;
+        if (mode == PoolMode.STATEMENT && transactionStatus == 'T' && current != null) {
+            ClientErrors.fatal(channel, SqlState.PROTOCOL_VIOLATION,
+                    "transaction blocks not allowed in statement pooling mode");
+            return;
+        }
+        if (idle && current != null) {
+            offerRelease(current);
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.pgferry.auth.KeyDerivation;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.ProxyConfig;
 import io.pgferry.pool.Pools;
+import io.pgferry.prepared.StatementRegistry;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,6 +18,7 @@ public final class FrontendContext {
     private final ServerConnector connector;
     private final KeyDerivation keyDerivation;
     private final CancelRegistry cancels = new CancelRegistry();
+    private final StatementRegistry statements = new StatementRegistry();
     private final AtomicInteger clients = new AtomicInteger();
     private final byte[] mockScramSecret = new byte[32];
 
@@ -53,6 +55,10 @@ public final class FrontendContext {
 
     public KeyDerivation keyDerivation() {
         return keyDerivation;
+    }
+
+    public StatementRegistry statements() {
+        return statements;
     }
 
     public CancelRegistry cancels() {

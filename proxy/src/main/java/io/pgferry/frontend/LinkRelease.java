@@ -11,10 +11,13 @@ import io.pgferry.pool.ServerPool;
 final class LinkRelease implements Runnable {
     private final ServerPool pool;
     private final ServerConnection link;
+    private final boolean reset;
 
-    LinkRelease(ServerPool pool, ServerConnection link) {
+    /** {@code reset}: run the reset query (session mode, or a pinned client); transaction mode needs none. */
+    LinkRelease(ServerPool pool, ServerConnection link, boolean reset) {
         this.pool = pool;
         this.link = link;
+        this.reset = reset;
     }
 
     @Override
@@ -38,7 +41,7 @@ final class LinkRelease implements Runnable {
 
     private void reset() {
         String resetQuery = pool.settings().resetQuery();
-        if (resetQuery.isBlank()) {
+        if (!reset || resetQuery.isBlank()) {
             pool.release(link);
             return;
         }

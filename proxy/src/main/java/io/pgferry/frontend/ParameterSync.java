@@ -2,36 +2,64 @@ package io.pgferry.frontend;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Brings a server link's session parameters in line with what a client asked for: builds the one {@code SET}
- * statement that changes only the parameters whose values differ, and the client's view of the server's
- * ParameterStatus set.
+ * Brings a server link's session parameters in line with what a client expects: one statement that SETs the
+ * parameters whose values differ and RESETs settings pgferry applied for an earlier client that this one did
+ * not ask for, so no client sees another's settings.
  */
 final class ParameterSync {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.$]*");
+    /** Reported by the server but not settable by a client (or not by this one). */
+    private static final Set<String> READ_ONLY = Set.of("server_version", "server_encoding", "integer_datetimes",
+            "in_hot_standby", "is_superuser", "session_authorization");
 
     private ParameterSync() {
     }
 
-    /** {@code SET a TO '1'; SET b TO '2'} for every wanted parameter the link lacks, or {@code null} if none. */
-    static String setStatement(Map<String, String> wanted, Map<String, String> serverParameters) {
+    /** Whether a reported parameter is one a client's session may differ in. */
+    static boolean settable(String lowerCaseName) {
+        return !READ_ONLY.contains(lowerCaseName);
+    }
+
+    /**
+     * Returns {@code SET a TO '1'; RESET b} for the differences, or {@code null} if none, and records what it
+     * applies in {@code applied} (settings the server does not report back).
+     */
+    static String statement(Map<String, String> wanted, Map<String, String> reportedByServer, Map<String, String> applied) {
         StringBuilder sql = new StringBuilder();
         for (Map.Entry<String, String> entry : wanted.entrySet()) {
             String name = entry.getKey();
-            if (entry.getValue().equals(reported(serverParameters, name))) {
+            String reported = reported(reportedByServer, name);
+            String current = reported != null ? reported : applied.get(name);
+            if (entry.getValue().equals(current) || !settable(name)) {
                 continue;
             }
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("invalid parameter name \"" + name + "\"");
             }
-            if (sql.length() > 0) {
-                sql.append("; ");
+            append(sql, "SET " + name + " TO " + literal(entry.getValue()));
+            if (reported == null) {
+                applied.put(name, entry.getValue());
             }
-            sql.append("SET ").append(name).append(" TO ").append(literal(entry.getValue()));
         }
+        applied.entrySet().removeIf(setting -> {
+            if (wanted.containsKey(setting.getKey())) {
+                return false;
+            }
+            append(sql, "RESET " + setting.getKey());
+            return true;
+        });
         return sql.length() == 0 ? null : sql.toString();
+    }
+
+    private static void append(StringBuilder sql, String statement) {
+        if (sql.length() > 0) {
+            sql.append("; ");
+        }
+        sql.append(statement);
     }
 
     /** The value the server reported for {@code lowerCaseName}, matching names case-insensitively. */

@@ -81,6 +81,14 @@ public final class BackendMessages {
         return writer.finish();
     }
 
+    public static ByteBuf parseComplete(ByteBufAllocator allocator) {
+        return MessageWriter.typed(allocator, BackendTag.PARSE_COMPLETE).finish();
+    }
+
+    public static ByteBuf closeComplete(ByteBufAllocator allocator) {
+        return MessageWriter.typed(allocator, BackendTag.CLOSE_COMPLETE).finish();
+    }
+
     public static ByteBuf commandComplete(ByteBufAllocator allocator, String tag) {
         return MessageWriter.typed(allocator, BackendTag.COMMAND_COMPLETE).cString(tag).finish();
     }

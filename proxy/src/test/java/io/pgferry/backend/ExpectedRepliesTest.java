@@ -30,7 +30,7 @@ class ExpectedRepliesTest {
         }
 
         @Override
-        public void injectedRequestFailed(ByteBuf errorResponse) {
+        public void injectedRequestFailed(Request request, ByteBuf errorResponse) {
             injectedFailures.append((char) errorResponse.getByte(0));
             errorResponse.release();
         }

@@ -1,0 +1,266 @@
+package io.pgferry.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.pgferry.backend.ExpectedReplies.Action;
+import io.pgferry.backend.Request;
+import io.pgferry.backend.ServerConnection;
+import io.pgferry.prepared.ClientStatements;
+import io.pgferry.prepared.PreparedStatement;
+import io.pgferry.protocol.BackendMessages;
+import io.pgferry.protocol.ExtendedMessages;
+import io.pgferry.protocol.FrontendMessages;
+import io.pgferry.protocol.FrontendTag;
+import io.pgferry.protocol.Messages;
+import io.pgferry.protocol.ProtocolViolation;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes one client's requests to the server link serving it, in transaction and statement mode: client
+ * statement names become registry names, statements the link lacks are prepared in the same write as the Bind
+ * or Describe that needs them (their replies swallowed), a Parse the link already has is answered in order
+ * without a round trip, and Close of a statement is answered locally. The client's session parameters are
+ * re-applied when it lands on a new link. Runs on the serving link's event loop; takes ownership of every frame
+ * it is given.
+ */
+final class RequestForwarder {
+    private final ClientStatements statements;
+    private final Map<String, String> parameters;
+    private final ByteBufAllocator allocator;
+    private boolean discardingUntilSync;
+    private PinReason pin;
+
+    RequestForwarder(ClientStatements statements, Map<String, String> parameters, ByteBufAllocator allocator) {
+        this.statements = statements;
+        this.parameters = parameters;
+        this.allocator = allocator;
+    }
+
+    /** Applies the client's parameters to a link it has just been given. */
+    void arrive(ServerConnection link) {
+        String sync = ParameterSync.statement(parameters, link.parameters(), link.appliedSettings());
+        if (sync != null) {
+            link.send(FrontendMessages.query(allocator, sync), Request.QUERY, Action.SKIP);
+            link.statements().unnamedFilledBy(null);
+        }
+    }
+
+    boolean isDiscardingUntilSync() {
+        return discardingUntilSync;
+    }
+
+    PinReason pin() {
+        return pin;
+    }
+
+    /** Forwards a batch in order; returns {@code false} if the client sent Terminate. */
+    boolean forward(ServerConnection link, List<ByteBuf> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            ByteBuf frame = batch.get(i);
+            byte type = Messages.type(frame);
+            if (type == FrontendTag.TERMINATE) {
+                batch.subList(i, batch.size()).forEach(ByteBuf::release);
+                return false;
+            }
+            if (discardingUntilSync && type != FrontendTag.SYNC) {
+                frame.release();
+                continue;
+            }
+            try {
+                forward(link, type, frame);
+            } catch (RuntimeException e) {
+                batch.subList(i + 1, batch.size()).forEach(ByteBuf::release);
+                throw e;
+            }
+        }
+        return true;
+    }
+
+    private void forward(ServerConnection link, byte type, ByteBuf frame) {
+        switch (type) {
+            case FrontendTag.QUERY -> onQuery(link, frame);
+            case FrontendTag.PARSE -> onParse(link, frame);
+            case FrontendTag.BIND -> onBind(link, frame);
+            case FrontendTag.DESCRIBE -> onDescribe(link, frame);
+            case FrontendTag.CLOSE -> onClose(link, frame);
+            case FrontendTag.EXECUTE -> link.send(frame, Request.EXECUTE, Action.FORWARD);
+            case FrontendTag.SYNC -> {
+                discardingUntilSync = false;
+                link.send(frame, Request.SYNC, Action.FORWARD);
+            }
+            case FrontendTag.FUNCTION_CALL -> link.send(frame, Request.FUNCTION_CALL, Action.FORWARD);
+            case FrontendTag.FLUSH, FrontendTag.COPY_DATA, FrontendTag.COPY_DONE, FrontendTag.COPY_FAIL ->
+                    link.sendUntracked(frame);
+            default -> {
+                frame.release();
+                throw new ProtocolViolation("invalid frontend message type " + (type & 0xFF));
+            }
+        }
+    }
+
+    private void onQuery(ServerConnection link, ByteBuf frame) {
+        SessionStateScanner.Effects effects = SessionStateScanner.scan(
+                ExtendedMessages.queryText(frame, frame.readerIndex() + Messages.BODY));
+        applyEffects(link, effects);
+        // A simple Query replaces the unnamed statement.
+        link.statements().unnamedFilledBy(null);
+        if (effects.deallocate() != null && statements.contains(effects.deallocate())) {
+            // DEALLOCATE of a protocol-level statement (Rails does this): deallocate our name for it instead.
+            PreparedStatement statement = statements.get(effects.deallocate());
+            ensurePrepared(link, statement);
+            link.statements().remove(statement);
+            statements.remove(effects.deallocate());
+            frame.release();
+            link.send(FrontendMessages.query(allocator, "DEALLOCATE " + new String(statement.serverName(),
+                    java.nio.charset.StandardCharsets.US_ASCII)), Request.QUERY, Action.FORWARD);
+            return;
+        }
+        if (effects.dropsAllStatements()) {
+            statements.clear();
+        }
+        link.send(frame, Request.QUERY, Action.FORWARD);
+    }
+
+    private void applyEffects(ServerConnection link, SessionStateScanner.Effects effects) {
+        if (effects == SessionStateScanner.Effects.NONE) {
+            return;
+        }
+        PinReason reason = effects.pin();
+        for (String name : effects.setParameters()) {
+            if (reason == null && ParameterSync.reported(link.parameters(), name) == null) {
+                reason = PinReason.UNTRACKED_SET;
+            }
+        }
+        if (reason != null && pin == null) {
+            pin = reason;
+            reason.count();
+        }
+    }
+
+    private void onParse(ServerConnection link, ByteBuf frame) {
+        String name = ExtendedMessages.parseName(frame);
+        int queryStart = ExtendedMessages.parseQueryStart(frame);
+        applyEffects(link, SessionStateScanner.scan(ExtendedMessages.queryText(frame, queryStart)));
+        if (name.isEmpty()) {
+            statements.unnamed(ExtendedMessages.queryAndTypes(frame));
+            link.statements().unnamedFilledBy(this);
+            link.send(frame, Request.PARSE, Action.FORWARD);
+            return;
+        }
+        if (statements.contains(name)) {
+            frame.release();
+            fail(link, "42P05", "prepared statement \"" + name + "\" already exists");
+            return;
+        }
+        PreparedStatement statement = statements.add(name, ExtendedMessages.queryAndTypes(frame));
+        if (link.statements().has(statement)) {
+            frame.release();
+            link.fake(BackendMessages.parseComplete(allocator));
+            return;
+        }
+        prepare(link, statement, ExtendedMessages.renameParse(allocator, frame, statement.serverName()), Action.FORWARD,
+                () -> {
+                    if (statements.get(name) == statement) {
+                        statements.remove(name);
+                    }
+                });
+    }
+
+    private void onBind(ServerConnection link, ByteBuf frame) {
+        String name = ExtendedMessages.bindStatement(frame);
+        PreparedStatement statement = name.isEmpty() ? null : statements.get(name);
+        if (name.isEmpty()) {
+            ensureUnnamed(link);
+        }
+        if (statement == null) {
+            // Unnamed, or a name the client never prepared: the server answers 26000 with the client's own name.
+            link.send(frame, Request.BIND, Action.FORWARD);
+            return;
+        }
+        ensurePrepared(link, statement);
+        link.send(ExtendedMessages.renameBind(allocator, frame, statement.serverName()), Request.BIND, Action.FORWARD);
+    }
+
+    private void onDescribe(ServerConnection link, ByteBuf frame) {
+        if (ExtendedMessages.target(frame) != 'S') {
+            link.send(frame, Request.DESCRIBE, Action.FORWARD);
+            return;
+        }
+        String name = ExtendedMessages.targetName(frame);
+        PreparedStatement statement = name.isEmpty() ? null : statements.get(name);
+        if (name.isEmpty()) {
+            ensureUnnamed(link);
+        }
+        if (statement == null) {
+            link.send(frame, Request.DESCRIBE, Action.FORWARD);
+            return;
+        }
+        frame.release();
+        ensurePrepared(link, statement);
+        link.send(ExtendedMessages.describeOrClose(allocator, FrontendTag.DESCRIBE, (byte) 'S', statement.serverName()),
+                Request.DESCRIBE, Action.FORWARD);
+    }
+
+    private void onClose(ServerConnection link, ByteBuf frame) {
+        String name = ExtendedMessages.targetName(frame);
+        if (ExtendedMessages.target(frame) != 'S' || name.isEmpty()) {
+            link.send(frame, Request.CLOSE, Action.FORWARD);
+            return;
+        }
+        // The server keeps the shared statement for other clients; closing an unknown name is not an error.
+        frame.release();
+        statements.remove(name);
+        link.fake(BackendMessages.closeComplete(allocator));
+    }
+
+    /** Replays the client's last unnamed Parse if another client's (or a simple Query) replaced it on this link. */
+    private void ensureUnnamed(ServerConnection link) {
+        if (!link.statements().unnamedBelongsTo(this) && statements.unnamed() != null) {
+            link.send(ExtendedMessages.parse(allocator, new byte[0], statements.unnamed()), Request.PARSE, Action.SKIP);
+            link.statements().unnamedFilledBy(this);
+        }
+    }
+
+    private void ensurePrepared(ServerConnection link, PreparedStatement statement) {
+        if (!link.statements().has(statement)) {
+            prepare(link, statement, ExtendedMessages.parse(allocator, statement.serverName(), statement.queryAndTypes()),
+                    Action.SKIP, null);
+        }
+    }
+
+    /** Writes a Parse, closing the link's least recently used statement first if the link is full. */
+    private void prepare(ServerConnection link, PreparedStatement statement, ByteBuf parse, Action action,
+                         Runnable onFailure) {
+        PreparedStatement evicted = link.statements().add(statement);
+        if (evicted != null) {
+            link.send(ExtendedMessages.describeOrClose(allocator, FrontendTag.CLOSE, (byte) 'S', evicted.serverName()),
+                    Request.CLOSE, Action.SKIP);
+        }
+        link.send(parse, Request.PARSE, action, () -> {
+            link.statements().remove(statement);
+            if (onFailure != null) {
+                onFailure.run();
+            }
+        });
+    }
+
+    /** Answers as PostgreSQL would, in order, then ignores the client's messages up to its Sync, as the server would. */
+    private void fail(ServerConnection link, String sqlState, String message) {
+        link.fake(BackendMessages.errorResponse(allocator, "ERROR", sqlState, message));
+        discardingUntilSync = true;
+    }
+
+    /** Records a ParameterStatus the client received: its own SET of a reported parameter. */
+    void parameterReported(String name, String value) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (ParameterSync.settable(key)) {
+            parameters.put(key, value);
+        }
+    }
+
+    void close() {
+        statements.clear();
+    }
+}

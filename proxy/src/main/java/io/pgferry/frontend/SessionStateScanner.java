@@ -1,0 +1,161 @@
+package io.pgferry.frontend;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the leading keywords of each statement in a SQL string (quotes, dollar quotes and comments respected)
+ * to find what a transaction pool must know: session state it cannot carry to another server, SET of a
+ * parameter, and statements that drop prepared statements. A lexical check, not a parser: it errs towards
+ * pinning.
+ */
+final class SessionStateScanner {
+    private static final Pattern SESSION_ADVISORY_LOCK = Pattern.compile("(?i)pg_(try_)?advisory_lock");
+
+    /** What a SQL string does to session state. */
+    record Effects(PinReason pin, List<String> setParameters, boolean dropsAllStatements, String deallocate) {
+        static final Effects NONE = new Effects(null, List.of(), false, null);
+    }
+
+    private SessionStateScanner() {
+    }
+
+    static Effects scan(String sql) {
+        PinReason pin = null;
+        List<String> set = new ArrayList<>(0);
+        boolean dropsAll = false;
+        String deallocate = null;
+        List<List<String>> statements = leadingWords(sql);
+        for (List<String> words : statements) {
+            if (words.isEmpty()) {
+                continue;
+            }
+            String first = words.get(0);
+            String second = words.size() > 1 ? words.get(1) : "";
+            switch (first) {
+                case "SET" -> {
+                    String name = setTarget(words);
+                    if (name != null) {
+                        set.add(name);
+                    }
+                }
+                case "LISTEN" -> pin = firstOf(pin, PinReason.LISTEN);
+                case "LOAD" -> pin = firstOf(pin, PinReason.LOAD);
+                case "PREPARE" -> pin = second.equals("TRANSACTION") ? pin : firstOf(pin, PinReason.SQL_PREPARE);
+                case "DECLARE" -> pin = words.contains("HOLD") ? firstOf(pin, PinReason.CURSOR_WITH_HOLD) : pin;
+                case "CREATE" -> pin = createsSessionTempTable(words) ? firstOf(pin, PinReason.TEMP_TABLE) : pin;
+                case "DISCARD" -> dropsAll |= second.equals("ALL");
+                case "DEALLOCATE" -> {
+                    String name = second.equals("PREPARE") ? (words.size() > 2 ? words.get(2) : "") : second;
+                    if (name.equals("ALL")) {
+                        dropsAll = true;
+                    } else if (statements.size() == 1) {
+                        deallocate = name.toLowerCase(Locale.ROOT);
+                    }
+                }
+                default -> { }
+            }
+        }
+        if (pin == null && SESSION_ADVISORY_LOCK.matcher(sql).find()) {
+            pin = PinReason.ADVISORY_LOCK;
+        }
+        if (pin == null && set.isEmpty() && !dropsAll && deallocate == null) {
+            return Effects.NONE;
+        }
+        return new Effects(pin, set, dropsAll, deallocate);
+    }
+
+    private static PinReason firstOf(PinReason current, PinReason candidate) {
+        return current != null ? current : candidate;
+    }
+
+    /** The lower-case parameter a SET changes for the session, or {@code null} for SET LOCAL / SET TRANSACTION. */
+    private static String setTarget(List<String> words) {
+        int at = 1;
+        if (words.size() > at && words.get(at).equals("SESSION")) {
+            at++;
+            if (words.size() > at && words.get(at).equals("AUTHORIZATION")) {
+                return "session_authorization";
+            }
+            if (words.size() > at && words.get(at).equals("CHARACTERISTICS")) {
+                return "default_transaction_isolation";
+            }
+        }
+        if (words.size() <= at || words.get(at).equals("LOCAL") || words.get(at).equals("TRANSACTION")
+                || words.get(at).equals("CONSTRAINTS")) {
+            return null;
+        }
+        if (words.get(at).equals("TIME") && words.size() > at + 1 && words.get(at + 1).equals("ZONE")) {
+            return "timezone";
+        }
+        return words.get(at).toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean createsSessionTempTable(List<String> words) {
+        boolean temporary = words.contains("TEMP") || words.contains("TEMPORARY");
+        return temporary && !(words.contains("COMMIT") && words.contains("DROP"));
+    }
+
+    /**
+     * Splits {@code sql} into statements and returns each one's words, upper-cased, up to a bound; quoted
+     * identifiers keep their case. Words of interest all come early, except ON COMMIT DROP and WITH HOLD.
+     */
+    static List<List<String>> leadingWords(String sql) {
+        List<List<String>> statements = new ArrayList<>();
+        List<String> words = new ArrayList<>();
+        int length = sql.length();
+        int i = 0;
+        while (i < length) {
+            char c = sql.charAt(i);
+            if (c == ';') {
+                statements.add(words);
+                words = new ArrayList<>();
+                i++;
+            } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
+                i = skipTo(sql, i, "\n");
+            } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
+                i = skipTo(sql, i + 2, "*/");
+            } else if (c == '\'') {
+                i = skipTo(sql, i + 1, "'");
+            } else if (c == '"') {
+                int end = skipTo(sql, i + 1, "\"");
+                if (words.size() < 64) {
+                    words.add(sql.substring(i + 1, Math.max(i + 1, end - 1)));
+                }
+                i = end;
+            } else if (c == '$' && dollarTag(sql, i) != null) {
+                String tag = dollarTag(sql, i);
+                i = skipTo(sql, i + tag.length(), tag);
+            } else if (Character.isLetter(c) || c == '_') {
+                int start = i;
+                while (i < length && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_' || sql.charAt(i) == '$')) {
+                    i++;
+                }
+                if (words.size() < 64) {
+                    words.add(sql.substring(start, i).toUpperCase(Locale.ROOT));
+                }
+            } else {
+                i++;
+            }
+        }
+        statements.add(words);
+        return statements;
+    }
+
+    /** Index just past the next {@code end} at or after {@code from}, or the end of the text. */
+    private static int skipTo(String sql, int from, String end) {
+        int at = sql.indexOf(end, from);
+        return at < 0 ? sql.length() : at + end.length();
+    }
+
+    /** The {@code $tag$} opening a dollar-quoted string at {@code at}, or {@code null}. */
+    private static String dollarTag(String sql, int at) {
+        int end = at + 1;
+        while (end < sql.length() && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_')) {
+            end++;
+        }
+        return end < sql.length() && sql.charAt(end) == '$' ? sql.substring(at, end + 1) : null;
+    }
+}

@@ -1,0 +1,64 @@
+package io.pgferry.prepared;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one server link has prepared, least recently used first, bounded by {@code max-prepared-statements}.
+ * Also remembers who last filled the link's unnamed statement. Confined to the link's event loop.
+ */
+public final class ServerStatements {
+    private final int capacity;
+    private final LinkedHashMap<Long, PreparedStatement> prepared = new LinkedHashMap<>(16, 0.75f, true);
+    private Object unnamedOwner;
+
+    public ServerStatements(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /** Whether the link has the statement; counts as a use. */
+    public boolean has(PreparedStatement statement) {
+        return prepared.get(statement.id()) != null;
+    }
+
+    /**
+     * Records that the statement is being prepared on the link; returns the least recently used statement
+     * that must be closed to stay within capacity, or {@code null}.
+     */
+    public PreparedStatement add(PreparedStatement statement) {
+        prepared.put(statement.id(), statement);
+        if (prepared.size() <= capacity) {
+            return null;
+        }
+        Iterator<Map.Entry<Long, PreparedStatement>> eldest = prepared.entrySet().iterator();
+        PreparedStatement evicted = eldest.next().getValue();
+        eldest.remove();
+        return evicted;
+    }
+
+    /** The Parse failed or never ran: the link does not have the statement. */
+    public void remove(PreparedStatement statement) {
+        prepared.remove(statement.id());
+    }
+
+    /** DISCARD ALL or DEALLOCATE ALL ran on the link. */
+    public void clear() {
+        prepared.clear();
+        unnamedOwner = null;
+    }
+
+    public int size() {
+        return prepared.size();
+    }
+
+    /** Whether the unnamed statement on the link is the one {@code owner} last parsed. */
+    public boolean unnamedBelongsTo(Object owner) {
+        return unnamedOwner == owner;
+    }
+
+    /** Records who filled the unnamed statement; {@code null} after a simple Query replaced it. */
+    public void unnamedFilledBy(Object owner) {
+        this.unnamedOwner = owner;
+    }
+}

@@ -1,0 +1,67 @@
+package io.pgferry.prepared;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The process-wide set of prepared statements, keyed by query text and parameter types, so identical
+ * statements from any client share one server-side name. An entry lives while some client refers to it;
+ * the memory it holds is counted so operators can see and bound it. Thread-safe.
+ */
+public final class StatementRegistry {
+    private record Key(byte[] queryAndTypes, int hash) {
+        Key(byte[] queryAndTypes) {
+            this(queryAndTypes, Arrays.hashCode(queryAndTypes));
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && hash == key.hash && Arrays.equals(queryAndTypes, key.queryAndTypes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    private final Map<Key, PreparedStatement> statements = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private final AtomicLong memory = new AtomicLong();
+
+    /** Returns the shared entry for this statement, counting one more reference to it. */
+    public PreparedStatement acquire(byte[] queryAndTypes) {
+        while (true) {
+            PreparedStatement statement = statements.computeIfAbsent(new Key(queryAndTypes), key -> {
+                PreparedStatement created = new PreparedStatement(nextId.incrementAndGet(), key.queryAndTypes);
+                memory.addAndGet(created.footprint());
+                return created;
+            });
+            int references = statement.references().get();
+            // A count of -1 marks an entry being removed; retry so we get (or create) a live one.
+            if (references >= 0 && statement.references().compareAndSet(references, references + 1)) {
+                return statement;
+            }
+        }
+    }
+
+    /** Drops one reference; the last one removes the entry (servers keep their copies until evicted). */
+    public void release(PreparedStatement statement) {
+        if (statement.references().decrementAndGet() == 0 && statement.references().compareAndSet(0, -1)) {
+            if (statements.remove(new Key(statement.queryAndTypes()), statement)) {
+                memory.addAndGet(-statement.footprint());
+            }
+        }
+    }
+
+    public int size() {
+        return statements.size();
+    }
+
+    /** Bytes held by registered statements. */
+    public long memory() {
+        return memory.get();
+    }
+}

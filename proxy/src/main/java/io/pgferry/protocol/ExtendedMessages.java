@@ -1,0 +1,103 @@
+package io.pgferry.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Flyweight readers and splicing writers for the extended-protocol messages whose statement names pgferry
+ * rewrites (Parse, Bind, Describe, Close). A rewrite is a new header with the new name followed by a retained
+ * slice of the original message's tail, so parameter values and query text are never copied.
+ */
+public final class ExtendedMessages {
+    private ExtendedMessages() {
+    }
+
+    /** Parse: the statement name. */
+    public static String parseName(ByteBuf parse) {
+        return Messages.cString(parse, parse.readerIndex() + Messages.BODY);
+    }
+
+    /** Parse: absolute index where the query text starts (just after the name). */
+    public static int parseQueryStart(ByteBuf parse) {
+        return Messages.skipCString(parse, parse.readerIndex() + Messages.BODY);
+    }
+
+    /** Bind: the statement name (after the portal name). */
+    public static String bindStatement(ByteBuf bind) {
+        return Messages.cString(bind, bindStatementStart(bind));
+    }
+
+    private static int bindStatementStart(ByteBuf bind) {
+        return Messages.skipCString(bind, bind.readerIndex() + Messages.BODY);
+    }
+
+    /** Describe or Close: 'S' for a statement, 'P' for a portal. */
+    public static byte target(ByteBuf message) {
+        return message.getByte(message.readerIndex() + Messages.BODY);
+    }
+
+    /** Describe or Close: the statement or portal name. */
+    public static String targetName(ByteBuf message) {
+        return Messages.cString(message, message.readerIndex() + Messages.BODY + 1);
+    }
+
+    /** A Parse named {@code serverName} with the query and parameter types of {@code original}; takes ownership of it. */
+    public static ByteBuf renameParse(ByteBufAllocator allocator, ByteBuf original, byte[] serverName) {
+        return splice(allocator, original, FrontendTag.PARSE, new byte[0], serverName, parseQueryStart(original));
+    }
+
+    /** A Bind of {@code serverName} with the portal and parameters of {@code original}; takes ownership of it. */
+    public static ByteBuf renameBind(ByteBufAllocator allocator, ByteBuf original, byte[] serverName) {
+        int portalStart = original.readerIndex() + Messages.BODY;
+        int statementStart = bindStatementStart(original);
+        byte[] portal = new byte[statementStart - portalStart];
+        original.getBytes(portalStart, portal);
+        return splice(allocator, original, FrontendTag.BIND, portal, serverName, Messages.skipCString(original, statementStart));
+    }
+
+    /** Header (type, length, prefix, name, NUL) + retained slice of {@code original} from {@code tailStart}. */
+    private static ByteBuf splice(ByteBufAllocator allocator, ByteBuf original, byte type, byte[] prefix, byte[] name,
+                                  int tailStart) {
+        int tailLength = original.writerIndex() - tailStart;
+        ByteBuf header = allocator.buffer(Messages.BODY + prefix.length + name.length + 1);
+        header.writeByte(type).writeInt(4 + prefix.length + name.length + 1 + tailLength)
+                .writeBytes(prefix).writeBytes(name).writeByte(0);
+        CompositeByteBuf message = allocator.compositeBuffer(2);
+        message.addComponent(true, header);
+        message.addComponent(true, original.retainedSlice(tailStart, tailLength));
+        original.release();
+        return message;
+    }
+
+    /** A Parse of {@code serverName} built from stored query-and-types bytes (as copied by {@link #queryAndTypes}). */
+    public static ByteBuf parse(ByteBufAllocator allocator, byte[] serverName, byte[] queryAndTypes) {
+        ByteBuf message = allocator.buffer(Messages.BODY + serverName.length + 1 + queryAndTypes.length);
+        return message.writeByte(FrontendTag.PARSE).writeInt(4 + serverName.length + 1 + queryAndTypes.length)
+                .writeBytes(serverName).writeByte(0).writeBytes(queryAndTypes);
+    }
+
+    /** A copy of a Parse's query text and parameter type OIDs: the statement's identity in the registry. */
+    public static byte[] queryAndTypes(ByteBuf parse) {
+        int start = parseQueryStart(parse);
+        byte[] bytes = new byte[parse.writerIndex() - start];
+        parse.getBytes(start, bytes);
+        return bytes;
+    }
+
+    /** The query text of a Parse or Query message. */
+    public static String queryText(ByteBuf message, int at) {
+        return Messages.cString(message, at);
+    }
+
+    /** Describe or Close of a statement or portal. */
+    public static ByteBuf describeOrClose(ByteBufAllocator allocator, byte type, byte target, byte[] name) {
+        ByteBuf message = allocator.buffer(Messages.BODY + 1 + name.length + 1);
+        return message.writeByte(type).writeInt(4 + 1 + name.length + 1).writeByte(target).writeBytes(name).writeByte(0);
+    }
+
+    public static byte[] nameBytes(String name) {
+        return name.getBytes(StandardCharsets.UTF_8);
+    }
+}
