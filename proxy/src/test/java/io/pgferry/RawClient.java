@@ -18,12 +18,12 @@ public final class RawClient implements AutoCloseable {
 
     public record Message(char type, byte[] body) {
         public String text() {
-            return new String(body, StandardCharsets.UTF_8);
+            return new String(body, StandardCharsets.UTF_8).replace("\0", " ").trim();
         }
 
         /** The SQLSTATE of an ErrorResponse or NoticeResponse. */
         public String sqlState() {
-            String[] fields = text().split("\0");
+            String[] fields = new String(body, StandardCharsets.UTF_8).split("\0");
             for (String field : fields) {
                 if (field.startsWith("C")) {
                     return field.substring(1);
@@ -71,6 +71,113 @@ public final class RawClient implements AutoCloseable {
 
     public static byte[] query(String sql) {
         return typed('Q', cStrings(sql));
+    }
+
+    public static byte[] parse(String name, String sql, int... typeOids) {
+        ByteBuffer body = ByteBuffer.allocate(1024 + sql.length() * 4);
+        body.put(cStrings(name, sql)).putShort((short) typeOids.length);
+        for (int oid : typeOids) {
+            body.putInt(oid);
+        }
+        return typed('P', java.util.Arrays.copyOf(body.array(), body.position()));
+    }
+
+    /** Bind with text-format parameters and results. */
+    public static byte[] bind(String portal, String statement, String... parameters) {
+        ByteBuffer body = ByteBuffer.allocate(1024);
+        body.put(cStrings(portal, statement)).putShort((short) 0).putShort((short) parameters.length);
+        for (String parameter : parameters) {
+            byte[] value = parameter.getBytes(StandardCharsets.UTF_8);
+            body.putInt(value.length).put(value);
+        }
+        body.putShort((short) 0);
+        return typed('B', java.util.Arrays.copyOf(body.array(), body.position()));
+    }
+
+    public static byte[] describe(char target, String name) {
+        return typed('D', concat(new byte[] {(byte) target}, cStrings(name)));
+    }
+
+    public static byte[] close(char target, String name) {
+        return typed('C', concat(new byte[] {(byte) target}, cStrings(name)));
+    }
+
+    public static byte[] execute(String portal, int maxRows) {
+        return typed('E', concat(cStrings(portal), ByteBuffer.allocate(4).putInt(maxRows).array()));
+    }
+
+    public static byte[] sync() {
+        return typed('S', new byte[0]);
+    }
+
+    public static byte[] flush() {
+        return typed('H', new byte[0]);
+    }
+
+    public static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Reads replies until {@code readyForQueries} ReadyForQuery messages have arrived and renders them as a
+     * transcript comparable between servers: types, data rows, command tags, SQLSTATEs and transaction status.
+     */
+    public String transcript(int readyForQueries) throws IOException {
+        StringBuilder out = new StringBuilder();
+        int seen = 0;
+        while (seen < readyForQueries) {
+            Message message = read();
+            switch (message.type()) {
+                case 'Z' -> {
+                    seen++;
+                    out.append("Z(").append((char) message.body()[0]).append(") ");
+                }
+                case 'E' -> out.append("E(").append(message.sqlState()).append(") ");
+                case 'C' -> out.append("C(").append(message.text().replace("\0", "").trim()).append(") ");
+                case 'D' -> out.append("D(").append(dataRow(message.body())).append(") ");
+                case 'N', 'S' -> { }
+                default -> out.append(message.type()).append(' ');
+            }
+        }
+        return out.toString().trim();
+    }
+
+    private static String dataRow(byte[] body) {
+        ByteBuffer row = ByteBuffer.wrap(body);
+        int columns = row.getShort();
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < columns; i++) {
+            int length = row.getInt();
+            if (i > 0) {
+                out.append(',');
+            }
+            if (length < 0) {
+                out.append("NULL");
+            } else {
+                byte[] value = new byte[length];
+                row.get(value);
+                out.append(new String(value, StandardCharsets.UTF_8));
+            }
+        }
+        return out.toString();
+    }
+
+    /** Connects and logs in with trust authentication, then reads up to the first ReadyForQuery. */
+    public static RawClient trusted(int port, String user, String database) throws IOException {
+        RawClient client = new RawClient(port);
+        client.send(startup("user", user, "database", database));
+        Message message;
+        do {
+            message = client.read();
+            if (message.type() == 'E') {
+                throw new IOException("login failed: " + message.text());
+            }
+        } while (message.type() != 'Z');
+        return client;
     }
 
     public int readByte() throws IOException {

@@ -22,6 +22,7 @@ public final class ServerConnection implements ReplySink {
     private final Channel channel;
     private final Upstream upstream;
     private final Map<String, String> parameters;
+    private final Map<String, String> initialParameters;
     private final int processId;
     private final int secretKey;
     private final long createdNanos = System.nanoTime();
@@ -42,6 +43,7 @@ public final class ServerConnection implements ReplySink {
         this.statements = new ServerStatements(maxPreparedStatements);
         this.upstream = upstream;
         this.parameters = new HashMap<>(parameters);
+        this.initialParameters = Map.copyOf(parameters);
         this.processId = processId;
         this.secretKey = secretKey;
     }
@@ -227,6 +229,11 @@ public final class ServerConnection implements ReplySink {
     /** Parameters the server reported (ParameterStatus), as of its latest message. Read on its event loop. */
     public Map<String, String> parameters() {
         return parameters;
+    }
+
+    /** Parameters as the server reported them at login, before any client changed them. */
+    public Map<String, String> initialParameters() {
+        return initialParameters;
     }
 
     public int processId() {

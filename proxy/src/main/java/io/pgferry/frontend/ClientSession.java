@@ -101,6 +101,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         }
         acquired.execute(() -> {
             acquired.attach(this);
+            if (greet) {
+                seedParameters(acquired);
+            }
             try {
                 forwarder.arrive(acquired);
             } catch (IllegalArgumentException e) {
@@ -115,14 +118,25 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         });
     }
 
+    /**
+     * The client's parameters start as the server's login defaults overlaid with its startup packet; from then on
+     * they follow the ParameterStatus messages the client receives.
+     */
+    private void seedParameters(ServerConnection acquired) {
+        Map<String, String> wanted = startup.sessionParameters();
+        acquired.initialParameters().forEach((name, value) -> {
+            String key = name.toLowerCase(java.util.Locale.ROOT);
+            forwarder.parameterReported(key, wanted.getOrDefault(key, value));
+        });
+    }
+
     /** Sends the server's parameters as the client will see them, pgferry's BackendKeyData, and ReadyForQuery. */
     private void greet(ServerConnection acquired) {
         Map<String, String> wanted = startup.sessionParameters();
-        for (Map.Entry<String, String> parameter : acquired.parameters().entrySet()) {
+        for (Map.Entry<String, String> parameter : acquired.initialParameters().entrySet()) {
             String key = parameter.getKey().toLowerCase(java.util.Locale.ROOT);
-            String value = wanted.getOrDefault(key, parameter.getValue());
-            forwarder.parameterReported(key, value);
-            acquired.fake(BackendMessages.parameterStatus(channel.alloc(), parameter.getKey(), value));
+            acquired.fake(BackendMessages.parameterStatus(channel.alloc(), parameter.getKey(),
+                    wanted.getOrDefault(key, parameter.getValue())));
         }
         acquired.fake(BackendMessages.backendKeyData(channel.alloc(), (int) (cancelKey >>> 32), (int) cancelKey));
         acquired.fake(BackendMessages.readyForQuery(channel.alloc(), (byte) 'I'));
