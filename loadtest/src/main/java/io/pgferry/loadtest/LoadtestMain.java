@@ -12,8 +12,9 @@ public final class LoadtestMain {
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (command) {
             case "demo" -> Demo.main(rest);
+            case "throughput" -> Throughput.main(rest);
             default -> {
-                System.err.println("usage: pgferry-loadtest demo [--port N]");
+                System.err.println("usage: pgferry-loadtest demo [--port N]\n       pgferry-loadtest throughput [--clients 8,64,256] [--modes simple,extended,prepared] [--scripts select-only,tpcb] [--targets direct,pgferry,pgbouncer] [--duration 10] [--pool 20] [--scale 10]");
                 System.exit(command.equals("help") ? 0 : 2);
             }
         }

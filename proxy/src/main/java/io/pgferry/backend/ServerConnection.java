@@ -32,6 +32,10 @@ public final class ServerConnection implements ReplySink {
     private final Map<String, String> appliedSettings = new HashMap<>();
     private volatile Consumer<ServerConnection> closeListener = link -> { };
     private ServerClient client;
+    /** The client that parked the link between its transactions; guarded by the pool's monitor. */
+    private Object parkedBy;
+    /** The session whose parameters the link carries now, so a returning client skips re-applying them. */
+    private Object parameterOwner;
     private byte transactionStatus = 'I';
     private volatile boolean broken;
     private volatile long idleSinceNanos = createdNanos;
@@ -117,6 +121,7 @@ public final class ServerConnection implements ReplySink {
         } else if (type == BackendTag.COMMAND_COMPLETE && dropsAllStatements(message)) {
             statements.clear();
             appliedSettings.clear();
+            parameterOwner = null;
         }
         replies.onServerMessage(message);
     }
@@ -194,6 +199,21 @@ public final class ServerConnection implements ReplySink {
     /** Whether the link owes no replies (it may still be inside a transaction block). */
     public boolean hasNoOutstandingReplies() {
         return replies.isEmpty();
+    }
+
+    /** Whether {@code owner}'s parameters are the ones in force on the link; marks them so. */
+    public boolean carriesParametersOf(Object owner) {
+        boolean same = parameterOwner == owner;
+        parameterOwner = owner;
+        return same;
+    }
+
+    public Object parkedBy() {
+        return parkedBy;
+    }
+
+    public void parkedBy(Object owner) {
+        this.parkedBy = owner;
     }
 
     public ServerStatements statements() {

@@ -43,7 +43,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private final AtomicLong processedBatches = new AtomicLong();
     private Channel channel;
     private CompletableFuture<ServerConnection> pending;
-    private volatile ServerConnection link;
+    /** The link this client holds, possibly parked between transactions (client loop). */
+    private ServerConnection link;
+    /** The link while a request of this client may be running on it; what a CancelRequest targets. */
+    private volatile ServerConnection activeLink;
+    private boolean linkParked;
     private List<ByteBuf> inbound = new ArrayList<>();
     private long dispatchedBatches;
     private long cancelKey;
@@ -95,6 +99,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             return;
         }
         link = acquired;
+        activeLink = acquired;
+        linkParked = false;
         boolean greet = !ready;
         if (greet) {
             cancelKey = context.cancels().register(this);
@@ -167,6 +173,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             return;
         }
         ServerConnection current = link;
+        if (current != null && linkParked) {
+            if (pool.unpark(current, this)) {
+                linkParked = false;
+                activeLink = current;
+            } else {
+                link = null;
+                current = null;
+            }
+        }
         if (current == null) {
             if (pending == null && !terminatesOrFlushesOnly()) {
                 acquire();
@@ -176,7 +191,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         List<ByteBuf> batch = inbound;
         inbound = new ArrayList<>();
         long batchNumber = ++dispatchedBatches;
-        current.execute(() -> forward(current, batch, batchNumber));
+        ServerConnection target = current;
+        target.execute(() -> forward(target, batch, batchNumber));
     }
 
     /** Without a link, a lone Flush needs no server and Terminate just ends the session. */
@@ -221,19 +237,31 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             return;
         }
         long processed = processedBatches.get();
-        channel.eventLoop().execute(() -> releaseIfQuiet(current, processed));
+        if (channel.eventLoop().inEventLoop()) {
+            releaseIfQuiet(current, processed);
+        } else {
+            channel.eventLoop().execute(() -> releaseIfQuiet(current, processed));
+        }
     }
 
-    /** On the client's loop: releases the link unless the client dispatched more to it meanwhile. */
+    /**
+     * On the client's loop: gives the link up unless the client dispatched more to it meanwhile. It stays parked
+     * with this client, free for any other client that needs it, or goes straight to a waiting client.
+     */
     private void releaseIfQuiet(ServerConnection current, long processed) {
-        if (link != current || dispatchedBatches != processed || !channel.isActive()) {
+        if (link != current || linkParked || dispatchedBatches != processed || !channel.isActive()) {
             return;
         }
-        link = null;
-        current.execute(() -> {
-            current.detach();
-            pool.release(current);
-        });
+        activeLink = null;
+        if (pool.park(current, this)) {
+            linkParked = true;
+        } else {
+            link = null;
+            current.execute(() -> {
+                current.detach();
+                pool.release(current);
+            });
+        }
         dispatchInbound();
     }
 
@@ -259,8 +287,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             pool.abandon(pending);
             pending = null;
         }
-        ServerConnection current = link;
+        ServerConnection held = link;
+        ServerConnection current = held != null && linkParked && !pool.unpark(held, this) ? null : held;
         link = null;
+        activeLink = null;
         boolean reset = mode == PoolMode.SESSION || forwarder.pin() != null;
         if (current != null) {
             current.execute(() -> {
@@ -284,7 +314,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
      * a server leaves the queue with 57014; an idle client has nothing to cancel.
      */
     void cancel() {
-        ServerConnection current = link;
+        ServerConnection current = activeLink;
         if (current != null) {
             context.connector().cancel(channel.eventLoop(), current);
         } else {
@@ -293,7 +323,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     private void cancelWait() {
-        if (!ready || pending == null) {
+        if (!ready || pending == null || activeLink != null) {
             return;
         }
         pool.abandon(pending);
@@ -335,13 +365,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     @Override
     public void readyForQuery(byte transactionStatus, boolean idle) {
-        ServerConnection current = link;
+        ServerConnection current = activeLink;
         if (mode == PoolMode.STATEMENT && transactionStatus == 'T' && current != null) {
             ClientErrors.fatal(channel, SqlState.PROTOCOL_VIOLATION,
                     "transaction blocks not allowed in statement pooling mode");
             return;
         }
         if (idle && current != null) {
+            // The link may go to another client before this read burst ends, so this client's replies go out now.
+            channel.flush();
             offerRelease(current);
         }
     }
@@ -353,7 +385,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     @Override
     public void serverClosed(String reason) {
-        link = null;
+        if (activeLink == null && mode != PoolMode.SESSION) {
+            // A parked link died between transactions: the client's next request finds it gone and takes another.
+            return;
+        }
+        activeLink = null;
         if (fatalSent) {
             channel.close();
         } else {

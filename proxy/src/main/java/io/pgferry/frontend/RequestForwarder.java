@@ -40,6 +40,9 @@ final class RequestForwarder {
 
     /** Applies the client's parameters to a link it has just been given. */
     void arrive(ServerConnection link) {
+        if (link.carriesParametersOf(this)) {
+            return;
+        }
         String sync = ParameterSync.statement(parameters, link.parameters(), link.appliedSettings());
         if (sync != null) {
             link.send(FrontendMessages.query(allocator, sync), Request.QUERY, Action.SKIP);

@@ -1,8 +1,11 @@
 package io.pgferry.pool;
 
-/** Counters of one pool at one moment: links open (idle or in use), idle, being opened, and waiting clients. */
-public record PoolStats(int open, int idle, int connecting, int waiting) {
+/**
+ * Counters of one pool at one moment: links open, idle, parked (kept by their last client between its
+ * transactions, free for any waiter), being opened, and waiting clients.
+ */
+public record PoolStats(int open, int idle, int parked, int connecting, int waiting) {
     public int active() {
-        return open - idle;
+        return open - idle - parked;
     }
 }

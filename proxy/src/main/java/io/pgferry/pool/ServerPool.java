@@ -32,9 +32,11 @@ public final class ServerPool {
     private volatile PoolSettings settings;
     private final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** Links kept by the client that last used them, between its transactions, until someone else needs one. */
+    private final ArrayDeque<ServerConnection> parked = new ArrayDeque<>();
     private int open;
     private int connecting;
-    private boolean closed;
+    private volatile boolean closed;
 
     private static final class Waiter {
         final CompletableFuture<ServerConnection> future = new CompletableFuture<>();
@@ -65,11 +67,14 @@ public final class ServerPool {
                 return CompletableFuture.failedFuture(new PoolTimeout("pool " + key + " is closed"));
             }
             ServerConnection link = takeIdle(loop);
+            openNew = open + connecting < settings.size();
+            if (link == null && !openNew) {
+                link = parked.pollFirst();
+            }
             if (link != null) {
                 return CompletableFuture.completedFuture(link);
             }
             waiters.add(waiter);
-            openNew = open + connecting < settings.size();
             if (openNew) {
                 connecting++;
             }
@@ -121,6 +126,27 @@ public final class ServerPool {
                     + key + " became free within " + settings.acquireTimeout().toMillis() + " ms (pool size "
                     + settings.size() + ")"));
         }
+    }
+
+    /**
+     * Lets a client keep an idle link between transactions, which spares a hand-over per transaction, unless
+     * another client waits. Returns {@code false} if the link must be released instead.
+     */
+    public synchronized boolean park(ServerConnection link, Object owner) {
+        if (!waiters.isEmpty() || closed) {
+            return false;
+        }
+        parked.addLast(link);
+        link.parkedBy(owner);
+        return true;
+    }
+
+    /**
+     * The parking client takes its link back; {@code false} if another client took it meanwhile (and perhaps
+     * parked it again, as its own).
+     */
+    public synchronized boolean unpark(ServerConnection link, Object owner) {
+        return link.parkedBy() == owner && parked.remove(link);
     }
 
     /** Removes a waiter that gave up (its client disconnected or cancelled). */
@@ -200,6 +226,7 @@ public final class ServerPool {
         synchronized (this) {
             open--;
             idle.remove(link);
+            parked.remove(link);
             Waiter next = waiters.peek();
             openForWaiter = next != null && !closed && open + connecting < settings.size();
             loop = next == null ? null : next.loop;
@@ -252,7 +279,7 @@ public final class ServerPool {
 
     /** A consistent snapshot of the pool's counters. */
     public synchronized PoolStats stats() {
-        return new PoolStats(open, idle.size(), connecting, waiters.size());
+        return new PoolStats(open, idle.size(), parked.size(), connecting, waiters.size());
     }
 
     /** Closes idle links and fails waiters; links in use close when released. */
@@ -262,7 +289,9 @@ public final class ServerPool {
         synchronized (this) {
             closed = true;
             toClose = new ArrayList<>(idle);
+            toClose.addAll(parked);
             idle.clear();
+            parked.clear();
             toFail = new ArrayList<>(waiters);
             waiters.clear();
         }

@@ -1,0 +1,177 @@
+package io.pgferry.loadtest;
+
+import com.typesafe.config.ConfigFactory;
+import io.pgferry.Proxy;
+import io.pgferry.config.ConfigLoader;
+import io.pgferry.testkit.PostgresServer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The throughput scenario: pgbench select-only and TPC-B-like, in each protocol mode and client count, against a
+ * direct connection, pgferry and PgBouncer (both transaction mode, same pool size) in one run, reporting TPS,
+ * latency and each pooler's own CPU time per transaction. Starts and stops everything it uses.
+ */
+public final class Throughput {
+    private static final String USER = "bench";
+
+    private record Cell(String script, String mode, int clients, boolean connectEachTransaction) {
+        String label() {
+            return script + " " + mode + " c=" + clients + (connectEachTransaction ? " -C" : "");
+        }
+    }
+
+    private record Result(double tps, double latencyMs, long transactions, long failed, double cpuMicrosPerTransaction) {
+    }
+
+    private Throughput() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        List<Integer> clientCounts = ints(options.getOrDefault("clients", "8,64,256"));
+        List<String> modes = List.of(options.getOrDefault("modes", "simple,extended,prepared").split(","));
+        List<String> scripts = List.of(options.getOrDefault("scripts", "select-only,tpcb").split(","));
+        List<String> targets = List.of(options.getOrDefault("targets", "direct,pgferry,pgbouncer").split(","));
+        int duration = Integer.parseInt(options.getOrDefault("duration", "10"));
+        int pool = Integer.parseInt(options.getOrDefault("pool", "20"));
+        int scale = Integer.parseInt(options.getOrDefault("scale", "10"));
+
+        List<Cell> cells = new ArrayList<>();
+        for (String script : scripts) {
+            for (String mode : modes) {
+                for (int clients : clientCounts) {
+                    cells.add(new Cell(script, mode, clients, false));
+                }
+            }
+            cells.add(new Cell(script, "simple", clientCounts.get(0), true));
+        }
+        try (PostgresServer postgres = PostgresServer.start()) {
+            String direct = "postgresql://" + PostgresServer.Role.SCRAM.user + "@127.0.0.1:" + postgres.port() + "/app?sslmode=disable";
+            Pgbench.run(PostgresServer.Role.SCRAM.password, List.of("pgbench", "-i", "-q", "-s", Integer.toString(scale), direct));
+            int ferryPort = PostgresServer.freePort();
+            try (Proxy proxy = Proxy.start(ConfigLoader.fromConfig(ConfigFactory.parseString(config(postgres, ferryPort, pool))));
+                 PgBouncer bouncer = targets.contains("pgbouncer") ? PgBouncer.start(postgres, USER, pool) : null) {
+                Map<String, Map<String, Result>> results = new LinkedHashMap<>();
+                for (Cell cell : cells) {
+                    for (String target : targets) {
+                        String url = switch (target) {
+                            case "direct" -> direct;
+                            case "pgferry" -> "postgresql://" + USER + "@127.0.0.1:" + ferryPort + "/app?sslmode=disable";
+                            default -> "postgresql://" + USER + "@127.0.0.1:" + bouncer.port() + "/app?sslmode=disable";
+                        };
+                        long pid = target.equals("pgbouncer") ? bouncer.pid() : -1;
+                        Result result = run(cell, url, duration, target, pid);
+                        results.computeIfAbsent(cell.label(), k -> new LinkedHashMap<>()).put(target, result);
+                        System.err.printf("%-32s %-9s tps %9.0f  cpu/txn %6.1f us  failed %d%n", cell.label(), target,
+                                result.tps, result.cpuMicrosPerTransaction, result.failed);
+                    }
+                }
+                System.out.println(table(results, targets));
+            }
+        }
+    }
+
+    private static Result run(Cell cell, String url, int duration, String target, long pid) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("pgbench", "-n", "-c", Integer.toString(cell.clients),
+                // One thread per client: pgbench before 17 prepares with a blocking call per thread, which stalls a
+                // thread's other clients whenever a transaction pool is smaller than the number of clients.
+                "-j", Integer.toString(cell.clients), "-T", Integer.toString(duration), "-M", cell.mode));
+        if (cell.script.equals("select-only")) {
+            command.add("-S");
+        }
+        if (cell.connectEachTransaction) {
+            command.add("-C");
+        }
+        command.add(url);
+        long before = cpu(target, pid);
+        Pgbench.Output output = Pgbench.run(target.equals("direct") ? PostgresServer.Role.SCRAM.password : "", command);
+        long used = cpu(target, pid) - before;
+        double perTransaction = target.equals("direct") || output.transactions() == 0 ? Double.NaN
+                : used / 1000.0 / output.transactions();
+        return new Result(output.tps(), output.latencyMs(), output.transactions(), output.failed(), perTransaction);
+    }
+
+    private static long cpu(String target, long pid) {
+        return switch (target) {
+            case "pgferry" -> ProcessCpu.selfNanos();
+            case "pgbouncer" -> ProcessCpu.nanos(pid);
+            default -> 0;
+        };
+    }
+
+    static String config(PostgresServer postgres, int port, int pool) {
+        return """
+                pgferry {
+                  listen = "127.0.0.1:%d"
+                  max-client-connections = 20000
+                  pool { mode = transaction, size = %d }
+                  databases { app { upstream = "postgres://%s:%s@127.0.0.1:%d/app?sslmode=disable" } }
+                  users { %s { auth-method = trust } }
+                }
+                """.formatted(port, pool, PostgresServer.Role.SCRAM.user, PostgresServer.Role.SCRAM.password,
+                postgres.port(), USER);
+    }
+
+    private static String table(Map<String, Map<String, Result>> results, List<String> targets) {
+        StringBuilder out = new StringBuilder("| cell |");
+        for (String target : targets) {
+            out.append(' ').append(target).append(" TPS | ").append(target).append(" latency ms |");
+            if (!target.equals("direct")) {
+                out.append(' ').append(target).append(" CPU µs/txn |");
+            }
+        }
+        boolean ratios = targets.contains("pgferry") && targets.contains("pgbouncer");
+        if (ratios) {
+            out.append(" TPS pgferry/PgBouncer | CPU pgferry/PgBouncer |");
+        }
+        if (targets.contains("pgferry") && targets.contains("direct")) {
+            out.append(" TPS pgferry/direct |");
+        }
+        out.append('\n').append("|---".repeat(out.toString().split("\\|").length - 1)).append("|\n");
+        results.forEach((cell, byTarget) -> {
+            out.append("| ").append(cell).append(" |");
+            for (String target : targets) {
+                Result r = byTarget.get(target);
+                out.append(String.format(" %.0f%s | %.2f |", r.tps, r.failed > 0 ? " (" + r.failed + " failed)" : "", r.latencyMs));
+                if (!target.equals("direct")) {
+                    out.append(String.format(" %.1f |", r.cpuMicrosPerTransaction));
+                }
+            }
+            if (ratios) {
+                Result ferry = byTarget.get("pgferry");
+                Result bouncer = byTarget.get("pgbouncer");
+                out.append(String.format(" %.2f | %.2f |", ferry.tps / bouncer.tps,
+                        ferry.cpuMicrosPerTransaction / bouncer.cpuMicrosPerTransaction));
+            }
+            if (targets.contains("pgferry") && targets.contains("direct")) {
+                out.append(String.format(" %.2f |", byTarget.get("pgferry").tps / byTarget.get("direct").tps));
+            }
+            out.append('\n');
+        });
+        return out.toString();
+    }
+
+    static Map<String, String> options(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --option value, got " + args[i]);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        return options;
+    }
+
+    private static List<Integer> ints(String csv) {
+        List<Integer> values = new ArrayList<>();
+        for (String part : csv.split(",")) {
+            values.add(Integer.parseInt(part.trim()));
+        }
+        return values;
+    }
+
+}
