@@ -23,6 +23,9 @@ final class SessionStateScanner {
     }
 
     static Effects scan(String sql) {
+        if (!mayAffectSession(sql)) {
+            return Effects.NONE;
+        }
         PinReason pin = null;
         List<String> set = new ArrayList<>(0);
         boolean dropsAll = false;
@@ -65,6 +68,39 @@ final class SessionStateScanner {
             return Effects.NONE;
         }
         return new Effects(pin, set, dropsAll, deallocate);
+    }
+
+    /**
+     * A cheap pre-check on the hot path: plain single SELECT/INSERT/UPDATE/DELETE/WITH statements without the word
+     * "advisory" cannot change session state, so most queries skip the tokenizer.
+     */
+    static boolean mayAffectSession(String sql) {
+        int i = 0;
+        while (i < sql.length() && (Character.isWhitespace(sql.charAt(i)) || sql.charAt(i) == '(')) {
+            i++;
+        }
+        if (i == sql.length()) {
+            return false;
+        }
+        char first = Character.toUpperCase(sql.charAt(i));
+        boolean plainDml = first == 'I' || first == 'U' || first == 'W' || first == 'V' || first == 'T'
+                || (first == 'S' && sql.regionMatches(true, i, "SELECT", 0, 6))
+                || (first == 'D' && sql.regionMatches(true, i, "DELETE", 0, 6));
+        return !plainDml || sql.indexOf(';') >= 0 || containsAdvisory(sql);
+    }
+
+    private static boolean containsAdvisory(String sql) {
+        for (int at = sql.indexOf('d'); at >= 1; at = sql.indexOf('d', at + 1)) {
+            if (sql.regionMatches(true, at - 1, "advisory", 0, 8)) {
+                return true;
+            }
+        }
+        for (int at = sql.indexOf('D'); at >= 1; at = sql.indexOf('D', at + 1)) {
+            if (sql.regionMatches(true, at - 1, "advisory", 0, 8)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static PinReason firstOf(PinReason current, PinReason candidate) {

@@ -1,0 +1,34 @@
+package io.pgferry.frontend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ParameterSyncTest {
+    @Test
+    void setsOnlyWhatDiffersAndResetsWhatAnotherClientLeft() {
+        Map<String, String> server = Map.of("application_name", "other", "DateStyle", "ISO, MDY", "server_version", "17.6");
+        Map<String, String> applied = new HashMap<>(Map.of("work_mem", "64MB"));
+        Map<String, String> wanted = new LinkedHashMap<>();
+        wanted.put("application_name", "mine");
+        wanted.put("datestyle", "ISO, MDY");
+        wanted.put("server_version", "16");
+        wanted.put("statement_timeout", "5s");
+        assertEquals("SET application_name TO E'mine'; SET statement_timeout TO E'5s'; RESET work_mem",
+                ParameterSync.statement(wanted, server, applied));
+        assertEquals(Map.of("statement_timeout", "5s"), applied);
+        assertNull(ParameterSync.statement(Map.of("statement_timeout", "5s"), Map.of(), applied));
+    }
+
+    @Test
+    void valuesAreQuotedSafelyAndNamesChecked() {
+        assertEquals("E'it\\'s \\\\ here'", ParameterSync.literal("it's \\ here"));
+        assertThrows(IllegalArgumentException.class,
+                () -> ParameterSync.statement(Map.of("x; DROP TABLE t", "1"), Map.of(), new HashMap<>()));
+    }
+}

@@ -1,0 +1,59 @@
+package io.pgferry.frontend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SessionStateScannerTest {
+    private static PinReason pin(String sql) {
+        return SessionStateScanner.scan(sql).pin();
+    }
+
+    @Test
+    void plainQueriesAffectNothing() {
+        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("SELECT abalance FROM pgbench_accounts WHERE aid = $1"));
+        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("  update t set x = 1"));
+        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("SELECT pg_advisory_xact_lock(1)"));
+        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("BEGIN"));
+        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("SET LOCAL work_mem = '1MB'"));
+        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("CREATE TEMP TABLE t (x int) ON COMMIT DROP"));
+        assertFalse(SessionStateScanner.mayAffectSession("select 1"));
+    }
+
+    @Test
+    void sessionStateIsFoundWhereverItHides() {
+        assertEquals(PinReason.LISTEN, pin("listen jobs"));
+        assertEquals(PinReason.ADVISORY_LOCK, pin("SELECT pg_advisory_lock(42)"));
+        assertEquals(PinReason.ADVISORY_LOCK, pin("select PG_TRY_ADVISORY_LOCK(1)"));
+        assertEquals(PinReason.TEMP_TABLE, pin("CREATE TEMPORARY TABLE scratch (x int)"));
+        assertEquals(PinReason.TEMP_TABLE, pin("SELECT 1; create local temp table s (x int)"));
+        assertEquals(PinReason.CURSOR_WITH_HOLD, pin("DECLARE c CURSOR WITH HOLD FOR SELECT 1"));
+        assertEquals(PinReason.SQL_PREPARE, pin("PREPARE q AS SELECT 1"));
+        assertNull(pin("PREPARE TRANSACTION 'x'"));
+        assertEquals(PinReason.LOAD, pin("LOAD 'auto_explain'"));
+    }
+
+    @Test
+    void quotesAndCommentsAreNotStatements() {
+        assertNull(pin("SELECT 'LISTEN x; CREATE TEMP TABLE y'"));
+        assertNull(pin("SELECT $tag$; LISTEN x$tag$"));
+        assertNull(pin("SELECT 1 -- ; LISTEN x"));
+        assertNull(pin("/* LISTEN x; */ SELECT 1"));
+    }
+
+    @Test
+    void setNamesTheParameterAndDeallocateTheStatement() {
+        assertEquals(List.of("application_name"), SessionStateScanner.scan("SET application_name = 'x'").setParameters());
+        assertEquals(List.of("timezone"), SessionStateScanner.scan("set time zone 'UTC'").setParameters());
+        assertEquals(List.of("work_mem"), SessionStateScanner.scan("SET SESSION work_mem TO '8MB'").setParameters());
+        assertEquals("a1", SessionStateScanner.scan("DEALLOCATE a1").deallocate());
+        assertEquals("a1", SessionStateScanner.scan("deallocate prepare A1").deallocate());
+        assertTrue(SessionStateScanner.scan("DEALLOCATE ALL").dropsAllStatements());
+        assertTrue(SessionStateScanner.scan("discard all").dropsAllStatements());
+    }
+}
