@@ -51,7 +51,7 @@ public final class Proxy implements AutoCloseable {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Class<? extends Channel> clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.threads(), io);
         KeyDerivation keyDerivation = new KeyDerivation(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         ServerConnector connector = new ServerConnector(clientChannel, new ServerTlsContexts(), keyDerivation,
                 config.maxPreparedStatements());

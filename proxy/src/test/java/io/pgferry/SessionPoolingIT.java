@@ -276,15 +276,7 @@ class SessionPoolingIT {
     @Test
     void cancelStopsARunningQuery() throws Exception {
         try (Connection connection = proxy.connectApp(); Statement statement = connection.createStatement()) {
-            Thread canceller = new Thread(() -> {
-                try {
-                    Thread.sleep(500);
-                    statement.cancel();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            canceller.start();
+            Thread canceller = cancelLater(statement);
             long start = System.nanoTime();
             SQLException e = assertThrows(SQLException.class, () -> statement.execute("SELECT pg_sleep(30)"));
             canceller.join();
@@ -292,6 +284,20 @@ class SessionPoolingIT {
             assertTrue(System.nanoTime() - start < 20_000_000_000L, "cancelled long before the sleep ended");
             assertEquals("1", single(connection, "SELECT 1"));
         }
+    }
+
+    /** Starts a thread that cancels the statement's query 400 ms from now. */
+    static Thread cancelLater(Statement statement) {
+        Thread canceller = new Thread(() -> {
+            try {
+                Thread.sleep(400);
+                statement.cancel();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        canceller.start();
+        return canceller;
     }
 
     @Test

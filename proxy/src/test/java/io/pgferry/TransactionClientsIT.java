@@ -175,29 +175,13 @@ class TransactionClientsIT {
              Connection holder = single.connectApp(); Connection waiter = single.connectApp()) {
             holder.setAutoCommit(false);
             try (Statement statement = holder.createStatement()) {
-                Thread canceller = new Thread(() -> {
-                    try {
-                        Thread.sleep(400);
-                        statement.cancel();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                canceller.start();
+                Thread canceller = SessionPoolingIT.cancelLater(statement);
                 SQLException cancelled = assertThrows(SQLException.class, () -> statement.execute("SELECT pg_sleep(30)"));
                 canceller.join();
                 assertEquals("57014", cancelled.getSQLState());
             }
             try (Statement waiting = waiter.createStatement()) {
-                Thread canceller = new Thread(() -> {
-                    try {
-                        Thread.sleep(400);
-                        waiting.cancel();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                canceller.start();
+                Thread canceller = SessionPoolingIT.cancelLater(waiting);
                 long start = System.nanoTime();
                 SQLException cancelled = assertThrows(SQLException.class, () -> waiting.execute("SELECT 1"));
                 canceller.join();

@@ -14,7 +14,7 @@ public final class LoadtestMain {
             case "demo" -> Demo.main(rest);
             case "throughput" -> Throughput.main(rest);
             default -> {
-                System.err.println("usage: pgferry-loadtest demo [--port N]\n       pgferry-loadtest throughput [--clients 8,64,256] [--modes simple,extended,prepared] [--scripts select-only,tpcb] [--targets direct,pgferry,pgbouncer] [--duration 10] [--pool 20] [--scale 10]");
+                System.err.println("usage: pgferry-loadtest demo [--port N]\n       pgferry-loadtest throughput [--clients 8,64,256] [--modes simple,extended,prepared] [--scripts select-only,tpcb] [--targets direct,pgferry,pgbouncer] [--duration 10] [--pool 20] [--scale 10] [--threads 0] [--warmup 20]");
                 System.exit(command.equals("help") ? 0 : 2);
             }
         }

@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs pgbench and reads its summary lines. */
 final class Pgbench {
-    record Output(double tps, double latencyMs, long transactions, long failed, String text) {
+    /** {@code aborted}: pgbench gave up on some clients (errors such as a pooler refusing prepared statements). */
+    record Output(double tps, double latencyMs, long transactions, long failed, boolean aborted, String text) {
     }
 
     private Pgbench() {
@@ -23,12 +24,13 @@ final class Pgbench {
             process.destroyForcibly();
             throw new IOException("pgbench timed out");
         }
-        if (process.exitValue() != 0 && !text.contains("tps")) {
+        boolean aborted = process.exitValue() != 0;
+        if (aborted && !text.contains("transaction type")) {
             throw new IOException("pgbench failed: " + command + "\n" + text);
         }
         return new Output(number(text, "tps = "), number(text, "latency average = "),
                 (long) number(text, "number of transactions actually processed: "),
-                (long) number(text, "number of failed transactions: "), text);
+                (long) number(text, "number of failed transactions: "), aborted, text);
     }
 
     /** The number following {@code prefix} on its line, or 0 if absent. */

@@ -24,7 +24,8 @@ public final class Throughput {
         }
     }
 
-    private record Result(double tps, double latencyMs, long transactions, long failed, double cpuMicrosPerTransaction) {
+    private record Result(double tps, double latencyMs, long transactions, long failed, boolean aborted,
+                          double cpuMicrosPerTransaction) {
     }
 
     private Throughput() {
@@ -39,6 +40,8 @@ public final class Throughput {
         int duration = Integer.parseInt(options.getOrDefault("duration", "10"));
         int pool = Integer.parseInt(options.getOrDefault("pool", "20"));
         int scale = Integer.parseInt(options.getOrDefault("scale", "10"));
+        int threads = Integer.parseInt(options.getOrDefault("threads", "0"));
+        int warmup = Integer.parseInt(options.getOrDefault("warmup", "20"));
 
         List<Cell> cells = new ArrayList<>();
         for (String script : scripts) {
@@ -53,8 +56,16 @@ public final class Throughput {
             String direct = "postgresql://" + PostgresServer.Role.SCRAM.user + "@127.0.0.1:" + postgres.port() + "/app?sslmode=disable";
             Pgbench.run(PostgresServer.Role.SCRAM.password, List.of("pgbench", "-i", "-q", "-s", Integer.toString(scale), direct));
             int ferryPort = PostgresServer.freePort();
-            try (Proxy proxy = Proxy.start(ConfigLoader.fromConfig(ConfigFactory.parseString(config(postgres, ferryPort, pool))));
+            try (Proxy proxy = Proxy.start(ConfigLoader.fromConfig(ConfigFactory.parseString(config(postgres, ferryPort, pool, threads))));
                  PgBouncer bouncer = targets.contains("pgbouncer") ? PgBouncer.start(postgres, USER, pool) : null) {
+                if (warmup > 0 && targets.contains("pgferry")) {
+                    // The JVM compiles pgferry's hot paths during its first seconds; measure the steady state.
+                    System.err.println("warming up pgferry for " + warmup + " s");
+                    for (String mode : modes) {
+                        run(new Cell("select-only", mode, 8, false), "postgresql://" + USER + "@127.0.0.1:" + ferryPort
+                                + "/app?sslmode=disable", Math.max(1, warmup / modes.size()), "pgferry", -1);
+                    }
+                }
                 Map<String, Map<String, Result>> results = new LinkedHashMap<>();
                 for (Cell cell : cells) {
                     for (String target : targets) {
@@ -66,8 +77,8 @@ public final class Throughput {
                         long pid = target.equals("pgbouncer") ? bouncer.pid() : -1;
                         Result result = run(cell, url, duration, target, pid);
                         results.computeIfAbsent(cell.label(), k -> new LinkedHashMap<>()).put(target, result);
-                        System.err.printf("%-32s %-9s tps %9.0f  cpu/txn %6.1f us  failed %d%n", cell.label(), target,
-                                result.tps, result.cpuMicrosPerTransaction, result.failed);
+                        System.err.printf("%-32s %-9s tps %9.0f  cpu/txn %6.1f us  failed %d%s%n", cell.label(), target,
+                                result.tps, result.cpuMicrosPerTransaction, result.failed, result.aborted ? " aborted" : "");
                     }
                 }
                 System.out.println(table(results, targets));
@@ -92,7 +103,8 @@ public final class Throughput {
         long used = cpu(target, pid) - before;
         double perTransaction = target.equals("direct") || output.transactions() == 0 ? Double.NaN
                 : used / 1000.0 / output.transactions();
-        return new Result(output.tps(), output.latencyMs(), output.transactions(), output.failed(), perTransaction);
+        return new Result(output.tps(), output.latencyMs(), output.transactions(), output.failed(), output.aborted(),
+                perTransaction);
     }
 
     private static long cpu(String target, long pid) {
@@ -103,16 +115,17 @@ public final class Throughput {
         };
     }
 
-    static String config(PostgresServer postgres, int port, int pool) {
+    static String config(PostgresServer postgres, int port, int pool, int threads) {
         return """
                 pgferry {
+                  threads = %d
                   listen = "127.0.0.1:%d"
                   max-client-connections = 20000
                   pool { mode = transaction, size = %d }
                   databases { app { upstream = "postgres://%s:%s@127.0.0.1:%d/app?sslmode=disable" } }
                   users { %s { auth-method = trust } }
                 }
-                """.formatted(port, pool, PostgresServer.Role.SCRAM.user, PostgresServer.Role.SCRAM.password,
+                """.formatted(threads, port, pool, PostgresServer.Role.SCRAM.user, PostgresServer.Role.SCRAM.password,
                 postgres.port(), USER);
     }
 
@@ -136,7 +149,8 @@ public final class Throughput {
             out.append("| ").append(cell).append(" |");
             for (String target : targets) {
                 Result r = byTarget.get(target);
-                out.append(String.format(" %.0f%s | %.2f |", r.tps, r.failed > 0 ? " (" + r.failed + " failed)" : "", r.latencyMs));
+                String problems = (r.failed > 0 ? " (" + r.failed + " failed)" : "") + (r.aborted ? " (aborted)" : "");
+                out.append(String.format(" %.0f%s | %.2f |", r.tps, problems, r.latencyMs));
                 if (!target.equals("direct")) {
                     out.append(String.format(" %.1f |", r.cpuMicrosPerTransaction));
                 }

@@ -40,6 +40,7 @@ public final class ConfigLoader {
         AuthMethod defaultMethod = parse(config, "auth-method", AuthMethod::parse);
         return new ProxyConfig(
                 listen(config, "listen"),
+                threads(config),
                 positive(config, "max-client-connections"),
                 (int) Math.min(Integer.MAX_VALUE, config.getBytes("max-message-size")),
                 defaultMethod,
@@ -67,6 +68,14 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException.BadValue(config.origin(), key, "'" + text + "': " + e.getMessage());
         }
+    }
+
+    private static int threads(Config config) {
+        int threads = config.getInt("threads");
+        if (threads < 0) {
+            throw new ConfigException.BadValue(config.origin(), "threads", "must be 0 (one per core) or positive");
+        }
+        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     }
 
     private static ClientTlsConfig clientTls(Config tls) {

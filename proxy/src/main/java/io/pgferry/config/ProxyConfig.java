@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /** The whole validated configuration. Immutable; a reload builds a new one. */
-public record ProxyConfig(InetSocketAddress listen, int maxClientConnections, int maxMessageSize,
+public record ProxyConfig(InetSocketAddress listen, int threads, int maxClientConnections, int maxMessageSize,
                           AuthMethod defaultAuthMethod, int maxPreparedStatements, ClientTlsConfig clientTls, Duration clientLoginTimeout,
                           Duration housekeepingInterval, Map<String, DatabaseConfig> databases,
                           Map<String, UserConfig> users) {

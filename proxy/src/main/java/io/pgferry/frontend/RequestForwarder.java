@@ -172,17 +172,11 @@ final class RequestForwarder {
     }
 
     private void onBind(ServerConnection link, ByteBuf frame) {
-        String name = ExtendedMessages.bindStatement(frame);
-        PreparedStatement statement = name.isEmpty() ? null : statements.get(name);
-        if (name.isEmpty()) {
-            ensureUnnamed(link);
-        }
+        PreparedStatement statement = statementOnLink(link, ExtendedMessages.bindStatement(frame));
         if (statement == null) {
-            // Unnamed, or a name the client never prepared: the server answers 26000 with the client's own name.
             link.send(frame, Request.BIND, Action.FORWARD);
             return;
         }
-        ensurePrepared(link, statement);
         link.send(ExtendedMessages.renameBind(allocator, frame, statement.serverName()), Request.BIND, Action.FORWARD);
     }
 
@@ -191,17 +185,12 @@ final class RequestForwarder {
             link.send(frame, Request.DESCRIBE, Action.FORWARD);
             return;
         }
-        String name = ExtendedMessages.targetName(frame);
-        PreparedStatement statement = name.isEmpty() ? null : statements.get(name);
-        if (name.isEmpty()) {
-            ensureUnnamed(link);
-        }
+        PreparedStatement statement = statementOnLink(link, ExtendedMessages.targetName(frame));
         if (statement == null) {
             link.send(frame, Request.DESCRIBE, Action.FORWARD);
             return;
         }
         frame.release();
-        ensurePrepared(link, statement);
         link.send(ExtendedMessages.describeOrClose(allocator, FrontendTag.DESCRIBE, (byte) 'S', statement.serverName()),
                 Request.DESCRIBE, Action.FORWARD);
     }
@@ -216,6 +205,23 @@ final class RequestForwarder {
         frame.release();
         statements.remove(name);
         link.fake(BackendMessages.closeComplete(allocator));
+    }
+
+    /**
+     * Makes sure the link has the statement a Bind or Describe names. Returns the registry entry to rename to, or
+     * {@code null} to forward the message as it is: the unnamed statement (replayed here if needed), or a name the
+     * client never prepared, which the server answers with 26000 and the client's own name.
+     */
+    private PreparedStatement statementOnLink(ServerConnection link, String name) {
+        if (name.isEmpty()) {
+            ensureUnnamed(link);
+            return null;
+        }
+        PreparedStatement statement = statements.get(name);
+        if (statement != null) {
+            ensurePrepared(link, statement);
+        }
+        return statement;
     }
 
     /** Replays the client's last unnamed Parse if another client's (or a simple Query) replaced it on this link. */

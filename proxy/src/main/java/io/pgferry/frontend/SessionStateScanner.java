@@ -86,7 +86,21 @@ final class SessionStateScanner {
         boolean plainDml = first == 'I' || first == 'U' || first == 'W' || first == 'V' || first == 'T'
                 || (first == 'S' && sql.regionMatches(true, i, "SELECT", 0, 6))
                 || (first == 'D' && sql.regionMatches(true, i, "DELETE", 0, 6));
-        return !plainDml || sql.indexOf(';') >= 0 || containsAdvisory(sql);
+        return !plainDml || hasSecondStatement(sql) || containsAdvisory(sql);
+    }
+
+    /** Whether a semicolon is followed by anything but white space (a trailing one ends the only statement). */
+    private static boolean hasSecondStatement(String sql) {
+        int semicolon = sql.indexOf(';');
+        if (semicolon < 0) {
+            return false;
+        }
+        for (int i = semicolon + 1; i < sql.length(); i++) {
+            if (!Character.isWhitespace(sql.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean containsAdvisory(String sql) {

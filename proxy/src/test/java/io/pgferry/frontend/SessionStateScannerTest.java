@@ -23,6 +23,7 @@ class SessionStateScannerTest {
         assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("SET LOCAL work_mem = '1MB'"));
         assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("CREATE TEMP TABLE t (x int) ON COMMIT DROP"));
         assertFalse(SessionStateScanner.mayAffectSession("select 1"));
+        assertFalse(SessionStateScanner.mayAffectSession("SELECT abalance FROM pgbench_accounts WHERE aid = 7;\n"));
     }
 
     @Test
