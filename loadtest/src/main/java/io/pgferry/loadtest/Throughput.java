@@ -144,7 +144,8 @@ public final class Throughput {
         if (targets.contains("pgferry") && targets.contains("direct")) {
             out.append(" TPS pgferry/direct |");
         }
-        out.append('\n').append("|---".repeat(out.toString().split("\\|").length - 1)).append("|\n");
+        long columns = out.chars().filter(c -> c == '|').count() - 1;
+        out.append('\n').append("|---".repeat((int) columns)).append("|\n");
         results.forEach((cell, byTarget) -> {
             out.append("| ").append(cell).append(" |");
             for (String target : targets) {
