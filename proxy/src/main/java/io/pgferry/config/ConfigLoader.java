@@ -45,6 +45,7 @@ public final class ConfigLoader {
                 (int) Math.min(Integer.MAX_VALUE, config.getBytes("max-message-size")),
                 defaultMethod,
                 positive(config, "max-prepared-statements"),
+                config.getBytes("max-prepared-statement-memory"),
                 clientTls(config.getConfig("tls")),
                 config.getDuration("client-login-timeout"),
                 config.getDuration("housekeeping-interval"),

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /** The whole validated configuration. Immutable; a reload builds a new one. */
 public record ProxyConfig(InetSocketAddress listen, int threads, int maxClientConnections, int maxMessageSize,
-                          AuthMethod defaultAuthMethod, int maxPreparedStatements, ClientTlsConfig clientTls, Duration clientLoginTimeout,
+                          AuthMethod defaultAuthMethod, int maxPreparedStatements,
+                          long maxPreparedStatementMemory, ClientTlsConfig clientTls, Duration clientLoginTimeout,
                           Duration housekeepingInterval, Map<String, DatabaseConfig> databases,
                           Map<String, UserConfig> users) {
 

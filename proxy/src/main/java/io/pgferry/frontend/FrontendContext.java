@@ -18,7 +18,7 @@ public final class FrontendContext {
     private final ServerConnector connector;
     private final KeyDerivation keyDerivation;
     private final CancelRegistry cancels = new CancelRegistry();
-    private final StatementRegistry statements = new StatementRegistry();
+    private final StatementRegistry statements;
     private final AtomicInteger clients = new AtomicInteger();
     private final byte[] mockScramSecret = new byte[32];
 
@@ -29,6 +29,7 @@ public final class FrontendContext {
         this.pools = pools;
         this.connector = connector;
         this.keyDerivation = keyDerivation;
+        this.statements = new StatementRegistry(config.maxPreparedStatementMemory());
         new SecureRandom().nextBytes(mockScramSecret);
     }
 

@@ -7,6 +7,7 @@ import io.pgferry.backend.Request;
 import io.pgferry.backend.ServerConnection;
 import io.pgferry.prepared.ClientStatements;
 import io.pgferry.prepared.PreparedStatement;
+import io.pgferry.prepared.StatementRegistry;
 import io.pgferry.protocol.BackendMessages;
 import io.pgferry.protocol.ExtendedMessages;
 import io.pgferry.protocol.FrontendMessages;
@@ -157,7 +158,14 @@ final class RequestForwarder {
             fail(link, "42P05", "prepared statement \"" + name + "\" already exists");
             return;
         }
-        PreparedStatement statement = statements.add(name, ExtendedMessages.queryAndTypes(frame));
+        PreparedStatement statement;
+        try {
+            statement = statements.add(name, ExtendedMessages.queryAndTypes(frame));
+        } catch (StatementRegistry.RegistryFull e) {
+            frame.release();
+            fail(link, "53200", e.getMessage());
+            return;
+        }
         if (link.statements().has(statement)) {
             frame.release();
             link.fake(BackendMessages.parseComplete(allocator));

@@ -28,11 +28,23 @@ public final class StatementRegistry {
     }
 
     private final Map<Key, PreparedStatement> statements = new ConcurrentHashMap<>();
+    private final long memoryLimit;
     private final AtomicLong nextId = new AtomicLong();
     private final AtomicLong memory = new AtomicLong();
 
-    /** Returns the shared entry for this statement, counting one more reference to it. */
+    public StatementRegistry(long memoryLimit) {
+        this.memoryLimit = memoryLimit;
+    }
+
+    /**
+     * Returns the shared entry for this statement, counting one more reference to it.
+     *
+     * @throws RegistryFull if a new entry would take the registry past its memory limit
+     */
     public PreparedStatement acquire(byte[] queryAndTypes) {
+        if (memory.get() + queryAndTypes.length > memoryLimit && !statements.containsKey(new Key(queryAndTypes))) {
+            throw new RegistryFull(memoryLimit);
+        }
         while (true) {
             PreparedStatement statement = statements.computeIfAbsent(new Key(queryAndTypes), key -> {
                 PreparedStatement created = new PreparedStatement(nextId.incrementAndGet(), key.queryAndTypes);
@@ -53,6 +65,14 @@ public final class StatementRegistry {
             if (statements.remove(new Key(statement.queryAndTypes()), statement)) {
                 memory.addAndGet(-statement.footprint());
             }
+        }
+    }
+
+    /** The registry holds as many bytes as it may. */
+    public static final class RegistryFull extends RuntimeException {
+        RegistryFull(long limit) {
+            super("prepared statement memory limit of " + limit + " bytes reached (max-prepared-statement-memory)",
+                    null, false, false);
         }
     }
 
