@@ -194,6 +194,19 @@ class TransactionClientsIT {
     }
 
     @Test
+    void aServerKilledBetweenTransactionsIsReplacedUnnoticed() throws Exception {
+        try (TestProxy pool = TestProxy.start(server, "pgferry.pool { mode = transaction, size = 2 }");
+             Connection client = pool.connectApp();
+             Connection admin = server.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD, "app")) {
+            String pid = SessionPoolingIT.single(client, "SELECT pg_backend_pid()");
+            SessionPoolingIT.single(admin, "SELECT pg_terminate_backend(" + pid + ")");
+            Thread.sleep(200);
+            assertTrue(!pid.equals(SessionPoolingIT.single(client, "SELECT pg_backend_pid()")),
+                    "the next transaction runs on another server, without an error");
+        }
+    }
+
+    @Test
     void statementModeRefusesTransactionBlocks() throws Exception {
         try (TestProxy statementMode = TestProxy.start(server, "pgferry.pool { mode = statement, size = 2 }")) {
             try (Connection connection = statementMode.connectApp()) {

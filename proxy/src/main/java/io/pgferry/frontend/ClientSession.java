@@ -337,6 +337,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     @Override
     public void deliver(ByteBuf message) {
+        if (activeLink == null && mode != PoolMode.SESSION) {
+            // A parked link speaks out of turn only to die (pg_terminate_backend, server shutdown): not this client's news.
+            message.release();
+            return;
+        }
         byte type = Messages.type(message);
         if (type == BackendTag.ERROR_RESPONSE && ErrorFields.read(message).isFatal()) {
             fatalSent = true;

@@ -30,9 +30,11 @@ final class ParameterSync {
      */
     static String statement(Map<String, String> wanted, Map<String, String> reportedByServer, Map<String, String> applied) {
         StringBuilder sql = new StringBuilder();
+        Map<String, String> reportedByName = new java.util.HashMap<>();
+        reportedByServer.forEach((name, value) -> reportedByName.put(name.toLowerCase(Locale.ROOT), value));
         for (Map.Entry<String, String> entry : wanted.entrySet()) {
             String name = entry.getKey();
-            String reported = reported(reportedByServer, name);
+            String reported = reportedByName.get(name);
             String current = reported != null ? reported : applied.get(name);
             if (entry.getValue().equals(current) || !settable(name)) {
                 continue;
