@@ -19,7 +19,6 @@ import io.pgferry.protocol.Messages;
 import io.pgferry.protocol.SqlState;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -108,7 +107,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         acquired.execute(() -> {
             acquired.attach(this);
             if (greet) {
-                seedParameters(acquired);
+                forwarder.seedParameters(acquired.initialParameters(), startup);
             }
             try {
                 forwarder.arrive(acquired);
@@ -124,26 +123,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         });
     }
 
-    /**
-     * The client's parameters start as the server's login defaults overlaid with its startup packet; from then on
-     * they follow the ParameterStatus messages the client receives.
-     */
-    private void seedParameters(ServerConnection acquired) {
-        Map<String, String> wanted = startup.sessionParameters();
-        acquired.initialParameters().forEach((name, value) -> {
-            String key = name.toLowerCase(java.util.Locale.ROOT);
-            forwarder.parameterReported(key, wanted.getOrDefault(key, value));
-        });
-    }
-
     /** Sends the server's parameters as the client will see them, pgferry's BackendKeyData, and ReadyForQuery. */
     private void greet(ServerConnection acquired) {
-        Map<String, String> wanted = startup.sessionParameters();
-        for (Map.Entry<String, String> parameter : acquired.initialParameters().entrySet()) {
-            String key = parameter.getKey().toLowerCase(java.util.Locale.ROOT);
-            acquired.fake(BackendMessages.parameterStatus(channel.alloc(), parameter.getKey(),
-                    wanted.getOrDefault(key, parameter.getValue())));
-        }
+        acquired.initialParameters().forEach((name, value) -> acquired.fake(
+                BackendMessages.parameterStatus(channel.alloc(), name, startup.valueOf(name, value))));
         acquired.fake(BackendMessages.backendKeyData(channel.alloc(), (int) (cancelKey >>> 32), (int) cancelKey));
         acquired.fake(BackendMessages.readyForQuery(channel.alloc(), (byte) 'I'));
         channel.flush();

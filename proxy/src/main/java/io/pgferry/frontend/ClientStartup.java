@@ -11,6 +11,11 @@ import java.util.Map;
  */
 record ClientStartup(String user, String database, Map<String, String> sessionParameters) {
 
+    /** The value the client sees for a parameter the server reports: its own, if it asked for one. */
+    String valueOf(String name, String serverValue) {
+        return sessionParameters.getOrDefault(name.toLowerCase(Locale.ROOT), serverValue);
+    }
+
     static ClientStartup of(Map<String, String> startup) {
         Map<String, String> session = new LinkedHashMap<>();
         startup.forEach((name, value) -> {

@@ -269,6 +269,14 @@ final class RequestForwarder {
         discardingUntilSync = true;
     }
 
+    /**
+     * The client's parameters start as the server's login defaults overlaid with its startup packet; from then on
+     * they follow the ParameterStatus messages the client receives.
+     */
+    void seedParameters(Map<String, String> serverDefaults, ClientStartup startup) {
+        serverDefaults.forEach((name, value) -> parameterReported(name, startup.valueOf(name, value)));
+    }
+
     /** Records a ParameterStatus the client received: its own SET of a reported parameter. */
     void parameterReported(String name, String value) {
         String key = name.toLowerCase(Locale.ROOT);
