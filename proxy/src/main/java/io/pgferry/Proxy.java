@@ -19,6 +19,9 @@ import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.ProxyConfig;
 import io.pgferry.frontend.ClientChannelInitializer;
 import io.pgferry.frontend.FrontendContext;
+import io.pgferry.http.HttpEndpoints;
+import io.pgferry.http.UpstreamProbe;
+import io.pgferry.metrics.ProxyMetrics;
 import io.pgferry.pool.Pools;
 import io.pgferry.tls.ClientTlsContext;
 import io.pgferry.tls.ServerTlsContexts;
@@ -36,9 +39,13 @@ public final class Proxy implements AutoCloseable {
     private final Pools pools;
     private final KeyDerivation keyDerivation;
     private final FrontendContext context;
+    private final ProxyMetrics metrics;
+    private final HttpEndpoints http;
 
     private Proxy(EventLoopGroup group, Channel listener, Pools pools, KeyDerivation keyDerivation,
-                  FrontendContext context) {
+                  FrontendContext context, ProxyMetrics metrics, HttpEndpoints http) {
+        this.metrics = metrics;
+        this.http = http;
         this.group = group;
         this.listener = listener;
         this.pools = pools;
@@ -55,9 +62,11 @@ public final class Proxy implements AutoCloseable {
         KeyDerivation keyDerivation = new KeyDerivation(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         ServerConnector connector = new ServerConnector(clientChannel, new ServerTlsContexts(), keyDerivation,
                 config.maxPreparedStatements());
-        Pools pools = new Pools(connector);
+        ProxyMetrics metrics = new ProxyMetrics();
+        Pools pools = new Pools(connector, metrics::bindPool);
         FrontendContext context = new FrontendContext(config, ClientTlsContext.build(config.clientTls()), pools,
                 connector, keyDerivation);
+        metrics.bindFrontend(context);
         try {
             Channel listener = new ServerBootstrap().group(group).channel(serverChannel)
                     .option(ChannelOption.SO_BACKLOG, 4096)
@@ -66,8 +75,11 @@ public final class Proxy implements AutoCloseable {
                     .bind(config.listen()).syncUninterruptibly().channel();
             long interval = config.housekeepingInterval().toMillis();
             group.next().scheduleAtFixedRate(() -> pools.housekeep(group.next()), interval, interval, TimeUnit.MILLISECONDS);
-            LOG.info("pgferry listening on {} ({} transport)", listener.localAddress(), epoll ? "epoll" : "nio");
-            return new Proxy(group, listener, pools, keyDerivation, context);
+            HttpEndpoints http = config.httpListen() == null ? null : HttpEndpoints.start(group, serverChannel,
+                    config.httpListen(), metrics, new UpstreamProbe(context::config));
+            LOG.info("pgferry listening on {} ({} transport){}", listener.localAddress(), epoll ? "epoll" : "nio",
+                    http == null ? "" : ", HTTP on " + http.address());
+            return new Proxy(group, listener, pools, keyDerivation, context, metrics, http);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             keyDerivation.close();
@@ -77,6 +89,11 @@ public final class Proxy implements AutoCloseable {
 
     public InetSocketAddress address() {
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** The HTTP endpoints' address, or {@code null} when they are off. */
+    public InetSocketAddress httpAddress() {
+        return http == null ? null : http.address();
     }
 
     public Pools pools() {
@@ -90,8 +107,12 @@ public final class Proxy implements AutoCloseable {
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
+        if (http != null) {
+            http.close();
+        }
         pools.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         keyDerivation.close();
+        metrics.close();
     }
 }

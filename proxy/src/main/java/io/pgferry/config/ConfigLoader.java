@@ -40,6 +40,7 @@ public final class ConfigLoader {
         AuthMethod defaultMethod = parse(config, "auth-method", AuthMethod::parse);
         return new ProxyConfig(
                 listen(config, "listen"),
+                config.getString("http.listen").isEmpty() ? null : listen(config, "http.listen"),
                 threads(config),
                 positive(config, "max-client-connections"),
                 (int) Math.min(Integer.MAX_VALUE, config.getBytes("max-message-size")),

@@ -4,8 +4,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 
-/** The whole validated configuration. Immutable; a reload builds a new one. */
-public record ProxyConfig(InetSocketAddress listen, int threads, int maxClientConnections, int maxMessageSize,
+/** The whole validated configuration. Immutable; a reload builds a new one. {@code httpListen} may be null (off). */
+public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen, int threads, int maxClientConnections, int maxMessageSize,
                           AuthMethod defaultAuthMethod, int maxPreparedStatements,
                           long maxPreparedStatementMemory, ClientTlsConfig clientTls, Duration clientLoginTimeout,
                           Duration housekeepingInterval, Map<String, DatabaseConfig> databases,

@@ -1,0 +1,54 @@
+package io.pgferry.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.pgferry.metrics.ProxyMetrics;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/** The HTTP listener for /metrics, /health and /ready. Owns its listening channel and the probe thread. */
+public final class HttpEndpoints implements AutoCloseable {
+    private final Channel listener;
+    private final ExecutorService probes;
+
+    private HttpEndpoints(Channel listener, ExecutorService probes) {
+        this.listener = listener;
+        this.probes = probes;
+    }
+
+    public static HttpEndpoints start(EventLoopGroup group, Class<? extends ServerChannel> channelType,
+                                      InetSocketAddress address, ProxyMetrics metrics, BooleanSupplier ready) {
+        ExecutorService probes = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "pgferry-ready-probe");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Channel listener = new ServerBootstrap().group(group).channel(channelType)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                                new HttpEndpointHandler(metrics, ready, probes));
+                    }
+                })
+                .bind(address).syncUninterruptibly().channel();
+        return new HttpEndpoints(listener, probes);
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+        probes.shutdownNow();
+    }
+}
