@@ -129,6 +129,7 @@ public final class Main {
         }
         root.put("databases", Map.of("*", Map.of("upstream", options.get("upstream"))));
         root.put("users", Map.of(upstream.user(), Map.of("password", upstream.password())));
+        root.put("admin-users", java.util.List.of(upstream.user()));
         return Map.of("pgferry", root);
     }
 

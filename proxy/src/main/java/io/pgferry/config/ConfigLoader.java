@@ -51,7 +51,8 @@ public final class ConfigLoader {
                 config.getDuration("client-login-timeout"),
                 config.getDuration("housekeeping-interval"),
                 databases(config.getConfig("databases"), config.getConfig("pool")),
-                users(config.getConfig("users"), defaultMethod));
+                users(config.getConfig("users"), defaultMethod),
+                java.util.Set.copyOf(config.getStringList("admin-users")));
     }
 
     static InetSocketAddress listen(Config config, String key) {

@@ -9,7 +9,7 @@ public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen
                           AuthMethod defaultAuthMethod, int maxPreparedStatements,
                           long maxPreparedStatementMemory, ClientTlsConfig clientTls, Duration clientLoginTimeout,
                           Duration housekeepingInterval, Map<String, DatabaseConfig> databases,
-                          Map<String, UserConfig> users) {
+                          Map<String, UserConfig> users, java.util.Set<String> adminUsers) {
 
     /** The entry for a database name a client asked for, falling back to {@code "*"}; {@code null} if none. */
     public DatabaseConfig database(String name) {

@@ -3,6 +3,8 @@ package io.pgferry.frontend;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.pgferry.admin.AdminConsole;
+import io.pgferry.admin.AdminSessionHandler;
 import io.pgferry.auth.AuthenticationFailure;
 import io.pgferry.auth.ScramServerExchange;
 import io.pgferry.backend.ServerConnector;
@@ -157,6 +159,15 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void succeed(ChannelHandlerContext ctx) {
+        if (AdminConsole.DATABASES.contains(startup.database())) {
+            if (!context.config().adminUsers().contains(startup.user())) {
+                ClientErrors.fatal(ctx.channel(), SqlState.INVALID_AUTHORIZATION, "not allowed");
+                return;
+            }
+            ctx.write(BackendMessages.authenticationOk(ctx.alloc()));
+            ctx.pipeline().replace(this, "admin", new AdminSessionHandler(new AdminConsole(context, context.pools())));
+            return;
+        }
         DatabaseConfig database = context.config().database(startup.database());
         if (database == null) {
             ClientErrors.fatal(ctx.channel(), SqlState.INVALID_CATALOG_NAME,

@@ -68,6 +68,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        pool.clientJoined();
         channel = ctx.channel();
         channel.config().setAutoRead(false);
         acquire();
@@ -260,6 +261,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        pool.clientLeft();
         ready = false;
         inbound.forEach(ByteBuf::release);
         inbound.clear();

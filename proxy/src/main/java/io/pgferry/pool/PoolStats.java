@@ -2,9 +2,9 @@ package io.pgferry.pool;
 
 /**
  * Counters of one pool at one moment: links open, idle, parked (kept by their last client between its
- * transactions, free for any waiter), being opened, and waiting clients.
+ * transactions, free for any waiter), being opened, waiting clients, and how long the longest waiter has waited.
  */
-public record PoolStats(int open, int idle, int parked, int connecting, int waiting) {
+public record PoolStats(int open, int idle, int parked, int connecting, int waiting, long longestWaitMicros) {
     public int active() {
         return open - idle - parked;
     }

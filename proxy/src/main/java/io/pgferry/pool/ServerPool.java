@@ -39,10 +39,12 @@ public final class ServerPool {
     private int open;
     private int connecting;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger clients = new java.util.concurrent.atomic.AtomicInteger();
 
     private static final class Waiter {
         final CompletableFuture<ServerConnection> future = new CompletableFuture<>();
         final EventLoop loop;
+        final long since = System.nanoTime();
         ScheduledFuture<?> timeout;
 
         Waiter(EventLoop loop) {
@@ -285,6 +287,19 @@ public final class ServerPool {
         }
     }
 
+    /** A client of this pool logged in or left; counted for SHOW POOLS. */
+    public void clientJoined() {
+        clients.incrementAndGet();
+    }
+
+    public void clientLeft() {
+        clients.decrementAndGet();
+    }
+
+    public int clients() {
+        return clients.get();
+    }
+
     public void updateSettings(PoolSettings newSettings) {
         this.settings = newSettings;
     }
@@ -299,7 +314,9 @@ public final class ServerPool {
 
     /** A consistent snapshot of the pool's counters. */
     public synchronized PoolStats stats() {
-        return new PoolStats(open, idle.size(), parked.size(), connecting, waiters.size());
+        Waiter oldest = waiters.peekFirst();
+        long longestWaitMicros = oldest == null ? 0 : (System.nanoTime() - oldest.since) / 1000;
+        return new PoolStats(open, idle.size(), parked.size(), connecting, waiters.size(), longestWaitMicros);
     }
 
     /** Closes idle links and fails waiters; links in use close when released. */

@@ -81,6 +81,29 @@ public final class BackendMessages {
         return writer.finish();
     }
 
+    /** RowDescription of text columns (type oid 25, text format), as the admin console returns them. */
+    public static ByteBuf rowDescription(ByteBufAllocator allocator, List<String> columns) {
+        MessageWriter writer = MessageWriter.typed(allocator, BackendTag.ROW_DESCRIPTION).int16(columns.size());
+        for (String column : columns) {
+            writer.cString(column).int32(0).int16(0).int32(25).int16(-1).int32(-1).int16(0);
+        }
+        return writer.finish();
+    }
+
+    /** DataRow of text values; {@code null} is SQL NULL. */
+    public static ByteBuf dataRow(ByteBufAllocator allocator, List<String> values) {
+        MessageWriter writer = MessageWriter.typed(allocator, BackendTag.DATA_ROW).int16(values.size());
+        for (String value : values) {
+            if (value == null) {
+                writer.int32(-1);
+            } else {
+                byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                writer.int32(bytes.length).bytes(bytes);
+            }
+        }
+        return writer.finish();
+    }
+
     public static ByteBuf parseComplete(ByteBufAllocator allocator) {
         return MessageWriter.typed(allocator, BackendTag.PARSE_COMPLETE).finish();
     }
