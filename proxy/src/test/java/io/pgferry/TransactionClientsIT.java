@@ -207,6 +207,19 @@ class TransactionClientsIT {
     }
 
     @Test
+    void idleParkedServersAreClosedAfterTheIdleTimeout() throws Exception {
+        String hocon = "pgferry.pool { mode = transaction, size = 2, idle-timeout = 300ms }\npgferry.housekeeping-interval = 100ms";
+        try (TestProxy pool = TestProxy.start(server, hocon); Connection client = pool.connectApp()) {
+            String pid = SessionPoolingIT.single(client, "SELECT pg_backend_pid()");
+            Thread.sleep(1000);
+            io.pgferry.pool.PoolStats stats = pool.proxy().pools().all().iterator().next().stats();
+            assertEquals(0, stats.open(), "the parked server was idle past the timeout and closed");
+            assertTrue(!pid.equals(SessionPoolingIT.single(client, "SELECT pg_backend_pid()")),
+                    "the client gets a fresh server without an error");
+        }
+    }
+
+    @Test
     void statementModeRefusesTransactionBlocks() throws Exception {
         try (TestProxy statementMode = TestProxy.start(server, "pgferry.pool { mode = statement, size = 2 }")) {
             try (Connection connection = statementMode.connectApp()) {

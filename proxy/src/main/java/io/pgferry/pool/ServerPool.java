@@ -160,6 +160,7 @@ public final class ServerPool {
         }
         parked.addLast(link);
         link.parkedBy(owner);
+        link.markIdle();
         return true;
     }
 
@@ -268,14 +269,17 @@ public final class ServerPool {
         List<ServerConnection> toClose = new ArrayList<>();
         int missing;
         synchronized (this) {
-            for (Iterator<ServerConnection> it = idle.descendingIterator(); it.hasNext(); ) {
-                ServerConnection link = it.next();
-                boolean expired = now - link.expiresAtNanos() > 0;
-                boolean idleTooLong = idleTimeout > 0 && now - link.idleSinceNanos() > idleTimeout
-                        && open - toClose.size() > settings.minIdle();
-                if (expired || idleTooLong || !link.isUsable()) {
-                    it.remove();
-                    toClose.add(link);
+            // Parked links are idle too: their client has had no transaction since it parked them.
+            for (ArrayDeque<ServerConnection> unused : List.of(idle, parked)) {
+                for (Iterator<ServerConnection> it = unused.descendingIterator(); it.hasNext(); ) {
+                    ServerConnection link = it.next();
+                    boolean expired = now - link.expiresAtNanos() > 0;
+                    boolean idleTooLong = idleTimeout > 0 && now - link.idleSinceNanos() > idleTimeout
+                            && open - toClose.size() > settings.minIdle();
+                    if (expired || idleTooLong || !link.isUsable()) {
+                        it.remove();
+                        toClose.add(link);
+                    }
                 }
             }
             missing = closed ? 0 : Math.max(0, settings.minIdle() - (open - toClose.size()) - connecting);
