@@ -56,11 +56,26 @@ public final class Main {
         }
         Proxy proxy = Proxy.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
+        // TERM and INT arrive here through the JVM's shutdown: in-flight work finishes within a bounded wait.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            proxy.close();
+            proxy.drainAndClose(config.shutdownTimeout());
             stopped.countDown();
         }, "pgferry-shutdown"));
+        if (options.containsKey("config")) {
+            Path file = Path.of(options.get("config"));
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload(proxy, file));
+        }
         stopped.await();
+    }
+
+    /** SIGHUP: re-read the file; a configuration that does not validate is logged and the running one kept. */
+    private static void reload(Proxy proxy, Path file) {
+        try {
+            proxy.reload(ConfigLoader.load(file));
+        } catch (ConfigException | IllegalArgumentException e) {
+            org.slf4j.LoggerFactory.getLogger(Main.class).error("configuration reload rejected, keeping the running one: {}",
+                    e.getMessage());
+        }
     }
 
     static Map<String, String> options(String[] args) {

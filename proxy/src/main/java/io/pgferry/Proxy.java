@@ -104,6 +104,39 @@ public final class Proxy implements AutoCloseable {
         return context;
     }
 
+    /**
+     * Applies a new configuration without dropping clients: later logins see the new databases, users and TLS
+     * certificate; existing pools take their new settings (size, timeouts) at once.
+     */
+    public void reload(ProxyConfig config) {
+        context.update(config, ClientTlsContext.build(config.clientTls()));
+        for (var pool : pools.all()) {
+            var database = config.database(pool.key().database());
+            if (database != null) {
+                pool.updateSettings(database.pool());
+            }
+        }
+        LOG.info("configuration reloaded: {} databases, {} users", config.databases().size(), config.users().size());
+    }
+
+    /**
+     * Stops taking new clients, then waits up to {@code timeout} for servers in use to finish their work
+     * (transactions end, session clients leave) before closing everything.
+     */
+    public void drainAndClose(java.time.Duration timeout) {
+        listener.close().syncUninterruptibly();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && pools.all().stream().anyMatch(pool -> pool.stats().active() > 0)) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+    }
+
     @Override
     public void close() {
         listener.close().syncUninterruptibly();

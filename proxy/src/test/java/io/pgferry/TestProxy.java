@@ -24,6 +24,12 @@ public final class TestProxy implements AutoCloseable {
 
     /** Database {@code app} shares the upstream login scram_user (model a); {@code *} logs clients in as themselves. */
     public static TestProxy start(PostgresServer server, String extraHocon) {
+        return new TestProxy(Proxy.start(ConfigLoader.fromConfig(
+                ConfigFactory.parseString(extraHocon).withFallback(ConfigFactory.parseString(hocon(server))))));
+    }
+
+    /** The shared configuration, listening on an ephemeral port. */
+    public static String hocon(PostgresServer server) {
         String upstream = "postgres://" + server.host() + ":" + server.port();
         String hocon = """
                 pgferry {
@@ -51,8 +57,7 @@ public final class TestProxy implements AutoCloseable {
                 server.certificates().caCertificate(), upstream, APP_PASSWORD,
                 PostgresServer.Role.SCRAM.password, PostgresServer.Role.MD5.password,
                 PostgresServer.Role.TRUST.password, PostgresServer.Role.SCRAM.password);
-        return new TestProxy(Proxy.start(ConfigLoader.fromConfig(
-                ConfigFactory.parseString(extraHocon).withFallback(ConfigFactory.parseString(hocon)))));
+        return hocon;
     }
 
     public int port() {

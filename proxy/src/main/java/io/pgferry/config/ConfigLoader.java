@@ -34,8 +34,10 @@ public final class ConfigLoader {
 
     /** Validates {@code overrides} layered over the environment, system properties and reference.conf. */
     public static ProxyConfig fromConfig(Config overrides) {
-        Config config = ConfigFactory.defaultOverrides().withFallback(overrides)
-                .withFallback(ConfigFactory.defaultReference()).resolve().getConfig(ROOT);
+        // An explicit class loader: reloads run on the SIGHUP thread, which has no context class loader.
+        ClassLoader loader = ConfigLoader.class.getClassLoader();
+        Config config = ConfigFactory.defaultOverrides(loader).withFallback(overrides)
+                .withFallback(ConfigFactory.defaultReference(loader)).resolve().getConfig(ROOT);
         PoolSettings poolDefaults = pool(config.getConfig("pool"), "pgferry.pool");
         AuthMethod defaultMethod = parse(config, "auth-method", AuthMethod::parse);
         return new ProxyConfig(
@@ -50,6 +52,7 @@ public final class ConfigLoader {
                 clientTls(config.getConfig("tls")),
                 config.getDuration("client-login-timeout"),
                 config.getDuration("housekeeping-interval"),
+                nonNegative(config, "shutdown-timeout"),
                 databases(config.getConfig("databases"), config.getConfig("pool")),
                 users(config.getConfig("users"), defaultMethod),
                 java.util.Set.copyOf(config.getStringList("admin-users")));
