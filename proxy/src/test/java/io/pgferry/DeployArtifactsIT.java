@@ -1,0 +1,125 @@
+package io.pgferry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgferry.testkit.PostgresExtension;
+import io.pgferry.testkit.PostgresServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.yaml.snakeyaml.Yaml;
+
+/** The files in deploy/ parse, use only metrics pgferry exports, and the Dockerfile's build command works. */
+@ExtendWith(PostgresExtension.class)
+class DeployArtifactsIT {
+    private static final Path DEPLOY = Path.of("..", "deploy");
+    private static final Pattern METRIC = Pattern.compile("\\b((?:pgferry|jvm|process|system)_[a-z_]+)\\b");
+
+    private static List<Path> files(String... extensions) throws IOException {
+        try (Stream<Path> paths = Files.walk(DEPLOY)) {
+            return paths.filter(path -> Stream.of(extensions).anyMatch(ext -> path.toString().endsWith(ext))).toList();
+        }
+    }
+
+    @Test
+    void everyYamlAndJsonFileParses() throws IOException {
+        List<Path> files = files(".yml", ".yaml", ".json");
+        assertTrue(files.size() >= 8, files.toString());
+        for (Path file : files) {
+            int documents = 0;
+            for (Object document : new Yaml().loadAll(Files.readString(file))) {
+                assertTrue(document != null, file + " has an empty document");
+                documents++;
+            }
+            assertTrue(documents > 0, file.toString());
+        }
+    }
+
+    @Test
+    void dashboardAndAlertsUseOnlyExportedMetrics(PostgresServer server) throws Exception {
+        Set<String> used = new TreeSet<>();
+        for (Path file : List.of(DEPLOY.resolve("grafana/dashboards/pgferry.json"), DEPLOY.resolve("prometheus/alerts.yml"))) {
+            Matcher matcher = METRIC.matcher(Files.readString(file));
+            while (matcher.find()) {
+                used.add(matcher.group(1));
+            }
+        }
+        assertTrue(used.size() >= 8, used.toString());
+        String hocon = "pgferry.http.listen = \"127.0.0.1:0\"\npgferry.pool.mode = transaction";
+        try (TestProxy proxy = TestProxy.start(server, hocon); Connection client = proxy.connectApp()) {
+            SessionPoolingIT.single(client, "SELECT 1");
+            URI uri = URI.create("http://127.0.0.1:" + proxy.proxy().httpAddress().getPort() + "/metrics");
+            String exported = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            List<String> missing = new ArrayList<>();
+            for (String metric : used) {
+                if (!Pattern.compile("(?m)^" + metric + "[{ ]").matcher(exported).find()) {
+                    missing.add(metric);
+                }
+            }
+            assertEquals(List.of(), missing, "metrics used by deploy/ but not exported");
+        }
+    }
+
+    /** Runs the Dockerfile's Maven RUN line on a copy of the sources, as the image build would. */
+    @Test
+    void dockerfileBuildCommandBuildsTheJar() throws Exception {
+        String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
+        String run = dockerfile.lines().filter(line -> line.startsWith("RUN mvn")).findFirst().orElseThrow()
+                .substring("RUN ".length());
+        assertTrue(dockerfile.contains("COPY --from=build /src/proxy/target/pgferry.jar"));
+        Path copy = Files.createTempDirectory("pgferry-docker-build");
+        try {
+            for (String source : List.of("pom.xml", "proxy", "testkit", "loadtest")) {
+                copyTree(Path.of("..", source), copy.resolve(source));
+            }
+            List<String> command = new ArrayList<>(List.of(run.split("\\s+")));
+            command.add(1, "-o");
+            Process build = new ProcessBuilder(command).directory(copy.toFile()).redirectErrorStream(true).start();
+            String output = new String(build.getInputStream().readAllBytes());
+            assertTrue(build.waitFor(5, TimeUnit.MINUTES));
+            assertEquals(0, build.exitValue(), output);
+            assertTrue(Files.size(copy.resolve("proxy/target/pgferry.jar")) > 1_000_000);
+        } finally {
+            deleteTree(copy);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.filter(p -> !p.toString().contains("target")).toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        assertFalse(Files.exists(root));
+    }
+}
