@@ -170,6 +170,30 @@ class FaultsIT {
     }
 
     @Test
+    void idleClientsAndIdleTransactionsAreDisconnected(PostgresServer server) throws Exception {
+        String hocon = "pgferry.client-idle-timeout = 600ms\npgferry.idle-transaction-timeout = 300ms\npgferry.pool.mode = transaction";
+        try (TestProxy proxy = TestProxy.start(server, hocon)) {
+            try (Connection busy = proxy.connectApp()) {
+                assertEquals("done", SessionPoolingIT.single(busy, "SELECT 'done' FROM pg_sleep(1)"),
+                        "a request longer than both timeouts is not idleness");
+            }
+            Connection idle = proxy.connectApp();
+            Thread.sleep(1200);
+            SQLException idleError = assertThrows(SQLException.class, () -> SessionPoolingIT.single(idle, "SELECT 1"));
+            assertTrue(idleError.getMessage().contains("client_idle_timeout") || idleError.getSQLState().startsWith("08"),
+                    idleError.getMessage());
+            Connection inTransaction = proxy.connectApp();
+            inTransaction.setAutoCommit(false);
+            SessionPoolingIT.single(inTransaction, "SELECT 1");
+            Thread.sleep(800);
+            assertThrows(SQLException.class, () -> SessionPoolingIT.single(inTransaction, "SELECT 2"));
+            try (Connection next = proxy.connectApp()) {
+                assertEquals("1", SessionPoolingIT.single(next, "SELECT 1"), "the rolled-back server serves on");
+            }
+        }
+    }
+
+    @Test
     void clientsThatNeverLogInAreDisconnected(PostgresServer server) throws Exception {
         try (TestProxy proxy = TestProxy.start(server, "pgferry.client-login-timeout = 300ms");
              RawClient idle = new RawClient(proxy.port())) {

@@ -51,6 +51,8 @@ public final class ConfigLoader {
                 config.getBytes("max-prepared-statement-memory"),
                 clientTls(config.getConfig("tls")),
                 config.getDuration("client-login-timeout"),
+                nonNegative(config, "client-idle-timeout"),
+                nonNegative(config, "idle-transaction-timeout"),
                 config.getDuration("housekeeping-interval"),
                 nonNegative(config, "shutdown-timeout"),
                 databases(config.getConfig("databases"), config.getConfig("pool")),

@@ -9,7 +9,8 @@ import java.util.Set;
 public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen, int threads,
                           int maxClientConnections, int maxMessageSize, AuthMethod defaultAuthMethod,
                           int maxPreparedStatements, long maxPreparedStatementMemory, ClientTlsConfig clientTls,
-                          Duration clientLoginTimeout, Duration housekeepingInterval, Duration shutdownTimeout,
+                          Duration clientLoginTimeout, Duration clientIdleTimeout, Duration idleTransactionTimeout,
+                          Duration housekeepingInterval, Duration shutdownTimeout,
                           Map<String, DatabaseConfig> databases, Map<String, UserConfig> users,
                           Set<String> adminUsers) {
 

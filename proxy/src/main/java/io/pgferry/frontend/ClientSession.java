@@ -51,6 +51,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private long dispatchedBatches;
     private long cancelKey;
     private boolean ready;
+    private IdleTimeouts idleTimeouts;
     private volatile boolean fatalSent;
 
     ClientSession(FrontendContext context, ClientStartup startup, PoolMode mode, ServerPool pool) {
@@ -70,6 +71,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     public void handlerAdded(ChannelHandlerContext ctx) {
         pool.clientJoined();
         channel = ctx.channel();
+        idleTimeouts = new IdleTimeouts(channel, context.config().clientIdleTimeout(),
+                context.config().idleTransactionTimeout());
         channel.config().setAutoRead(false);
         acquire();
     }
@@ -138,6 +141,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (!ready) {
             ready = true;
             channel.config().setAutoRead(true);
+            idleTimeouts.waitingForClient((byte) 'I');
         }
         dispatchInbound();
     }
@@ -156,6 +160,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (!ready || inbound.isEmpty()) {
             return;
         }
+        idleTimeouts.requestArrived();
         ServerConnection current = link;
         if (current != null && linkParked) {
             if (pool.unpark(current, this)) {
@@ -365,6 +370,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             // The link may go to another client before this read burst ends, so this client's replies go out now.
             channel.flush();
             offerRelease(current);
+            if (idleTimeouts.enabled()) {
+                // Only if the client has sent nothing since: a timer must never run during a request.
+                long processed = processedBatches.get();
+                channel.eventLoop().execute(() -> {
+                    if (dispatchedBatches == processed) {
+                        idleTimeouts.waitingForClient(transactionStatus);
+                    }
+                });
+            }
         }
     }
 
