@@ -13,8 +13,9 @@ public final class LoadtestMain {
         switch (command) {
             case "demo" -> Demo.main(rest);
             case "throughput" -> Throughput.main(rest);
+            case "memory" -> Memory.main(rest);
             default -> {
-                System.err.println("usage: pgferry-loadtest demo [--port N]\n       pgferry-loadtest throughput [--clients 8,64,256] [--modes simple,extended,prepared] [--scripts select-only,tpcb] [--targets direct,pgferry,pgbouncer] [--duration 10] [--pool 20] [--scale 10] [--threads 0] [--warmup 20]");
+                System.err.println("usage: pgferry-loadtest demo [--port N]\n       pgferry-loadtest throughput [--clients 8,64,256] [--modes simple,extended,prepared] [--scripts select-only,tpcb] [--targets direct,pgferry,pgbouncer] [--duration 10] [--pool 20] [--scale 10] [--threads 0] [--warmup 20]\n       pgferry-loadtest memory [--clients 1000,10000] [--jar proxy/target/pgferry.jar]");
                 System.exit(command.equals("help") ? 0 : 2);
             }
         }

@@ -1,0 +1,135 @@
+package io.pgferry.loadtest;
+
+import io.pgferry.testkit.PostgresServer;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The memory scenario: resident memory of pgferry (its production jar, in a process of its own) and of PgBouncer
+ * with N idle, logged-in client connections, reported per client above each pooler's baseline.
+ */
+public final class Memory {
+    private static final String USER = "bench";
+
+    private Memory() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        var options = Throughput.options(args);
+        List<Integer> counts = new ArrayList<>();
+        for (String count : options.getOrDefault("clients", "1000,10000").split(",")) {
+            counts.add(Integer.parseInt(count.trim()));
+        }
+        Path jar = Path.of(options.getOrDefault("jar", "proxy/target/pgferry.jar"));
+        try (PostgresServer postgres = PostgresServer.start()) {
+            StringBuilder table = new StringBuilder("| idle clients | pgferry RSS MiB | pgferry KiB/client | PgBouncer RSS MiB | PgBouncer KiB/client |\n|---|---|---|---|---|\n");
+            int ferryPort = PostgresServer.freePort();
+            Path config = Files.createTempFile("pgferry-memory", ".conf");
+            Files.writeString(config, Throughput.config(postgres, ferryPort, 20, 0));
+            Process ferry = new ProcessBuilder("java", "-Xmx1g", "-jar", jar.toString(), "--config", config.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try (PgBouncer bouncer = PgBouncer.start(postgres, USER, 20)) {
+                raiseFileLimit(ferry.pid());
+                raiseFileLimit(bouncer.pid());
+                waitForPort(ferryPort);
+                long[] ferryRss = measure(ferry.pid(), ferryPort, counts);
+                long[] bouncerRss = measure(bouncer.pid(), bouncer.port(), counts);
+                for (int i = 0; i < counts.size(); i++) {
+                    int n = counts.get(i);
+                    table.append(String.format("| %d | %s | %s |%n", n, cells(ferryRss, i + 1, n), cells(bouncerRss, i + 1, n)));
+                }
+                System.out.printf("baseline RSS with one client: pgferry %.1f MiB, PgBouncer %.1f MiB%n%n",
+                        ferryRss[0] / 1048576.0, bouncerRss[0] / 1048576.0);
+                System.out.println(table);
+            } finally {
+                ferry.destroy();
+                ferry.waitFor(10, TimeUnit.SECONDS);
+                Files.deleteIfExists(config);
+            }
+        }
+    }
+
+    /** "RSS MiB | KiB per client" above the one-client baseline, or "n/a" where the pooler refused the clients. */
+    private static String cells(long[] rss, int index, int clients) {
+        if (rss[index] < 0) {
+            return "n/a (refused) | n/a";
+        }
+        return String.format("%.1f | %.2f", rss[index] / 1048576.0, (rss[index] - rss[0]) / 1024.0 / clients);
+    }
+
+    /** RSS with one client, then with each count of idle clients open (connections accumulate). */
+    private static long[] measure(long pid, int port, List<Integer> counts) throws Exception {
+        List<Socket> open = new ArrayList<>();
+        long[] rss = new long[counts.size() + 1];
+        try {
+            open.add(login(port));
+            Thread.sleep(1000);
+            rss[0] = ProcessCpu.residentBytes(pid);
+            for (int i = 0; i < counts.size(); i++) {
+                try {
+                    while (open.size() < counts.get(i)) {
+                        open.add(login(port));
+                    }
+                } catch (IOException refused) {
+                    System.err.printf("pid %d: stopped at %d clients: %s%n", pid, open.size(), refused);
+                    for (int j = i + 1; j <= counts.size(); j++) {
+                        rss[j] = -1;
+                    }
+                    return rss;
+                }
+                Thread.sleep(2000);
+                rss[i + 1] = ProcessCpu.residentBytes(pid);
+                System.err.printf("pid %d: %d clients, RSS %.1f MiB%n", pid, open.size(), rss[i + 1] / 1048576.0);
+            }
+        } finally {
+            for (Socket socket : open) {
+                socket.close();
+            }
+        }
+        return rss;
+    }
+
+    /** A raw client: StartupMessage with trust authentication, read up to ReadyForQuery, then stay idle. */
+    private static Socket login(int port) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(60_000);
+        byte[] parameters = ("user\0" + USER + "\0database\0app\0\0").getBytes(StandardCharsets.US_ASCII);
+        socket.getOutputStream().write(ByteBuffer.allocate(8 + parameters.length).putInt(8 + parameters.length)
+                .putInt(196608).put(parameters).array());
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        while (true) {
+            byte type = in.readByte();
+            byte[] body = new byte[in.readInt() - 4];
+            in.readFully(body);
+            if (type == 'E') {
+                throw new IOException("login refused: " + new String(body, StandardCharsets.UTF_8));
+            }
+            if (type == 'Z') {
+                return socket;
+            }
+        }
+    }
+
+    private static void raiseFileLimit(long pid) throws IOException, InterruptedException {
+        new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--nofile=20000:20000").inheritIO().start().waitFor();
+    }
+
+    private static void waitForPort(int port) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            try (Socket probe = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("pgferry did not start on port " + port);
+    }
+}
