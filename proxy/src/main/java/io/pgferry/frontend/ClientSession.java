@@ -1,6 +1,7 @@
 package io.pgferry.frontend;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,9 +16,11 @@ import io.pgferry.prepared.ClientStatements;
 import io.pgferry.protocol.BackendMessages;
 import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ErrorFields;
+import io.pgferry.protocol.FrontendTag;
 import io.pgferry.protocol.Messages;
 import io.pgferry.protocol.SqlState;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -60,7 +63,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         this.mode = mode;
         this.pool = pool;
         this.forwarder = new RequestForwarder(new ClientStatements(context.statements()),
-                new java.util.HashMap<>(startup.sessionParameters()), io.netty.buffer.ByteBufAllocator.DEFAULT);
+                new HashMap<>(startup.sessionParameters()), ByteBufAllocator.DEFAULT);
     }
 
     boolean isReady() {
@@ -188,11 +191,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private boolean terminatesOrFlushesOnly() {
         for (ByteBuf frame : inbound) {
             byte type = Messages.type(frame);
-            if (type == io.pgferry.protocol.FrontendTag.TERMINATE) {
+            if (type == FrontendTag.TERMINATE) {
                 channel.close();
                 return true;
             }
-            if (type != io.pgferry.protocol.FrontendTag.FLUSH) {
+            if (type != FrontendTag.FLUSH) {
                 return false;
             }
         }

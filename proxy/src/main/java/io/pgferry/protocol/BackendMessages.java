@@ -55,16 +55,7 @@ public final class BackendMessages {
     }
 
     public static ByteBuf errorResponse(ByteBufAllocator allocator, String severity, String sqlState, String message) {
-        return notice(allocator, BackendTag.ERROR_RESPONSE, severity, sqlState, message);
-    }
-
-    public static ByteBuf noticeResponse(ByteBufAllocator allocator, String severity, String sqlState, String message) {
-        return notice(allocator, BackendTag.NOTICE_RESPONSE, severity, sqlState, message);
-    }
-
-    private static ByteBuf notice(ByteBufAllocator allocator, byte type, String severity, String sqlState,
-                                  String message) {
-        return MessageWriter.typed(allocator, type)
+        return MessageWriter.typed(allocator, BackendTag.ERROR_RESPONSE)
                 .byte1('S').cString(severity)
                 .byte1('V').cString(severity)
                 .byte1('C').cString(sqlState)

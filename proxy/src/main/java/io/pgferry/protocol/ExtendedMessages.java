@@ -96,8 +96,4 @@ public final class ExtendedMessages {
         ByteBuf message = allocator.buffer(Messages.BODY + 1 + name.length + 1);
         return message.writeByte(type).writeInt(4 + 1 + name.length + 1).writeByte(target).writeBytes(name).writeByte(0);
     }
-
-    public static byte[] nameBytes(String name) {
-        return name.getBytes(StandardCharsets.UTF_8);
-    }
 }

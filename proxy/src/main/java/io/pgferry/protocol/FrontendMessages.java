@@ -40,8 +40,4 @@ public final class FrontendMessages {
     public static ByteBuf query(ByteBufAllocator allocator, String sql) {
         return MessageWriter.typed(allocator, FrontendTag.QUERY).cString(sql).finish();
     }
-
-    public static ByteBuf terminate(ByteBufAllocator allocator) {
-        return MessageWriter.typed(allocator, FrontendTag.TERMINATE).finish();
-    }
 }

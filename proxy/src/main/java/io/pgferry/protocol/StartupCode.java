@@ -3,7 +3,6 @@ package io.pgferry.protocol;
 /** The Int32 codes that open the untyped messages a client may send before or instead of a StartupMessage. */
 public final class StartupCode {
     public static final int PROTOCOL_3_0 = 196608;
-    public static final int PROTOCOL_3_2 = 196610;
     public static final int SSL_REQUEST = 80877103;
     public static final int GSSENC_REQUEST = 80877104;
     public static final int CANCEL_REQUEST = 80877102;
