@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Command line: {@code pgferry --config FILE}, the zero-config sidecar mode {@code pgferry --upstream URL ...}
@@ -54,28 +53,13 @@ public final class Main {
             System.out.println("configuration OK");
             return;
         }
+        LogFormat.apply(config.logFormat());
         Proxy proxy = Proxy.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        // TERM and INT arrive here through the JVM's shutdown: in-flight work finishes within a bounded wait.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            proxy.drainAndClose(config.shutdownTimeout());
-            stopped.countDown();
-        }, "pgferry-shutdown"));
-        if (options.containsKey("config")) {
-            Path file = Path.of(options.get("config"));
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload(proxy, file));
-        }
-        stopped.await();
-    }
-
-    /** SIGHUP: re-read the file; a configuration that does not validate is logged and the running one kept. */
-    private static void reload(Proxy proxy, Path file) {
-        try {
-            proxy.reload(ConfigLoader.load(file));
-        } catch (ConfigException | IllegalArgumentException e) {
-            org.slf4j.LoggerFactory.getLogger(Main.class).error("configuration reload rejected, keeping the running one: {}",
-                    e.getMessage());
-        }
+        Path file = options.containsKey("config") ? Path.of(options.get("config")) : null;
+        Lifecycle lifecycle = new Lifecycle(proxy, file, config.shutdownTimeout());
+        proxy.context().control(lifecycle);
+        lifecycle.handleSignals();
+        lifecycle.awaitStop();
     }
 
     static Map<String, String> options(String[] args) {

@@ -25,7 +25,10 @@ import io.pgferry.metrics.ProxyMetrics;
 import io.pgferry.pool.Pools;
 import io.pgferry.tls.ClientTlsContext;
 import io.pgferry.tls.ServerTlsContexts;
+import io.pgferry.admin.ProxyControl.ShutdownMode;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +44,7 @@ public final class Proxy implements AutoCloseable {
     private final FrontendContext context;
     private final ProxyMetrics metrics;
     private final HttpEndpoints http;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Proxy(EventLoopGroup group, Channel listener, Pools pools, KeyDerivation keyDerivation,
                   FrontendContext context, ProxyMetrics metrics, HttpEndpoints http) {
@@ -63,9 +67,9 @@ public final class Proxy implements AutoCloseable {
         ServerConnector connector = new ServerConnector(clientChannel, new ServerTlsContexts(), keyDerivation,
                 config.maxPreparedStatements());
         ProxyMetrics metrics = new ProxyMetrics();
-        Pools pools = new Pools(connector, metrics::bindPool);
-        FrontendContext context = new FrontendContext(config, ClientTlsContext.build(config.clientTls()), pools,
-                connector, keyDerivation);
+        FrontendContext context = new FrontendContext(config, ClientTlsContext.build(config.clientTls()), connector,
+                keyDerivation, metrics);
+        Pools pools = context.pools();
         metrics.bindFrontend(context);
         try {
             Channel listener = new ServerBootstrap().group(group).channel(serverChannel)
@@ -120,15 +124,18 @@ public final class Proxy implements AutoCloseable {
     }
 
     /**
-     * Stops taking new clients, then waits up to {@code timeout} for servers in use to finish their work
-     * (transactions end, session clients leave) before closing everything.
+     * Stops taking new clients and starts draining: a client outside a transaction is told 57P01 and closed, one
+     * inside a transaction is closed when it ends. Then waits up to {@code timeout} for servers in use to be
+     * released (WAIT_FOR_SERVERS, SIGINT) or for every client to have left (WAIT_FOR_CLIENTS, SIGTERM), and closes
+     * everything.
      */
-    public void drainAndClose(java.time.Duration timeout) {
+    public void drainAndClose(Duration timeout, ShutdownMode mode) {
         listener.close().syncUninterruptibly();
+        context.startDraining();
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && pools.all().stream().anyMatch(pool -> pool.stats().active() > 0)) {
+        while (mode != ShutdownMode.IMMEDIATE && System.nanoTime() < deadline && !drained(mode)) {
             try {
-                Thread.sleep(50);
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -137,8 +144,16 @@ public final class Proxy implements AutoCloseable {
         close();
     }
 
+    private boolean drained(ShutdownMode mode) {
+        boolean serversFree = pools.all().stream().allMatch(pool -> pool.stats().active() == 0);
+        return mode == ShutdownMode.WAIT_FOR_SERVERS ? serversFree : serversFree && context.sessions().size() == 0;
+    }
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         listener.close().syncUninterruptibly();
         if (http != null) {
             http.close();

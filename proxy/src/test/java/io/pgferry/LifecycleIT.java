@@ -10,6 +10,7 @@ import io.pgferry.testkit.PostgresExtension;
 import io.pgferry.testkit.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.pgferry.admin.ProxyControl;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -59,7 +60,7 @@ class LifecycleIT {
             }
         });
         Thread.sleep(300);
-        proxy.proxy().drainAndClose(Duration.ofSeconds(10));
+        proxy.proxy().drainAndClose(Duration.ofSeconds(10), ProxyControl.ShutdownMode.WAIT_FOR_CLIENTS);
         assertEquals("done", running.get(10, TimeUnit.SECONDS));
         assertThrows(SQLException.class, proxy::connectApp);
         client.close();

@@ -1,37 +1,190 @@
 package io.pgferry.admin;
 
+import io.netty.util.concurrent.EventExecutor;
 import io.pgferry.frontend.FrontendContext;
-import io.pgferry.pool.Pools;
+import io.pgferry.pool.ServerPool;
+import io.pgferry.protocol.SqlState;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
-/** Parses one console command and runs it. Unknown commands are errors, as in PgBouncer. */
+/**
+ * Parses one console command and runs it. SHOW commands are open to stats users; the rest need an admin user.
+ * PAUSE and WAIT_CLOSE answer only once what they wait for has happened, as in PgBouncer; the wait is polled on
+ * the console connection's event loop, never blocking it.
+ */
 public final class AdminConsole {
     public static final List<String> DATABASES = List.of("pgbouncer", "pgferry");
     private static final String VERSION = "pgferry " + version();
+    private static final long POLL_MILLIS = 20;
 
     private final FrontendContext context;
-    private final Pools pools;
+    private final boolean admin;
 
-    public AdminConsole(FrontendContext context, Pools pools) {
+    public AdminConsole(FrontendContext context, boolean admin) {
         this.context = context;
-        this.pools = pools;
+        this.admin = admin;
     }
 
-    /** Runs {@code sql}; throws {@link IllegalArgumentException} with PgBouncer-style text for what it does not know. */
-    AdminResult run(String sql) {
-        String command = sql.trim().replaceAll(";+$", "").trim().replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);
-        if (command.startsWith("SET ")) {
-            // Drivers set session parameters (application_name...) on connect; the console has none to change.
-            return new AdminResult(List.of(), List.of(), "SET");
+    /** Runs {@code sql}; a command that cannot run completes exceptionally with an {@link AdminCommandError}. */
+    CompletableFuture<AdminResult> run(String sql, EventExecutor executor) {
+        String[] words = sql.trim().replaceAll(";+$", "").trim().split("\\s+");
+        String verb = words[0].toUpperCase(Locale.ROOT);
+        String argument = words.length > 1 ? words[1] : null;
+        try {
+            if (verb.equals("SET")) {
+                // Drivers set session parameters (application_name...) on connect; the console has none to change.
+                return done(AdminResult.command("SET"));
+            }
+            if (verb.equals("SHOW") && argument != null) {
+                return done(show(argument.toUpperCase(Locale.ROOT)));
+            }
+            if (!admin) {
+                throw new AdminCommandError(SqlState.INSUFFICIENT_PRIVILEGE, "admin access needed for " + verb);
+            }
+            return control(verb, argument, executor);
+        } catch (AdminCommandError e) {
+            return CompletableFuture.failedFuture(e);
         }
-        return switch (command) {
-            case "SHOW POOLS" -> ShowPools.run(pools);
-            case "SHOW DATABASES" -> ShowDatabases.run(context.config(), pools);
-            case "SHOW VERSION" -> new AdminResult(List.of("version"), List.of(List.of(VERSION)), "SHOW");
-            default -> throw new IllegalArgumentException("unsupported admin command: " + sql.trim()
-                    + " (supported: SHOW POOLS, SHOW DATABASES, SHOW VERSION)");
+    }
+
+    private AdminResult show(String what) {
+        return switch (what) {
+            case "POOLS" -> ShowPools.run(context.pools());
+            case "STATS" -> ShowStats.run(context.pools());
+            case "CLIENTS" -> ShowConnections.clients(context.sessions().describe());
+            case "SERVERS" -> ShowConnections.servers(context.pools());
+            case "DATABASES" -> ShowDatabases.run(context);
+            case "USERS" -> ShowSettings.users(context);
+            case "CONFIG" -> ShowSettings.config(context.config());
+            case "LISTS" -> ShowSettings.lists(context);
+            case "STATE" -> ShowSettings.state(context);
+            case "VERSION" -> new AdminResult(List.of("version"), List.of(List.of(VERSION)), "SHOW");
+            default -> throw unsupported("SHOW " + what);
         };
+    }
+
+    private CompletableFuture<AdminResult> control(String verb, String argument, EventExecutor executor) {
+        List<ServerPool> pools = argument == null ? List.copyOf(context.pools().all())
+                : context.pools().ofDatabase(argument);
+        switch (verb) {
+            case "PAUSE" -> {
+                pools.forEach(ServerPool::pause);
+                return when(() -> pools.stream().allMatch(pool -> pool.stats().active() == 0), executor, "PAUSE");
+            }
+            case "RESUME" -> {
+                pools.forEach(ServerPool::resume);
+                return done(AdminResult.command("RESUME"));
+            }
+            case "RECONNECT" -> {
+                pools.forEach(ServerPool::reconnect);
+                return done(AdminResult.command("RECONNECT"));
+            }
+            case "WAIT_CLOSE" -> {
+                return when(() -> pools.stream().noneMatch(ServerPool::reconnectPending), executor, "WAIT_CLOSE");
+            }
+            case "KILL" -> {
+                kill(argument, pools);
+                return done(AdminResult.command("KILL"));
+            }
+            case "KILL_CLIENT" -> {
+                return done(killClient(argument));
+            }
+            case "DISABLE", "ENABLE" -> {
+                if (argument == null) {
+                    throw new AdminCommandError(SqlState.SYNTAX_ERROR, verb + " needs a database name");
+                }
+                if (verb.equals("DISABLE")) {
+                    context.disabledDatabases().add(argument);
+                } else {
+                    context.disabledDatabases().remove(argument);
+                }
+                return done(AdminResult.command(verb));
+            }
+            case "RELOAD" -> {
+                try {
+                    context.control().reload();
+                } catch (IllegalArgumentException e) {
+                    throw new AdminCommandError(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, e.getMessage());
+                }
+                return done(AdminResult.command("RELOAD"));
+            }
+            case "SHUTDOWN" -> {
+                return done(shutdown(argument));
+            }
+            default -> throw unsupported(verb);
+        }
+    }
+
+    /** KILL: the database's clients and servers go now; new clients wait, as after PAUSE, until RESUME. */
+    private void kill(String database, List<ServerPool> pools) {
+        pools.forEach(ServerPool::pause);
+        if (database == null) {
+            context.sessions().describe().forEach(client -> context.sessions().kill(client.id(),
+                    SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command (KILL)"));
+        } else {
+            context.sessions().killDatabase(database, SqlState.ADMIN_SHUTDOWN,
+                    "terminating connection due to administrator command (KILL " + database + ")");
+        }
+        pools.forEach(pool -> pool.links().forEach(link -> link.close()));
+    }
+
+    private AdminResult killClient(String argument) {
+        long id;
+        try {
+            id = Long.parseLong(argument == null ? "" : argument);
+        } catch (NumberFormatException e) {
+            throw new AdminCommandError(SqlState.SYNTAX_ERROR, "KILL_CLIENT needs a client id (SHOW CLIENTS, column id)");
+        }
+        if (!context.sessions().kill(id, SqlState.ADMIN_SHUTDOWN,
+                "terminating connection due to administrator command (KILL_CLIENT)")) {
+            throw new AdminCommandError(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, "no client with id " + id);
+        }
+        return AdminResult.command("KILL_CLIENT");
+    }
+
+    private AdminResult shutdown(String argument) {
+        ProxyControl.ShutdownMode mode;
+        try {
+            mode = argument == null ? ProxyControl.ShutdownMode.IMMEDIATE
+                    : ProxyControl.ShutdownMode.valueOf(argument.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new AdminCommandError(SqlState.SYNTAX_ERROR,
+                    "SHUTDOWN takes nothing, WAIT_FOR_SERVERS or WAIT_FOR_CLIENTS, not " + argument);
+        }
+        try {
+            context.control().shutdown(mode);
+        } catch (IllegalArgumentException e) {
+            throw new AdminCommandError(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, e.getMessage());
+        }
+        return AdminResult.command("SHUTDOWN");
+    }
+
+    private static CompletableFuture<AdminResult> when(BooleanSupplier condition, EventExecutor executor, String tag) {
+        CompletableFuture<AdminResult> result = new CompletableFuture<>();
+        poll(condition, executor, result, tag);
+        return result;
+    }
+
+    private static void poll(BooleanSupplier condition, EventExecutor executor, CompletableFuture<AdminResult> result,
+                             String tag) {
+        if (condition.getAsBoolean()) {
+            result.complete(AdminResult.command(tag));
+        } else {
+            executor.schedule(() -> poll(condition, executor, result, tag), POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static CompletableFuture<AdminResult> done(AdminResult result) {
+        return CompletableFuture.completedFuture(result);
+    }
+
+    private static AdminCommandError unsupported(String command) {
+        return new AdminCommandError(SqlState.FEATURE_NOT_SUPPORTED, "unsupported admin command: " + command
+                + " (supported: SHOW POOLS|STATS|CLIENTS|SERVERS|DATABASES|USERS|CONFIG|VERSION|LISTS|STATE, PAUSE,"
+                + " RESUME, RECONNECT, KILL, KILL_CLIENT, DISABLE, ENABLE, RELOAD, WAIT_CLOSE, SHUTDOWN, SET)");
     }
 
     private static String version() {

@@ -8,6 +8,7 @@ import io.pgferry.protocol.FrontendTag;
 import io.pgferry.protocol.Messages;
 import io.pgferry.protocol.SqlState;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 
 /**
  * A logged-in admin console client: answers simple Query messages with the console's result sets. The console
@@ -50,19 +51,25 @@ public final class AdminSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void answer(ChannelHandlerContext ctx, String sql) {
-        try {
-            AdminResult result = console.run(sql);
-            if (!result.columns().isEmpty()) {
-                ctx.write(BackendMessages.rowDescription(ctx.alloc(), result.columns()));
+        // Reading stops until the answer is out, so commands run one at a time and answers stay in order.
+        ctx.channel().config().setAutoRead(false);
+        console.run(sql, ctx.executor()).whenCompleteAsync((result, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                String sqlState = cause instanceof AdminCommandError known ? known.sqlState() : SqlState.INTERNAL_ERROR;
+                ctx.write(BackendMessages.errorResponse(ctx.alloc(), "ERROR", sqlState, cause.getMessage()));
+            } else {
+                if (!result.columns().isEmpty()) {
+                    ctx.write(BackendMessages.rowDescription(ctx.alloc(), result.columns()));
+                }
+                for (List<String> row : result.rows()) {
+                    ctx.write(BackendMessages.dataRow(ctx.alloc(), row));
+                }
+                ctx.write(BackendMessages.commandComplete(ctx.alloc(), result.tag()));
             }
-            for (List<String> row : result.rows()) {
-                ctx.write(BackendMessages.dataRow(ctx.alloc(), row));
-            }
-            ctx.write(BackendMessages.commandComplete(ctx.alloc(), result.tag()));
-        } catch (IllegalArgumentException e) {
-            ctx.write(BackendMessages.errorResponse(ctx.alloc(), "ERROR", SqlState.FEATURE_NOT_SUPPORTED, e.getMessage()));
-        }
-        ctx.writeAndFlush(BackendMessages.readyForQuery(ctx.alloc(), (byte) 'I'));
+            ctx.writeAndFlush(BackendMessages.readyForQuery(ctx.alloc(), (byte) 'I'));
+            ctx.channel().config().setAutoRead(true);
+        }, ctx.executor());
     }
 
     @Override

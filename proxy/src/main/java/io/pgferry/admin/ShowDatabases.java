@@ -2,6 +2,7 @@ package io.pgferry.admin;
 
 import io.pgferry.config.DatabaseConfig;
 import io.pgferry.config.ProxyConfig;
+import io.pgferry.frontend.FrontendContext;
 import io.pgferry.pool.Pools;
 import io.pgferry.pool.ServerPool;
 import java.util.ArrayList;
@@ -9,8 +10,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * SHOW DATABASES with PgBouncer's columns, one row per configured database entry. Limits pgferry does not have yet
- * (reserve pool, max_db_connections, pause, disable) show as 0, PgBouncer's value for "none".
+ * SHOW DATABASES with PgBouncer's columns, one row per configured database entry. max_connections and
+ * current_connections are the database's server limit and its servers open; pgferry has no per-database client
+ * limit, so max_client_connections is 0 (none).
  */
 final class ShowDatabases {
     static final List<String> COLUMNS = List.of("name", "host", "port", "database", "force_user", "pool_size",
@@ -21,36 +23,28 @@ final class ShowDatabases {
     private ShowDatabases() {
     }
 
-    static AdminResult run(ProxyConfig config, Pools pools) {
+    static AdminResult run(FrontendContext context) {
+        ProxyConfig config = context.config();
+        Pools pools = context.pools();
         List<List<String>> rows = new ArrayList<>();
         for (DatabaseConfig database : config.databases().values()) {
             int servers = 0;
             int clients = 0;
+            boolean paused = false;
             for (ServerPool pool : pools.all()) {
                 if (config.database(pool.key().database()) == database) {
                     servers += pool.stats().open();
                     clients += pool.clients();
+                    paused |= pool.isPaused();
                 }
             }
-            List<String> row = new ArrayList<>();
-            row.add(database.name());
-            row.add(database.upstream().host());
-            row.add(Integer.toString(database.upstream().port()));
-            row.add(database.upstream().database());
-            row.add(database.upstream().user());
-            row.add(Integer.toString(database.pool().size()));
-            row.add(Integer.toString(database.pool().minIdle()));
-            row.add("0");
-            row.add(Long.toString(database.pool().maxLifetime().toSeconds()));
-            row.add(database.pool().mode().name().toLowerCase(Locale.ROOT));
-            row.add("");
-            row.add("0");
-            row.add(Integer.toString(servers));
-            row.add("0");
-            row.add(Integer.toString(clients));
-            row.add("0");
-            row.add("0");
-            rows.add(row);
+            rows.add(new Rows().add(database.name()).add(database.upstream().host()).add(database.upstream().port())
+                    .add(database.upstream().database()).add(database.upstream().user()).add(database.pool().size())
+                    .add(database.pool().minIdle()).add(database.pool().reserveSize())
+                    .add(database.pool().maxLifetime().toSeconds())
+                    .add(database.pool().mode().name().toLowerCase(Locale.ROOT)).add("")
+                    .add(database.maxConnections()).add(servers).add(0).add(clients).add(paused ? 1 : 0)
+                    .add(context.disabledDatabases().contains(database.name()) ? 1 : 0).done());
         }
         return new AdminResult(COLUMNS, rows, "SHOW");
     }

@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * SHOW POOLS with PgBouncer's columns. Parked servers (kept by their last client, free to any waiter) count as
- * sv_idle and are also shown in the extra last column sv_parked.
+ * sv_idle and are also shown in the extra last column sv_parked. The numbers come from the same snapshot as the
+ * pgferry_pool_servers and pgferry_pool_clients series.
  */
 final class ShowPools {
     static final List<String> COLUMNS = List.of("database", "user", "cl_active", "cl_waiting", "cl_active_cancel_req",
@@ -23,12 +24,12 @@ final class ShowPools {
         List<List<String>> rows = new ArrayList<>();
         for (ServerPool pool : pools.all()) {
             PoolStats stats = pool.stats();
-            rows.add(List.of(pool.key().database(), pool.key().user(),
-                    Integer.toString(Math.max(0, pool.clients() - stats.waiting())), Integer.toString(stats.waiting()),
-                    "0", "0", Integer.toString(stats.active()), "0", "0",
-                    Integer.toString(stats.idle() + stats.parked()), "0", "0", Integer.toString(stats.connecting()),
-                    Long.toString(stats.longestWaitMicros() / 1_000_000), Long.toString(stats.longestWaitMicros() % 1_000_000),
-                    pool.settings().mode().name().toLowerCase(Locale.ROOT), "", Integer.toString(stats.parked())));
+            rows.add(new Rows().add(pool.key().database()).add(pool.key().user())
+                    .add(Math.max(0, pool.clients() - stats.waiting())).add(stats.waiting()).add(0).add(0)
+                    .add(stats.active()).add(0).add(0).add(stats.idle() + stats.parked()).add(0).add(0)
+                    .add(stats.connecting()).add(stats.longestWaitMicros() / 1_000_000)
+                    .add(stats.longestWaitMicros() % 1_000_000)
+                    .add(pool.settings().mode().name().toLowerCase(Locale.ROOT)).add("").add(stats.parked()).done());
         }
         return new AdminResult(COLUMNS, rows, "SHOW");
     }

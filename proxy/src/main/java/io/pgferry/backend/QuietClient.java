@@ -42,7 +42,7 @@ final class QuietClient implements ServerClient {
     }
 
     @Override
-    public void serverClosed(String reason) {
+    public void serverClosed(ServerClosure why) {
         done.accept(false);
     }
 }

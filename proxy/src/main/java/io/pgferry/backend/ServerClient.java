@@ -23,5 +23,10 @@ public interface ServerClient {
     void serverWritabilityChanged(boolean writable);
 
     /** The link closed underneath the client. */
-    void serverClosed(String reason);
+    void serverClosed(ServerClosure why);
+
+    /** pgferry's number for this client, shown by the admin console; 0 for pgferry's own work. */
+    default long clientId() {
+        return 0;
+    }
 }

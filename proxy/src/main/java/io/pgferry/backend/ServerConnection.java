@@ -4,10 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.pgferry.config.Upstream;
+import io.pgferry.metrics.PoolActivity;
 import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ErrorFields;
 import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.Messages;
+import io.pgferry.protocol.SqlState;
 import io.pgferry.prepared.ServerStatements;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,7 +33,15 @@ public final class ServerConnection implements ReplySink {
     /** Settings pgferry applied that the server does not report (e.g. work_mem from startup options). */
     private final Map<String, String> appliedSettings = new HashMap<>();
     private volatile Consumer<ServerConnection> closeListener = link -> { };
-    private ServerClient client;
+    private volatile ServerClient client;
+    private PoolActivity activity = PoolActivity.NONE;
+    /** When the oldest unanswered request was sent, and when the open transaction began; 0 for none. */
+    private volatile long requestStartNanos;
+    private volatile long transactionStartNanos;
+    private long unreportedReceived;
+    private long unreportedSent;
+    /** Why pgferry closed the link itself (a timeout), told to the client instead of a generic failure. */
+    private volatile ServerClosure closure;
     /** The client that parked the link between its transactions; guarded by the pool's monitor. */
     private Object parkedBy;
     /** The session whose parameters the link carries now, so a returning client skips re-applying them. */
@@ -39,7 +49,7 @@ public final class ServerConnection implements ReplySink {
     private byte transactionStatus = 'I';
     private volatile boolean broken;
     private volatile long idleSinceNanos = createdNanos;
-    private long expiresAtNanos = Long.MAX_VALUE;
+    private volatile long expiresAtNanos = Long.MAX_VALUE;
 
     ServerConnection(Channel channel, Upstream upstream, Map<String, String> parameters, int processId, int secretKey,
                      int maxPreparedStatements) {
@@ -79,19 +89,36 @@ public final class ServerConnection implements ReplySink {
 
     /** Writes a request whose replies are handled by {@code action}; takes ownership of {@code message}. */
     public void send(ByteBuf message, Request request, ExpectedReplies.Action action) {
+        requestStarting();
         replies.expect(request, action);
-        channel.write(message, channel.voidPromise());
+        write(message);
     }
 
     /** As {@link #send(ByteBuf, Request, ExpectedReplies.Action)}, running {@code onFailure} if the request fails. */
     public void send(ByteBuf message, Request request, ExpectedReplies.Action action, Runnable onFailure) {
+        requestStarting();
         replies.expect(request, action, onFailure);
-        channel.write(message, channel.voidPromise());
+        write(message);
     }
 
     /** Writes a message that expects no reply of its own (CopyData, CopyDone, CopyFail, Flush). */
     public void sendUntracked(ByteBuf message) {
+        write(message);
+    }
+
+    private void write(ByteBuf message) {
+        unreportedSent += message.readableBytes();
         channel.write(message, channel.voidPromise());
+    }
+
+    private void requestStarting() {
+        if (replies.isEmpty()) {
+            long now = System.nanoTime();
+            requestStartNanos = now;
+            if (transactionStartNanos == 0) {
+                transactionStartNanos = now;
+            }
+        }
     }
 
     /** Queues a reply pgferry makes itself, to reach the client in order. */
@@ -100,7 +127,16 @@ public final class ServerConnection implements ReplySink {
     }
 
     public void flush() {
+        reportBytes();
         channel.flush();
+    }
+
+    private void reportBytes() {
+        if (unreportedReceived != 0 || unreportedSent != 0) {
+            activity.bytes(unreportedReceived, unreportedSent);
+            unreportedReceived = 0;
+            unreportedSent = 0;
+        }
     }
 
     /** Runs a simple query whose replies nobody sees, then calls {@code done} with whether it succeeded. */
@@ -111,13 +147,18 @@ public final class ServerConnection implements ReplySink {
     }
 
     void onMessage(ByteBuf message) {
+        unreportedReceived += message.readableBytes();
         byte type = Messages.type(message);
         if (type == BackendTag.PARAMETER_STATUS) {
             int nameAt = message.readerIndex() + Messages.BODY;
             parameters.put(Messages.cString(message, nameAt),
                     Messages.cString(message, Messages.skipCString(message, nameAt)));
-        } else if (type == BackendTag.ERROR_RESPONSE && replies.isEmpty() && ErrorFields.read(message).isFatal()) {
-            broken = true;
+        } else if (type == BackendTag.ERROR_RESPONSE) {
+            ErrorFields error = ErrorFields.read(message);
+            activity.serverError(error.sqlState());
+            if (replies.isEmpty() && error.isFatal()) {
+                broken = true;
+            }
         } else if (type == BackendTag.COMMAND_COMPLETE && dropsAllStatements(message)) {
             statements.clear();
             appliedSettings.clear();
@@ -138,6 +179,7 @@ public final class ServerConnection implements ReplySink {
     }
 
     void onReadComplete() {
+        reportBytes();
         ServerClient current = client;
         if (current != null) {
             current.flush();
@@ -154,12 +196,21 @@ public final class ServerConnection implements ReplySink {
     void onClosed(String reason) {
         broken = true;
         replies.clear();
+        reportBytes();
         ServerClient current = client;
         client = null;
         if (current != null) {
-            current.serverClosed(reason);
+            ServerClosure why = closure;
+            current.serverClosed(why != null ? why : new ServerClosure(SqlState.CONNECTION_FAILURE,
+                    "server connection closed: " + reason));
         }
         closeListener.accept(this);
+    }
+
+    /** Closes the link on purpose; its client, if any, gets {@code why} as a FATAL error. Any thread. */
+    public void abort(ServerClosure why) {
+        closure = why;
+        close();
     }
 
     @Override
@@ -185,6 +236,17 @@ public final class ServerConnection implements ReplySink {
     @Override
     public void readyForQuery(byte status, boolean idle) {
         transactionStatus = status;
+        long now = System.nanoTime();
+        long requestStart = requestStartNanos;
+        if (requestStart != 0) {
+            activity.queryEnded(now - requestStart);
+            requestStartNanos = idle ? 0 : now;
+        }
+        long transactionStart = transactionStartNanos;
+        if (status == 'I' && transactionStart != 0) {
+            activity.transactionEnded(now - transactionStart);
+            transactionStartNanos = idle ? 0 : now;
+        }
         ServerClient current = client;
         if (current != null) {
             current.readyForQuery(status, idle);
@@ -229,6 +291,10 @@ public final class ServerConnection implements ReplySink {
         return transactionStatus;
     }
 
+    public boolean isTls() {
+        return channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
+    }
+
     public boolean isUsable() {
         return !broken && channel.isActive();
     }
@@ -270,6 +336,30 @@ public final class ServerConnection implements ReplySink {
 
     public long createdNanos() {
         return createdNanos;
+    }
+
+    /** Where this link reports its traffic: its pool's meters. */
+    public void reportTo(PoolActivity poolActivity) {
+        this.activity = poolActivity;
+    }
+
+    public PoolActivity activity() {
+        return activity;
+    }
+
+    /** When the oldest request still unanswered was sent (0 if none); read by housekeeping on any thread. */
+    public long requestStartNanos() {
+        return requestStartNanos;
+    }
+
+    /** When the open transaction began (0 if none); read by housekeeping on any thread. */
+    public long transactionStartNanos() {
+        return transactionStartNanos;
+    }
+
+    /** The client holding the link now, or {@code null}; for the admin console, read on any thread. */
+    public ServerClient client() {
+        return client;
     }
 
     public long idleSinceNanos() {

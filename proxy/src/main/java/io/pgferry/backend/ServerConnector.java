@@ -39,20 +39,31 @@ public final class ServerConnector {
 
     /**
      * Sends a CancelRequest with the link's real key on a connection of its own (protocol section "Canceling
-     * Requests in Progress"); the server closes it without a reply.
+     * Requests in Progress"); the server closes it without a reply. A cancel that has not reached the server
+     * within {@code timeout} is dropped (PgBouncer: cancel_wait_timeout). Returns the cancel connection's channel
+     * future, closed when the attempt is over.
      */
-    public void cancel(EventLoop loop, ServerConnection link) {
+    public ChannelFuture cancel(EventLoop loop, ServerConnection link, Duration timeout) {
         Upstream upstream = link.upstream();
-        new Bootstrap().group(loop).channel(channelType)
+        int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        ChannelFuture connect = new Bootstrap().group(loop).channel(channelType)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
                 .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
-                .connect(upstream.host(), upstream.port())
-                .addListener((ChannelFuture connected) -> {
-                    if (connected.isSuccess()) {
-                        Channel channel = connected.channel();
-                        channel.writeAndFlush(io.pgferry.protocol.FrontendMessages.cancelRequest(channel.alloc(),
-                                link.processId(), link.secretKey())).addListener(ChannelFutureListener.CLOSE);
-                    }
-                });
+                .connect(upstream.host(), upstream.port());
+        connect.addListener((ChannelFuture connected) -> {
+            if (connected.isSuccess()) {
+                Channel channel = connected.channel();
+                channel.writeAndFlush(io.pgferry.protocol.FrontendMessages.cancelRequest(channel.alloc(),
+                        link.processId(), link.secretKey())).addListener(ChannelFutureListener.CLOSE);
+            }
+        });
+        if (!timeout.isZero()) {
+            var timer = loop.schedule(() -> {
+                connect.channel().close();
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
+            connect.channel().closeFuture().addListener(closed -> timer.cancel(false));
+        }
+        return connect;
     }
 
     public CompletableFuture<ServerConnection> connect(EventLoop loop, Login login, Duration timeout) {

@@ -53,11 +53,16 @@ public final class ConfigLoader {
                 config.getDuration("client-login-timeout"),
                 nonNegative(config, "client-idle-timeout"),
                 nonNegative(config, "idle-transaction-timeout"),
+                nonNegative(config, "cancel-wait-timeout"),
                 config.getDuration("housekeeping-interval"),
+                positiveDuration(config, "stats-period"),
                 nonNegative(config, "shutdown-timeout"),
-                databases(config.getConfig("databases"), config.getConfig("pool")),
+                parse(config, "log-format", text -> ProxyConfig.LogFormat.valueOf(text.toUpperCase(Locale.ROOT))),
+                databases(config.getConfig("databases"), config.getConfig("pool"), count(config, "max-db-connections")),
                 users(config.getConfig("users"), defaultMethod),
-                java.util.Set.copyOf(config.getStringList("admin-users")));
+                java.util.Set.copyOf(config.getStringList("admin-users")),
+                java.util.Set.copyOf(config.getStringList("stats-users")),
+                count(config, "max-user-connections"));
     }
 
     static InetSocketAddress listen(Config config, String key) {
@@ -124,10 +129,15 @@ public final class ConfigLoader {
                 nonNegative(pool, "max-lifetime"),
                 jitter,
                 nonNegative(pool, "connect-timeout"),
-                pool.getString("reset-query"));
+                pool.getString("reset-query"),
+                nonNegative(pool, "login-retry"),
+                count(pool, "reserve-size"),
+                nonNegative(pool, "reserve-timeout"),
+                nonNegative(pool, "query-timeout"),
+                nonNegative(pool, "transaction-timeout"));
     }
 
-    private static Map<String, DatabaseConfig> databases(Config databases, Config poolDefaults) {
+    private static Map<String, DatabaseConfig> databases(Config databases, Config poolDefaults, int maxConnections) {
         Map<String, DatabaseConfig> result = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> entry : databases.root().entrySet()) {
             String name = entry.getKey();
@@ -144,7 +154,8 @@ public final class ConfigLoader {
                 upstream = upstream.withPassword(database.getString("password"));
             }
             Config pool = database.hasPath("pool") ? database.getConfig("pool").withFallback(poolDefaults) : poolDefaults;
-            result.put(name, new DatabaseConfig(name, upstream, pool(pool, path + ".pool")));
+            int limit = database.hasPath("max-connections") ? count(database, "max-connections") : maxConnections;
+            result.put(name, new DatabaseConfig(name, upstream, pool(pool, path + ".pool"), limit));
         }
         return Map.copyOf(result);
     }
@@ -181,7 +192,8 @@ public final class ConfigLoader {
                 throw new ConfigException.BadValue(user.origin(), path + ".password",
                         method.configName() + " authentication needs a plain password or a SCRAM verifier");
             }
-            result.put(name, new UserConfig(name, method, scram, md5, plain, poolMode));
+            int maxConnections = user.hasPath("max-connections") ? count(user, "max-connections") : 0;
+            result.put(name, new UserConfig(name, method, scram, md5, plain, poolMode, maxConnections));
         }
         return Map.copyOf(result);
     }
@@ -204,6 +216,22 @@ public final class ConfigLoader {
         int value = config.getInt(key);
         if (value <= 0) {
             throw new ConfigException.BadValue(config.origin(), key, "must be positive, got " + value);
+        }
+        return value;
+    }
+
+    private static int count(Config config, String key) {
+        int value = config.getInt(key);
+        if (value < 0) {
+            throw new ConfigException.BadValue(config.origin(), key, "must not be negative, got " + value);
+        }
+        return value;
+    }
+
+    private static Duration positiveDuration(Config config, String key) {
+        Duration value = config.getDuration(key);
+        if (value.isNegative() || value.isZero()) {
+            throw new ConfigException.BadValue(config.origin(), key, "must be positive");
         }
         return value;
     }

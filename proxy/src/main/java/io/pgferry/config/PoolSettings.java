@@ -7,7 +7,14 @@ import java.time.Duration;
  *
  * @param acquireTimeout how long a client waits for a server before it gets an error (PgBouncer's query_wait_timeout)
  * @param maxLifetime    a server link older than this (minus up to {@code lifetimeJitter} of it) is closed when released
+ * @param loginRetry     after a failed server login, how long new clients are refused with that error before the
+ *                       next attempt (PgBouncer: server_login_retry)
+ * @param reserveSize    extra servers a pool may open once a client has waited {@code reserveTimeout}
+ * @param queryTimeout   a request running longer closes its server and client (PgBouncer: query_timeout); 0 never
+ * @param transactionTimeout a transaction open longer closes its server and client; 0 never
  */
 public record PoolSettings(PoolMode mode, int size, int minIdle, Duration acquireTimeout, Duration idleTimeout,
-                           Duration maxLifetime, double lifetimeJitter, Duration connectTimeout, String resetQuery) {
+                           Duration maxLifetime, double lifetimeJitter, Duration connectTimeout, String resetQuery,
+                           Duration loginRetry, int reserveSize, Duration reserveTimeout, Duration queryTimeout,
+                           Duration transactionTimeout) {
 }

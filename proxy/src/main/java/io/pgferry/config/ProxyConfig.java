@@ -5,14 +5,27 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
-/** The whole validated configuration. Immutable; a reload builds a new one. {@code httpListen} may be null (off). */
+/**
+ * The whole validated configuration. Immutable; a reload builds a new one. {@code httpListen} may be null (off).
+ * {@code maxUserConnections} applies to upstream users with no entry of their own; 0 is no bound.
+ */
 public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen, int threads,
                           int maxClientConnections, int maxMessageSize, AuthMethod defaultAuthMethod,
                           int maxPreparedStatements, long maxPreparedStatementMemory, ClientTlsConfig clientTls,
                           Duration clientLoginTimeout, Duration clientIdleTimeout, Duration idleTransactionTimeout,
-                          Duration housekeepingInterval, Duration shutdownTimeout,
+                          Duration cancelWaitTimeout, Duration housekeepingInterval, Duration statsPeriod,
+                          Duration shutdownTimeout, LogFormat logFormat,
                           Map<String, DatabaseConfig> databases, Map<String, UserConfig> users,
-                          Set<String> adminUsers) {
+                          Set<String> adminUsers, Set<String> statsUsers, int maxUserConnections) {
+
+    /** How log lines are written: one human-readable line, or one JSON object per line for log collectors. */
+    public enum LogFormat { TEXT, JSON }
+
+    /** The server limit for an upstream user: its own entry's, else the default; 0 is no bound. */
+    public int maxUserConnections(String user) {
+        UserConfig entry = users.get(user);
+        return entry != null && entry.maxConnections() > 0 ? entry.maxConnections() : maxUserConnections;
+    }
 
     /** The entry for a database name a client asked for, falling back to {@code "*"}; {@code null} if none. */
     public DatabaseConfig database(String name) {

@@ -3,6 +3,7 @@ package io.pgferry.frontend;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.pgferry.admin.AdminConsole;
 import io.pgferry.admin.AdminSessionHandler;
 import io.pgferry.auth.AuthenticationFailure;
@@ -25,6 +26,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Authenticates a client by its configured method (scram-sha-256, md5, password or trust). Unknown users and
@@ -33,6 +36,7 @@ import java.util.Optional;
  * Runs on the client's event loop; releases every message it reads.
  */
 final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientAuthHandler.class);
     private enum Step { SASL_INITIAL, SASL_FINAL, MD5_RESPONSE, CLEARTEXT, VERIFYING }
 
     private final FrontendContext context;
@@ -159,19 +163,26 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void succeed(ChannelHandlerContext ctx) {
+        context.metrics().clientLogin(true);
+        LOG.info("client {} logged in: user {} database {}{}", ctx.channel().remoteAddress(), startup.user(),
+                startup.database(), ctx.pipeline().get(SslHandler.class) != null ? " over TLS" : "");
         if (AdminConsole.DATABASES.contains(startup.database())) {
-            if (!context.config().adminUsers().contains(startup.user())) {
-                ClientErrors.fatal(ctx.channel(), SqlState.INVALID_AUTHORIZATION, "not allowed");
-                return;
-            }
-            ctx.write(BackendMessages.authenticationOk(ctx.alloc()));
-            ctx.pipeline().replace(this, "admin", new AdminSessionHandler(new AdminConsole(context, context.pools())));
+            openConsole(ctx);
             return;
         }
         DatabaseConfig database = context.config().database(startup.database());
         if (database == null) {
             ClientErrors.fatal(ctx.channel(), SqlState.INVALID_CATALOG_NAME,
                     "database \"" + startup.database() + "\" does not exist");
+            return;
+        }
+        if (context.isDraining()) {
+            ClientErrors.fatal(ctx.channel(), SqlState.ADMIN_SHUTDOWN, "pgferry is shutting down");
+            return;
+        }
+        if (context.disabledDatabases().contains(startup.database())) {
+            ClientErrors.fatal(ctx.channel(), SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "database \"" + startup.database() + "\" does not allow connections (DISABLE)");
             return;
         }
         String upstreamUser = database.upstream().user() != null ? database.upstream().user() : startup.user();
@@ -185,7 +196,20 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().replace(this, "session", new ClientSession(context, startup, mode, pool));
     }
 
+    /** Admin users may run every command; stats users only SHOW. */
+    private void openConsole(ChannelHandlerContext ctx) {
+        ProxyConfig config = context.config();
+        boolean admin = config.adminUsers().contains(startup.user());
+        if (!admin && !config.statsUsers().contains(startup.user())) {
+            ClientErrors.fatal(ctx.channel(), SqlState.INVALID_AUTHORIZATION, "not allowed");
+            return;
+        }
+        ctx.write(BackendMessages.authenticationOk(ctx.alloc()));
+        ctx.pipeline().replace(this, "admin", new AdminSessionHandler(new AdminConsole(context, admin)));
+    }
+
     private void reject(ChannelHandlerContext ctx) {
+        context.metrics().clientLogin(false);
         ClientErrors.fatal(ctx.channel(), SqlState.INVALID_PASSWORD,
                 "password authentication failed for user \"" + startup.user() + "\"");
     }

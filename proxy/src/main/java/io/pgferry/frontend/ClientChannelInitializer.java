@@ -1,11 +1,14 @@
 package io.pgferry.frontend;
 
 import io.netty.channel.ChannelInitializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.netty.channel.socket.SocketChannel;
 import io.pgferry.protocol.MessageFrameDecoder;
 
 /** Sets up a new client connection: framing in startup mode, then the startup handler; counts open clients. */
 public final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientChannelInitializer.class);
     private final FrontendContext context;
 
     public ClientChannelInitializer(FrontendContext context) {
@@ -15,7 +18,12 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
     @Override
     protected void initChannel(SocketChannel channel) {
         context.clients().incrementAndGet();
-        channel.closeFuture().addListener(closed -> context.clients().decrementAndGet());
+        channel.attr(ClientErrors.METRICS).set(context.metrics());
+        channel.closeFuture().addListener(closed -> {
+            context.clients().decrementAndGet();
+            String reason = channel.attr(ClientErrors.CLOSE_REASON).get();
+            LOG.info("client {} disconnected: {}", channel.remoteAddress(), reason == null ? "client closed the connection" : reason);
+        });
         MessageFrameDecoder decoder = new MessageFrameDecoder(MessageFrameDecoder.State.STARTUP,
                 context.config().maxMessageSize());
         channel.pipeline().addLast("framer", decoder);

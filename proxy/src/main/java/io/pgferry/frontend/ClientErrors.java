@@ -3,6 +3,8 @@ package io.pgferry.frontend;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.DecoderException;
+import io.netty.util.AttributeKey;
+import io.pgferry.metrics.ProxyMetrics;
 import io.pgferry.protocol.BackendMessages;
 import io.pgferry.protocol.ProtocolViolation;
 import io.pgferry.protocol.SqlState;
@@ -16,8 +18,18 @@ final class ClientErrors {
     private ClientErrors() {
     }
 
+    /** Lets the errors pgferry raises be counted by the proxy the channel belongs to. */
+    static final AttributeKey<ProxyMetrics> METRICS = AttributeKey.valueOf("pgferry.metrics");
+
+    /** Why a client connection ended, logged once when it closes. */
+    static final AttributeKey<String> CLOSE_REASON = AttributeKey.valueOf("pgferry.closeReason");
+
     static void fatal(Channel channel, String sqlState, String message) {
-        LOG.info("client {} closed: {} ({})", channel.remoteAddress(), message, sqlState);
+        channel.attr(CLOSE_REASON).setIfAbsent(message + " (" + sqlState + ")");
+        ProxyMetrics metrics = channel.attr(METRICS).get();
+        if (metrics != null) {
+            metrics.proxyError(sqlState);
+        }
         if (channel.isActive()) {
             channel.writeAndFlush(BackendMessages.errorResponse(channel.alloc(), "FATAL", sqlState, message))
                     .addListener(ChannelFutureListener.CLOSE);
@@ -30,7 +42,7 @@ final class ClientErrors {
         if (root instanceof ProtocolViolation) {
             fatal(channel, SqlState.PROTOCOL_VIOLATION, "protocol violation: " + root.getMessage());
         } else if (root instanceof java.io.IOException) {
-            LOG.debug("client {} I/O error: {}", channel.remoteAddress(), root.getMessage());
+            channel.attr(CLOSE_REASON).setIfAbsent("I/O error: " + root.getMessage());
             channel.close();
         } else {
             LOG.warn("client {}: internal error", channel.remoteAddress(), root);

@@ -6,8 +6,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetSocketAddress;
 import io.pgferry.backend.Request;
 import io.pgferry.backend.ServerClient;
+import io.pgferry.backend.ServerClosure;
 import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.config.PoolMode;
@@ -56,6 +59,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private boolean ready;
     private IdleTimeouts idleTimeouts;
     private volatile boolean fatalSent;
+    private long id;
+    private final long connectedAtMillis = System.currentTimeMillis();
+    private volatile long lastRequestMillis = connectedAtMillis;
+    /** When this client began waiting for a server; 0 while it is not waiting. */
+    private volatile long waitingSinceNanos;
 
     ClientSession(FrontendContext context, ClientStartup startup, PoolMode mode, ServerPool pool) {
         this.context = context;
@@ -74,6 +82,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     public void handlerAdded(ChannelHandlerContext ctx) {
         pool.clientJoined();
         channel = ctx.channel();
+        id = context.sessions().register(this);
         idleTimeouts = new IdleTimeouts(channel, context.config().clientIdleTimeout(),
                 context.config().idleTransactionTimeout());
         channel.config().setAutoRead(false);
@@ -83,6 +92,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private void acquire() {
         CompletableFuture<ServerConnection> request = pool.acquire(channel.eventLoop());
         pending = request;
+        waitingSinceNanos = request.isDone() ? 0 : System.nanoTime();
         request.whenCompleteAsync((acquired, error) -> onAcquired(request, acquired, error), channel.eventLoop());
     }
 
@@ -94,6 +104,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             return;
         }
         pending = null;
+        waitingSinceNanos = 0;
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             String sqlState = cause instanceof ServerLoginFailure failure ? failure.sqlState() : SqlState.PROTOCOL_VIOLATION;
@@ -164,6 +175,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             return;
         }
         idleTimeouts.requestArrived();
+        lastRequestMillis = System.currentTimeMillis();
         ServerConnection current = link;
         if (current != null && linkParked) {
             if (pool.unpark(current, this)) {
@@ -176,6 +188,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         }
         if (current == null) {
             if (pending == null && !terminatesOrFlushesOnly()) {
+                if (context.isDraining()) {
+                    ClientErrors.fatal(channel, SqlState.ADMIN_SHUTDOWN, "pgferry is shutting down");
+                    return;
+                }
                 acquire();
             }
             return;
@@ -254,6 +270,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 pool.release(current);
             });
         }
+        if (context.isDraining() && inbound.isEmpty()) {
+            ClientErrors.fatal(channel, SqlState.ADMIN_SHUTDOWN, "pgferry is shutting down");
+            return;
+        }
         dispatchInbound();
     }
 
@@ -270,6 +290,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         pool.clientLeft();
+        context.sessions().unregister(id);
         ready = false;
         inbound.forEach(ByteBuf::release);
         inbound.clear();
@@ -306,19 +327,24 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
      * A CancelRequest for this client (any thread): forwarded to the server running its query; a client waiting for
      * a server leaves the queue with 57014; an idle client has nothing to cancel.
      */
-    void cancel() {
+    String cancel() {
         ServerConnection current = activeLink;
         if (current != null) {
-            context.connector().cancel(channel.eventLoop(), current);
-        } else {
-            channel.eventLoop().execute(this::cancelWait);
+            context.connector().cancel(channel.eventLoop(), current, context.config().cancelWaitTimeout());
+            return "forwarded";
         }
+        if (waitingSinceNanos == 0) {
+            return "idle";
+        }
+        channel.eventLoop().execute(this::cancelWait);
+        return "dequeued";
     }
 
     private void cancelWait() {
         if (!ready || pending == null || activeLink != null) {
             return;
         }
+        waitingSinceNanos = 0;
         pool.abandon(pending);
         pending = null;
         inbound.forEach(ByteBuf::release);
@@ -391,7 +417,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     @Override
-    public void serverClosed(String reason) {
+    public void serverClosed(ServerClosure why) {
         if (activeLink == null && mode != PoolMode.SESSION) {
             // A parked link died between transactions: the client's next request finds it gone and takes another.
             return;
@@ -400,7 +426,48 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (fatalSent) {
             channel.close();
         } else {
-            ClientErrors.fatal(channel, SqlState.CONNECTION_FAILURE, "server connection closed: " + reason);
+            ClientErrors.fatal(channel, why.sqlState(), why.message());
         }
+    }
+
+    @Override
+    public long clientId() {
+        return id;
+    }
+
+    String database() {
+        return startup.database();
+    }
+
+    /** Ends this client with a FATAL error (admin KILL, KILL_CLIENT); any thread. */
+    void terminate(String sqlState, String message) {
+        channel.eventLoop().execute(() -> ClientErrors.fatal(channel, sqlState, message));
+    }
+
+    /** While draining, a client holding no server leaves now; one inside a transaction leaves when it ends. */
+    void endIfIdleWhileDraining() {
+        channel.eventLoop().execute(() -> {
+            if (ready && activeLink == null && pending == null) {
+                ClientErrors.fatal(channel, SqlState.ADMIN_SHUTDOWN, "pgferry is shutting down");
+            }
+        });
+    }
+
+    /** A snapshot for SHOW CLIENTS; any thread. */
+    ClientInfo describe() {
+        ServerConnection current = activeLink;
+        long waitingSince = waitingSinceNanos;
+        String state = current != null ? "active" : waitingSince != 0 ? "waiting" : "idle";
+        InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        return new ClientInfo(id, startup.user(), startup.database(), state,
+                remote == null ? "" : remote.getAddress().getHostAddress(), remote == null ? 0 : remote.getPort(),
+                local == null ? "" : local.getAddress().getHostAddress(), local == null ? 0 : local.getPort(),
+                connectedAtMillis, lastRequestMillis,
+                waitingSince == 0 ? 0 : (System.nanoTime() - waitingSince) / 1000,
+                current == null ? 0 : current.processId(),
+                tls == null ? "" : tls.engine().getSession().getProtocol(),
+                startup.sessionParameters().getOrDefault("application_name", ""), forwarder.preparedStatementCount());
     }
 }

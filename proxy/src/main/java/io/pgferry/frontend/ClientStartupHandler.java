@@ -81,9 +81,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
 
     private void onCancelRequest(ChannelHandlerContext ctx, ByteBuf message) {
         ClientSession target = context.cancels().find(StartupMessage.cancelKey(message));
-        if (target != null) {
-            target.cancel();
-        }
+        context.metrics().cancelRequest(target == null ? "unknown" : target.cancel());
         ctx.close();
     }
 

@@ -1,16 +1,23 @@
 package io.pgferry.frontend;
 
 import io.netty.handler.ssl.SslContext;
+import io.pgferry.admin.ProxyControl;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.ProxyConfig;
+import io.pgferry.metrics.ProxyMetrics;
 import io.pgferry.pool.Pools;
 import io.pgferry.prepared.StatementRegistry;
 import java.security.SecureRandom;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** What client connections share: the current configuration and TLS context, pools, and registries. Thread-safe. */
+/**
+ * What client connections share: the current configuration and TLS context, pools, registries, metrics, and the
+ * admin console's switches (disabled databases, draining). Thread-safe.
+ */
 public final class FrontendContext {
     private final AtomicReference<ProxyConfig> config;
     private final AtomicReference<SslContext> clientTls;
@@ -18,15 +25,21 @@ public final class FrontendContext {
     private final ServerConnector connector;
     private final KeyDerivation keyDerivation;
     private final CancelRegistry cancels = new CancelRegistry();
+    private final ClientRegistry sessions = new ClientRegistry();
+    private final ProxyMetrics metrics;
+    private final Set<String> disabledDatabases = ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
+    private volatile ProxyControl control = ProxyControl.NONE;
     private final StatementRegistry statements;
     private final AtomicInteger clients = new AtomicInteger();
     private final byte[] mockScramSecret = new byte[32];
 
-    public FrontendContext(ProxyConfig config, SslContext clientTls, Pools pools, ServerConnector connector,
-                           KeyDerivation keyDerivation) {
+    public FrontendContext(ProxyConfig config, SslContext clientTls, ServerConnector connector,
+                           KeyDerivation keyDerivation, ProxyMetrics metrics) {
         this.config = new AtomicReference<>(config);
         this.clientTls = new AtomicReference<>(clientTls);
-        this.pools = pools;
+        this.metrics = metrics;
+        this.pools = new Pools(connector, this::config, metrics::meters, metrics::bindPool);
         this.connector = connector;
         this.keyDerivation = keyDerivation;
         this.statements = new StatementRegistry(config.maxPreparedStatementMemory());
@@ -68,6 +81,38 @@ public final class FrontendContext {
 
     public AtomicInteger clients() {
         return clients;
+    }
+
+    public ClientRegistry sessions() {
+        return sessions;
+    }
+
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    /** DISABLE and ENABLE: new clients of a disabled database are refused. */
+    public Set<String> disabledDatabases() {
+        return disabledDatabases;
+    }
+
+    /** Shutdown began: clients get no new transaction, and leave once their current one ends. */
+    public void startDraining() {
+        draining = true;
+        sessions.drainIdle();
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** RELOAD and SHUTDOWN for the admin console. */
+    public ProxyControl control() {
+        return control;
+    }
+
+    public void control(ProxyControl newControl) {
+        this.control = newControl;
     }
 
     /** Keys the mock SCRAM salts of unknown users, so they stay stable for the life of the process. */

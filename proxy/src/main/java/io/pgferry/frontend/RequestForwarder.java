@@ -143,6 +143,11 @@ final class RequestForwarder {
         }
     }
 
+    /** How many named statements the client has prepared; for SHOW CLIENTS, read on any thread. */
+    int preparedStatementCount() {
+        return statements.size();
+    }
+
     private void onParse(ServerConnection link, ByteBuf frame) {
         String name = ExtendedMessages.parseName(frame);
         int queryStart = ExtendedMessages.parseQueryStart(frame);
@@ -153,6 +158,7 @@ final class RequestForwarder {
             link.send(frame, Request.PARSE, Action.FORWARD);
             return;
         }
+        link.activity().clientParse();
         if (statements.contains(name)) {
             frame.release();
             fail(link, "42P05", "prepared statement \"" + name + "\" already exists");
@@ -168,6 +174,7 @@ final class RequestForwarder {
         }
         if (link.statements().has(statement)) {
             frame.release();
+            link.activity().preparedHit();
             link.fake(BackendMessages.parseComplete(allocator));
             return;
         }
@@ -180,6 +187,7 @@ final class RequestForwarder {
     }
 
     private void onBind(ServerConnection link, ByteBuf frame) {
+        link.activity().bind();
         PreparedStatement statement = statementOnLink(link, ExtendedMessages.bindStatement(frame));
         if (statement == null) {
             link.send(frame, Request.BIND, Action.FORWARD);
@@ -252,9 +260,11 @@ final class RequestForwarder {
                          Runnable onFailure) {
         PreparedStatement evicted = link.statements().add(statement);
         if (evicted != null) {
+            link.activity().statementEvicted();
             link.send(ExtendedMessages.describeOrClose(allocator, FrontendTag.CLOSE, (byte) 'S', evicted.serverName()),
                     Request.CLOSE, Action.SKIP);
         }
+        link.activity().serverParse();
         link.send(parse, Request.PARSE, action, () -> {
             link.statements().remove(statement);
             if (onFailure != null) {

@@ -1,5 +1,6 @@
 package io.pgferry.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
@@ -12,8 +13,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pgferry.frontend.FrontendContext;
 import io.pgferry.frontend.PinReason;
+import io.pgferry.pool.PoolKey;
 import io.pgferry.pool.PoolStats;
 import io.pgferry.pool.ServerPool;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -23,6 +27,10 @@ import java.util.function.ToDoubleFunction;
 public final class ProxyMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final Counter loginsOk;
+    private final Counter loginsFailed;
+    private final Map<String, Counter> cancels = new ConcurrentHashMap<>();
+    private final Map<String, Counter> proxyErrors = new ConcurrentHashMap<>();
 
     public ProxyMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -35,6 +43,38 @@ public final class ProxyMetrics implements AutoCloseable {
                     .description("Transaction-mode clients pinned to their server, by what they did")
                     .tag("reason", reason.label()).register(registry);
         }
+        loginsOk = Counter.builder("pgferry.client.logins").tag("result", "ok")
+                .description("Client login attempts, by result").register(registry);
+        loginsFailed = Counter.builder("pgferry.client.logins").tag("result", "failed")
+                .description("Client login attempts, by result").register(registry);
+    }
+
+    /** A client finished authenticating ({@code ok}) or was refused. */
+    public void clientLogin(boolean ok) {
+        (ok ? loginsOk : loginsFailed).increment();
+    }
+
+    /**
+     * A CancelRequest arrived: {@code forwarded} to a server, {@code dequeued} (the client was waiting for one),
+     * {@code idle} (nothing to cancel) or {@code unknown} (no such key).
+     */
+    public void cancelRequest(String outcome) {
+        cancels.computeIfAbsent(outcome, o -> Counter.builder("pgferry.cancel.requests").tag("outcome", o)
+                .description("Cancel requests from clients, by what became of them").register(registry)).increment();
+    }
+
+    /** pgferry itself answered a client with an error (pool timeout, refused login, protocol violation...). */
+    public void proxyError(String sqlState) {
+        String sqlClass = sqlState.length() >= 2 ? sqlState.substring(0, 2) : "??";
+        proxyErrors.computeIfAbsent(sqlClass, c -> Counter.builder("pgferry.errors")
+                .tags("class", c, "source", "pgferry", "database", "", "user", "")
+                .description("ErrorResponses sent to clients, by SQLSTATE class and by who raised them")
+                .register(registry)).increment();
+    }
+
+    /** The meters one pool reports to. */
+    public PoolActivity meters(PoolKey key) {
+        return new PoolMeters(registry, Tags.of("database", key.database(), "user", key.user()));
     }
 
     /** Gauges for what every client connection shares. */
@@ -53,16 +93,34 @@ public final class ProxyMetrics implements AutoCloseable {
         server(pool, tags, "active", PoolStats::active);
         server(pool, tags, "idle", PoolStats::idle);
         server(pool, tags, "parked", PoolStats::parked);
-        server(pool, tags, "connecting", PoolStats::connecting);
+        server(pool, tags, "login", PoolStats::connecting);
+        client(pool, tags, "active", (p, stats) -> Math.min(stats.active(), p.clients() - stats.waiting()));
+        client(pool, tags, "waiting", (p, stats) -> stats.waiting());
+        client(pool, tags, "idle", (p, stats) -> Math.max(0, p.clients() - stats.waiting() - stats.active()));
         Gauge.builder("pgferry.pool.clients.waiting", pool, p -> p.stats().waiting()).tags(tags)
                 .description("Clients waiting for a server").register(registry);
+        Gauge.builder("pgferry.pool.wait.longest", pool, p -> p.stats().longestWaitMicros() / 1e6).tags(tags)
+                .baseUnit("seconds").description("How long the longest-waiting client has waited").register(registry);
         Gauge.builder("pgferry.pool.size.max", pool, p -> p.settings().size()).tags(tags)
                 .description("Most servers the pool may open").register(registry);
+        Gauge.builder("pgferry.pool.size.min", pool, p -> p.settings().minIdle()).tags(tags)
+                .description("Servers the pool keeps open when idle").register(registry);
+        Gauge.builder("pgferry.pool.size.reserve", pool, p -> p.settings().reserveSize()).tags(tags)
+                .description("Extra servers the pool may open for clients waiting past reserve-timeout")
+                .register(registry);
+        Gauge.builder("pgferry.pool.paused", pool, p -> p.isPaused() ? 1 : 0).tags(tags)
+                .description("1 while the pool is paused by the admin console").register(registry);
     }
 
     private void server(ServerPool pool, Tags tags, String state, ToDoubleFunction<PoolStats> count) {
         Gauge.builder("pgferry.pool.servers", pool, p -> count.applyAsDouble(p.stats())).tags(tags.and("state", state))
                 .description("Server connections by state").register(registry);
+    }
+
+    private void client(ServerPool pool, Tags tags, String state, java.util.function.ToIntBiFunction<ServerPool, PoolStats> count) {
+        Gauge.builder("pgferry.pool.clients", pool, p -> count.applyAsInt(p, p.stats())).tags(tags.and("state", state))
+                .description("Clients by state: holding a server, waiting for one, or idle between transactions")
+                .register(registry);
     }
 
     /** The Prometheus text exposition of every meter. */

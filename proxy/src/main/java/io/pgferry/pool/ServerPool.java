@@ -3,25 +3,30 @@ package io.pgferry.pool;
 import io.netty.channel.EventLoop;
 import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.ServerConnector;
+import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.config.PoolSettings;
+import io.pgferry.metrics.PoolActivity;
+import io.pgferry.protocol.SqlState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The server links for one {@link PoolKey}. Idle links are reused most-recently-released first, which keeps
  * few links warm, as PgBouncer does. Clients that find no idle link and no room to open one wait in FIFO order
- * until a link is released or their acquire timeout fires.
+ * until a link is released or their acquire timeout fires. Opening a link also needs a slot under the database's
+ * and the user's {@link ConnectionLimit}.
  *
- * <p>Thread-safe: state is guarded by this object's monitor, held only for queue operations; futures complete
- * and links close outside it. Owns the idle links (closes them on {@link #close()}).
+ * <p>Thread-safe: state is guarded by this object's monitor, held only for queue operations; futures complete,
+ * links close and limits are told outside it. Owns the idle links (closes them on {@link #close()}).
  */
 public final class ServerPool {
     private static final Logger LOG = LoggerFactory.getLogger(ServerPool.class);
@@ -31,32 +36,34 @@ public final class ServerPool {
     private final PoolKey key;
     private final ServerConnector connector;
     private final ServerConnector.Login login;
+    private final PoolActivity activity;
+    private final ConnectionLimit databaseLimit;
+    private final ConnectionLimit userLimit;
+    private final StatsWindow statsWindow = new StatsWindow();
     private volatile PoolSettings settings;
     private final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     /** Links kept by the client that last used them, between its transactions, until someone else needs one. */
     private final ArrayDeque<ServerConnection> parked = new ArrayDeque<>();
+    private final Set<ServerConnection> links = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger clients = new AtomicInteger();
     private int open;
     private int connecting;
+    private boolean paused;
     private volatile boolean closed;
-    private final java.util.concurrent.atomic.AtomicInteger clients = new java.util.concurrent.atomic.AtomicInteger();
+    private ServerLoginFailure lastLoginFailure;
+    private long lastLoginFailureNanos;
+    private volatile long reconnectRequestedNanos;
 
-    private static final class Waiter {
-        final CompletableFuture<ServerConnection> future = new CompletableFuture<>();
-        final EventLoop loop;
-        final long since = System.nanoTime();
-        ScheduledFuture<?> timeout;
-
-        Waiter(EventLoop loop) {
-            this.loop = loop;
-        }
-    }
-
-    public ServerPool(PoolKey key, ServerConnector connector, ServerConnector.Login login, PoolSettings settings) {
+    ServerPool(PoolKey key, ServerConnector connector, ServerConnector.Login login, PoolSettings settings,
+               PoolActivity activity, ConnectionLimit databaseLimit, ConnectionLimit userLimit) {
         this.key = key;
         this.connector = connector;
         this.login = login;
         this.settings = settings;
+        this.activity = activity;
+        this.databaseLimit = databaseLimit;
+        this.userLimit = userLimit;
     }
 
     /**
@@ -65,32 +72,102 @@ public final class ServerPool {
      */
     public CompletableFuture<ServerConnection> acquire(EventLoop loop) {
         Waiter waiter = new Waiter(loop);
-        boolean openNew;
+        ServerConnection link = null;
+        ServerLoginFailure refusal = null;
+        int toOpen = 0;
         synchronized (this) {
             if (closed) {
                 return CompletableFuture.failedFuture(new PoolTimeout("pool " + key + " is closed"));
             }
-            ServerConnection link = takeIdle(loop);
-            openNew = open + connecting < settings.size();
-            if (link == null && !openNew) {
-                link = takeSameLoopFirst(parked, loop);
+            if (!paused) {
+                link = takeIdle(loop);
+                if (link == null && open + connecting >= settings.size()) {
+                    link = takeSameLoopFirst(parked, loop);
+                }
             }
-            if (link != null) {
-                return CompletableFuture.completedFuture(link);
+            if (link == null) {
+                refusal = loginRefusal();
+                if (refusal == null) {
+                    waiters.add(waiter);
+                    toOpen = startOpenings(settings.size(), 1);
+                }
             }
-            waiters.add(waiter);
-            if (openNew) {
-                connecting++;
-            }
+        }
+        if (link != null) {
+            activity.checkedOut(0);
+            return CompletableFuture.completedFuture(link);
+        }
+        if (refusal != null) {
+            return CompletableFuture.failedFuture(refusal);
         }
         long timeoutMillis = settings.acquireTimeout().toMillis();
         if (timeoutMillis > 0) {
             waiter.timeout = loop.schedule(() -> expire(waiter), timeoutMillis, TimeUnit.MILLISECONDS);
         }
-        if (openNew) {
-            openLink(loop);
-        }
+        openLinks(loop, toOpen);
         return waiter.future;
+    }
+
+    /**
+     * While the last login failed less than login-retry ago and no link could serve a new client, it gets that
+     * failure at once instead of waiting (PgBouncer: server_login_retry).
+     */
+    private ServerLoginFailure loginRefusal() {
+        if (lastLoginFailure == null || open + connecting > 0 || paused
+                || System.nanoTime() - lastLoginFailureNanos >= settings.loginRetry().toNanos()) {
+            return null;
+        }
+        return new ServerLoginFailure(lastLoginFailure.sqlState(),
+                "server login has been failing, try again later (server_login_retry): " + lastLoginFailure.getMessage());
+    }
+
+    /**
+     * Counts the links to open for waiters nobody is opening one for yet, up to {@code capacity} links and
+     * {@code most} at once, taking their limit slots. Holds the monitor.
+     */
+    private int startOpenings(int capacity, int most) {
+        int wanted = Math.min(most, Math.min(waiters.size() - connecting, capacity - open - connecting));
+        if (paused || closed || (lastLoginFailure != null
+                && System.nanoTime() - lastLoginFailureNanos < settings.loginRetry().toNanos())) {
+            return 0;
+        }
+        int started = 0;
+        while (started < wanted && takeLimitSlots()) {
+            connecting++;
+            started++;
+        }
+        return started;
+    }
+
+    private boolean takeLimitSlots() {
+        if (!databaseLimit.tryTake()) {
+            return false;
+        }
+        if (!userLimit.tryTake()) {
+            databaseLimit.undoTake();
+            return false;
+        }
+        return true;
+    }
+
+    /** Opens links for waiters if there is room: after a link elsewhere under a shared limit closed, or on resume. */
+    void openForWaiters() {
+        int toOpen;
+        boolean blockedByLimit;
+        EventLoop loop;
+        synchronized (this) {
+            toOpen = startOpenings(settings.size(), Integer.MAX_VALUE);
+            Waiter next = waiters.peek();
+            loop = next == null ? null : next.loop;
+            blockedByLimit = next != null && toOpen == 0 && connecting == 0 && open < settings.size() && !paused;
+        }
+        if (loop != null) {
+            openLinks(loop, toOpen);
+        }
+        if (blockedByLimit) {
+            databaseLimit.makeRoom(this);
+            userLimit.makeRoom(this);
+        }
     }
 
     /** Takes the most recently released usable link, preferring one on the caller's event loop. */
@@ -155,7 +232,7 @@ public final class ServerPool {
      * another client waits. Returns {@code false} if the link must be released instead.
      */
     public synchronized boolean park(ServerConnection link, Object owner) {
-        if (!waiters.isEmpty() || closed) {
+        if (!waiters.isEmpty() || closed || paused) {
             return false;
         }
         parked.addLast(link);
@@ -166,10 +243,19 @@ public final class ServerPool {
 
     /**
      * The parking client takes its link back; {@code false} if another client took it meanwhile (and perhaps
-     * parked it again, as its own).
+     * parked it again, as its own), or if it must close (RECONNECT or its lifetime passed).
      */
-    public synchronized boolean unpark(ServerConnection link, Object owner) {
-        return link.parkedBy() == owner && parked.remove(link);
+    public boolean unpark(ServerConnection link, Object owner) {
+        synchronized (this) {
+            if (link.parkedBy() != owner || !parked.remove(link)) {
+                return false;
+            }
+            if (System.nanoTime() - link.expiresAtNanos() <= 0) {
+                return true;
+            }
+        }
+        link.close();
+        return false;
     }
 
     /** Removes a waiter that gave up (its client disconnected or cancelled). */
@@ -179,34 +265,58 @@ public final class ServerPool {
         }
     }
 
+    private void openLinks(EventLoop loop, int count) {
+        for (int i = 0; i < count; i++) {
+            openLink(loop);
+        }
+    }
+
     private void openLink(EventLoop loop) {
+        long started = System.nanoTime();
         connector.connect(loop, login, settings.connectTimeout()).whenComplete((link, error) -> {
             if (error != null) {
-                Waiter failed;
-                synchronized (this) {
-                    connecting--;
-                    failed = waiters.poll();
-                }
-                LOG.warn("pool {}: cannot open server connection: {}", key, error.getMessage());
-                if (failed != null) {
-                    cancelTimer(failed);
-                    failed.future.completeExceptionally(error);
-                }
+                loginFailed(error);
                 return;
             }
+            activity.serverLoggedIn(System.nanoTime() - started);
             long lifetime = settings.maxLifetime().toNanos();
             if (lifetime > 0) {
-                double jitter = ThreadLocalRandom.current().nextDouble() * settings.lifetimeJitter();
+                double jitter = java.util.concurrent.ThreadLocalRandom.current().nextDouble() * settings.lifetimeJitter();
                 link.expireAt(link.createdNanos() + (long) (lifetime * (1 - jitter)));
             }
+            link.reportTo(activity);
+            links.add(link);
             link.onClose(this::onLinkClosed);
             LOG.info("pool {}: server connection opened, pid {}", key, link.processId());
             synchronized (this) {
                 connecting--;
                 open++;
+                lastLoginFailure = null;
             }
             handOver(link);
         });
+    }
+
+    private void loginFailed(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        ServerLoginFailure failure = cause instanceof ServerLoginFailure known ? known
+                : new ServerLoginFailure(SqlState.CONNECTION_FAILURE, String.valueOf(cause.getMessage()));
+        Waiter failed;
+        synchronized (this) {
+            connecting--;
+            lastLoginFailure = failure;
+            lastLoginFailureNanos = System.nanoTime();
+            failed = waiters.poll();
+        }
+        activity.serverLoginFailed();
+        LOG.warn("pool {}: cannot open server connection: {}", key, failure.getMessage());
+        databaseLimit.giveBack();
+        userLimit.giveBack();
+        if (failed != null) {
+            failed.cancelTimer();
+            failed.future.completeExceptionally(failure);
+        }
     }
 
     /**
@@ -225,70 +335,146 @@ public final class ServerPool {
     private void handOver(ServerConnection link) {
         Waiter waiter;
         synchronized (this) {
-            waiter = takeSameLoopFirst(waiters, link.eventLoop());
+            waiter = paused ? null : takeSameLoopFirst(waiters, link.eventLoop());
             if (waiter == null) {
                 idle.addFirst(link);
                 return;
             }
         }
-        cancelTimer(waiter);
-        if (!waiter.future.complete(link)) {
+        waiter.cancelTimer();
+        if (waiter.future.complete(link)) {
+            activity.checkedOut(System.nanoTime() - waiter.since);
+        } else {
             release(link);
         }
     }
 
-    private static void cancelTimer(Waiter waiter) {
-        if (waiter.timeout != null) {
-            waiter.timeout.cancel(false);
-        }
-    }
-
     private void onLinkClosed(ServerConnection link) {
-        boolean openForWaiter;
-        EventLoop loop;
         synchronized (this) {
             open--;
             idle.remove(link);
             parked.remove(link);
-            Waiter next = waiters.peek();
-            openForWaiter = next != null && !closed && open + connecting < settings.size();
-            loop = next == null ? null : next.loop;
-            if (openForWaiter) {
-                connecting++;
-            }
         }
-        if (openForWaiter) {
-            openLink(loop);
+        links.remove(link);
+        databaseLimit.giveBack();
+        userLimit.giveBack();
+    }
+
+    /**
+     * Periodic upkeep: closes links idle past idle-timeout or past their lifetime, closes links whose request or
+     * transaction ran past query-timeout or transaction-timeout, opens links up to min-idle, for waiters after a
+     * login-retry pause, and from the reserve for clients waiting past reserve-timeout.
+     */
+    public void housekeep(EventLoop loop, java.time.Duration statsPeriod) {
+        statsWindow.advance(activity.totals(), statsPeriod);
+        PoolSettings current = settings;
+        long now = System.nanoTime();
+        List<ServerConnection> toClose = new ArrayList<>();
+        int toOpen;
+        synchronized (this) {
+            collectUnusedToClose(now, toClose);
+            int missing = closed || paused ? 0 : Math.max(0, current.minIdle() - (open - toClose.size()) - connecting);
+            int opened = 0;
+            while (opened < missing && takeLimitSlots()) {
+                connecting++;
+                opened++;
+            }
+            Waiter oldest = waiters.peek();
+            boolean reserveDue = oldest != null && current.reserveSize() > 0
+                    && now - oldest.since > current.reserveTimeout().toNanos();
+            toOpen = opened + startOpenings(current.size(), Integer.MAX_VALUE)
+                    + (reserveDue ? startOpenings(current.size() + current.reserveSize(), 1) : 0);
+        }
+        toClose.forEach(ServerConnection::close);
+        openLinks(loop, toOpen);
+        RunningLinkTimeouts.enforce(links, current, now);
+    }
+
+    /** Idle and parked links past their idle timeout (above min-idle) or lifetime. Holds the monitor. */
+    private void collectUnusedToClose(long now, List<ServerConnection> toClose) {
+        long idleTimeout = settings.idleTimeout().toNanos();
+        // Parked links are idle too: their client has had no transaction since it parked them.
+        for (ArrayDeque<ServerConnection> unused : List.of(idle, parked)) {
+            for (Iterator<ServerConnection> it = unused.descendingIterator(); it.hasNext(); ) {
+                ServerConnection link = it.next();
+                boolean expired = now - link.expiresAtNanos() > 0;
+                boolean idleTooLong = idleTimeout > 0 && now - link.idleSinceNanos() > idleTimeout
+                        && open - toClose.size() > settings.minIdle();
+                if (expired || idleTooLong || !link.isUsable()) {
+                    it.remove();
+                    toClose.add(link);
+                }
+            }
         }
     }
 
-    /** Closes idle links past their idle timeout or lifetime and opens links up to min-idle. */
-    public void housekeep(EventLoop loop) {
-        long now = System.nanoTime();
-        long idleTimeout = settings.idleTimeout().toNanos();
-        List<ServerConnection> toClose = new ArrayList<>();
-        int missing;
+    /** Closes the least recently used idle link, to free a slot under a shared limit; {@code false} if none. */
+    boolean closeOneIdle() {
+        ServerConnection victim;
         synchronized (this) {
-            // Parked links are idle too: their client has had no transaction since it parked them.
-            for (ArrayDeque<ServerConnection> unused : List.of(idle, parked)) {
-                for (Iterator<ServerConnection> it = unused.descendingIterator(); it.hasNext(); ) {
-                    ServerConnection link = it.next();
-                    boolean expired = now - link.expiresAtNanos() > 0;
-                    boolean idleTooLong = idleTimeout > 0 && now - link.idleSinceNanos() > idleTimeout
-                            && open - toClose.size() > settings.minIdle();
-                    if (expired || idleTooLong || !link.isUsable()) {
-                        it.remove();
-                        toClose.add(link);
-                    }
-                }
+            victim = idle.pollLast();
+            if (victim == null) {
+                victim = parked.pollFirst();
             }
-            missing = closed ? 0 : Math.max(0, settings.minIdle() - (open - toClose.size()) - connecting);
-            connecting += missing;
+        }
+        if (victim == null) {
+            return false;
+        }
+        victim.close();
+        return true;
+    }
+
+    /** PAUSE: no client gets a server until {@link #resume()}; links in use finish their work and come back. */
+    public void pause() {
+        synchronized (this) {
+            paused = true;
+            idle.addAll(parked);
+            parked.clear();
+        }
+    }
+
+    public void resume() {
+        List<ServerConnection> free = new ArrayList<>();
+        synchronized (this) {
+            paused = false;
+            while (!idle.isEmpty() && free.size() < waiters.size()) {
+                free.add(idle.pollFirst());
+            }
+        }
+        free.forEach(this::handOver);
+        openForWaiters();
+    }
+
+    public synchronized boolean isPaused() {
+        return paused;
+    }
+
+    /** RECONNECT: every link now open closes as soon as it is not in use; idle ones at once. */
+    public void reconnect() {
+        long now = System.nanoTime();
+        reconnectRequestedNanos = now;
+        links.forEach(link -> link.expireAt(now - 1));
+        List<ServerConnection> toClose = new ArrayList<>();
+        synchronized (this) {
+            collectUnusedToClose(System.nanoTime(), toClose);
         }
         toClose.forEach(ServerConnection::close);
-        for (int i = 0; i < missing; i++) {
-            openLink(loop);
-        }
+    }
+
+    /** Whether links open before the last RECONNECT are still open (WAIT_CLOSE waits for this to turn false). */
+    public boolean reconnectPending() {
+        long mark = reconnectRequestedNanos;
+        return mark != 0 && links.stream().anyMatch(link -> link.createdNanos() - mark <= 0);
+    }
+
+    /** Every open link, for SHOW SERVERS and KILL. */
+    public List<ServerConnection> links() {
+        return List.copyOf(links);
+    }
+
+    /** Whether {@code link} sits idle or parked in this pool rather than serving a client. */
+    public synchronized boolean isUnused(ServerConnection link) {
+        return idle.contains(link) || parked.contains(link);
     }
 
     /** A client of this pool logged in or left; counted for SHOW POOLS. */
@@ -306,6 +492,7 @@ public final class ServerPool {
 
     public void updateSettings(PoolSettings newSettings) {
         this.settings = newSettings;
+        openForWaiters();
     }
 
     public PoolSettings settings() {
@@ -314,6 +501,14 @@ public final class ServerPool {
 
     public PoolKey key() {
         return key;
+    }
+
+    public PoolActivity activity() {
+        return activity;
+    }
+
+    public StatsWindow statsWindow() {
+        return statsWindow;
     }
 
     /** A consistent snapshot of the pool's counters. */
@@ -338,7 +533,7 @@ public final class ServerPool {
         }
         toClose.forEach(ServerConnection::close);
         for (Waiter waiter : toFail) {
-            cancelTimer(waiter);
+            waiter.cancelTimer();
             waiter.future.completeExceptionally(new PoolTimeout("pool " + key + " is shutting down"));
         }
     }

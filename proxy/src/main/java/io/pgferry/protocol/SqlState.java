@@ -11,6 +11,11 @@ public final class SqlState {
     public static final String QUERY_CANCELED = "57014";
     public static final String FEATURE_NOT_SUPPORTED = "0A000";
     public static final String INTERNAL_ERROR = "XX000";
+    public static final String ADMIN_SHUTDOWN = "57P01";
+    public static final String OBJECT_NOT_IN_PREREQUISITE_STATE = "55000";
+    public static final String TRANSACTION_TIMEOUT = "25P04";
+    public static final String INSUFFICIENT_PRIVILEGE = "42501";
+    public static final String SYNTAX_ERROR = "42601";
 
     private SqlState() {
     }

@@ -1,0 +1,90 @@
+package io.pgferry;
+
+import com.typesafe.config.ConfigException;
+import io.pgferry.admin.ProxyControl;
+import io.pgferry.config.ConfigLoader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Signals and the console's RELOAD and SHUTDOWN for a pgferry process, with PgBouncer's meanings: HUP reloads;
+ * TERM drains and waits for clients to leave; INT drains and waits for running transactions; a second TERM or
+ * INT while draining exits at once. Draining is bounded by shutdown-timeout.
+ */
+final class Lifecycle implements ProxyControl {
+    private static final Logger LOG = LoggerFactory.getLogger(Lifecycle.class);
+
+    private final Proxy proxy;
+    private final Path configFile;
+    private final Duration shutdownTimeout;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    Lifecycle(Proxy proxy, Path configFile, Duration shutdownTimeout) {
+        this.proxy = proxy;
+        this.configFile = configFile;
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    void handleSignals() {
+        Signal.handle(new Signal("TERM"), signal -> onStopSignal("TERM", ShutdownMode.WAIT_FOR_CLIENTS));
+        Signal.handle(new Signal("INT"), signal -> onStopSignal("INT", ShutdownMode.WAIT_FOR_SERVERS));
+        if (configFile != null) {
+            Signal.handle(new Signal("HUP"), signal -> {
+                try {
+                    reload();
+                } catch (IllegalArgumentException e) {
+                    LOG.error("configuration reload rejected, keeping the running one: {}", e.getMessage());
+                }
+            });
+        }
+        // Any other exit (System.exit elsewhere, a fatal error) still closes sockets cleanly.
+        Runtime.getRuntime().addShutdownHook(new Thread(proxy::close, "pgferry-exit"));
+    }
+
+    private void onStopSignal(String name, ShutdownMode mode) {
+        if (stopping.get()) {
+            LOG.warn("second SIG{} while shutting down: exiting now", name);
+            Runtime.getRuntime().halt(1);
+        }
+        LOG.info("SIG{}: shutting down ({}), at most {} s; send it again to exit at once", name,
+                mode.name().toLowerCase(java.util.Locale.ROOT), shutdownTimeout.toSeconds());
+        shutdown(mode);
+    }
+
+    void awaitStop() throws InterruptedException {
+        stopped.await();
+        System.exit(0);
+    }
+
+    @Override
+    public void reload() {
+        if (configFile == null) {
+            throw new IllegalArgumentException("RELOAD needs pgferry started with --config FILE");
+        }
+        try {
+            proxy.reload(ConfigLoader.load(configFile));
+        } catch (ConfigException e) {
+            LOG.error("configuration reload rejected, keeping the running one: {}", e.getMessage());
+            throw new IllegalArgumentException("configuration rejected, the running one is kept: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void shutdown(ShutdownMode mode) {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        Thread drain = new Thread(() -> {
+            proxy.drainAndClose(shutdownTimeout, mode);
+            LOG.info("pgferry stopped");
+            stopped.countDown();
+        }, "pgferry-shutdown");
+        drain.start();
+    }
+}

@@ -1,0 +1,51 @@
+package io.pgferry.frontend;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The logged-in clients, by pgferry's number for each: for SHOW CLIENTS, KILL, KILL_CLIENT and draining. */
+public final class ClientRegistry {
+    private final Map<Long, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    long register(ClientSession session) {
+        long id = ids.incrementAndGet();
+        sessions.put(id, session);
+        return id;
+    }
+
+    void unregister(long id) {
+        sessions.remove(id);
+    }
+
+    public List<ClientInfo> describe() {
+        return sessions.values().stream().map(ClientSession::describe).toList();
+    }
+
+    /** Ends client {@code id} with a FATAL error; {@code false} if there is no such client. */
+    public boolean kill(long id, String sqlState, String message) {
+        ClientSession session = sessions.get(id);
+        if (session == null) {
+            return false;
+        }
+        session.terminate(sqlState, message);
+        return true;
+    }
+
+    /** Ends every client of {@code database} with a FATAL error. */
+    public void killDatabase(String database, String sqlState, String message) {
+        sessions.values().stream().filter(session -> session.database().equals(database))
+                .forEach(session -> session.terminate(sqlState, message));
+    }
+
+    /** While draining: ends every client that holds no server now; the others end after their transaction. */
+    public void drainIdle() {
+        sessions.values().forEach(ClientSession::endIfIdleWhileDraining);
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+}
