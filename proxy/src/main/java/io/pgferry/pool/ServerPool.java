@@ -104,7 +104,11 @@ public final class ServerPool {
         if (timeoutMillis > 0) {
             waiter.timeout = loop.schedule(() -> expire(waiter), timeoutMillis, TimeUnit.MILLISECONDS);
         }
-        openLinks(loop, toOpen);
+        if (toOpen > 0) {
+            openLinks(loop, toOpen);
+        } else {
+            openForWaiters();
+        }
         return waiter.future;
     }
 
@@ -387,6 +391,9 @@ public final class ServerPool {
         }
         toClose.forEach(ServerConnection::close);
         openLinks(loop, toOpen);
+        if (toOpen == 0) {
+            openForWaiters();
+        }
         RunningLinkTimeouts.enforce(links, current, now);
     }
 
