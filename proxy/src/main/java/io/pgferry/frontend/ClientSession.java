@@ -64,6 +64,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private volatile long lastRequestMillis = connectedAtMillis;
     /** When this client began waiting for a server; 0 while it is not waiting. */
     private volatile long waitingSinceNanos;
+    private volatile String applicationName;
 
     ClientSession(FrontendContext context, ClientStartup startup, PoolMode mode, ServerPool pool) {
         this.context = context;
@@ -364,9 +365,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         byte type = Messages.type(message);
         if (type == BackendTag.ERROR_RESPONSE && ErrorFields.read(message).isFatal()) {
             fatalSent = true;
-        } else if (type == BackendTag.PARAMETER_STATUS && mode != PoolMode.SESSION) {
+        } else if (type == BackendTag.PARAMETER_STATUS) {
             int at = message.readerIndex() + Messages.BODY;
-            forwarder.parameterReported(Messages.cString(message, at), Messages.cString(message, Messages.skipCString(message, at)));
+            String name = Messages.cString(message, at);
+            String value = Messages.cString(message, Messages.skipCString(message, at));
+            if (name.equals("application_name")) {
+                applicationName = value;
+            }
+            if (mode != PoolMode.SESSION) {
+                forwarder.parameterReported(name, value);
+            }
         }
         channel.write(message, channel.voidPromise());
     }
@@ -468,6 +476,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 waitingSince == 0 ? 0 : (System.nanoTime() - waitingSince) / 1000,
                 current == null ? 0 : current.processId(),
                 tls == null ? "" : tls.engine().getSession().getProtocol(),
-                startup.sessionParameters().getOrDefault("application_name", ""), forwarder.preparedStatementCount());
+                applicationName != null ? applicationName : startup.sessionParameters().getOrDefault("application_name", ""),
+                forwarder.preparedStatementCount());
     }
 }
