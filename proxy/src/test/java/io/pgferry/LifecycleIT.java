@@ -1,6 +1,7 @@
 package io.pgferry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,30 +67,51 @@ class LifecycleIT {
         client.close();
     }
 
-    @Test
-    void sighupReloadsAndSigtermExitsARealProcess(PostgresServer server) throws Exception {
-        Path config = Files.createTempFile("pgferry", ".conf");
-        int port = PostgresServer.freePort();
-        String base = TestProxy.hocon(server).replace("listen = \"127.0.0.1:0\"", "listen = \"127.0.0.1:" + port + "\"")
-                + "\npgferry.admin-users = [alice]\n";
-        Files.writeString(config, base + "pgferry.pool.size = 3\n");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.pgferry.Main", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(config.resolveSibling(config.getFileName() + ".log").toFile()).start();
-        try {
-            String url = "jdbc:postgresql://127.0.0.1:" + port + "/pgbouncer?sslmode=disable&preferQueryMode=simple";
-            Connection admin = null;
-            for (int i = 0; i < 100 && admin == null; i++) {
+    /** A pgferry child process on a free port with the shared configuration plus {@code extra}. */
+    private record Child(Process process, int port, Path config, Path log) implements AutoCloseable {
+        static Child start(PostgresServer server, String extra) throws Exception {
+            Path config = Files.createTempFile("pgferry", ".conf");
+            int port = PostgresServer.freePort();
+            Files.writeString(config, TestProxy.hocon(server).replace("listen = \"127.0.0.1:0\"",
+                    "listen = \"127.0.0.1:" + port + "\"") + "\npgferry.admin-users = [alice]\n" + extra);
+            Path log = config.resolveSibling(config.getFileName() + ".log");
+            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "io.pgferry.Main", "--config", config.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new Child(process, port, config, log);
+        }
+
+        Connection connect(String database, String parameters) throws Exception {
+            String url = "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?sslmode=disable" + parameters;
+            for (int i = 0; i < 100; i++) {
                 try {
-                    admin = DriverManager.getConnection(url, TestProxy.APP_USER, TestProxy.APP_PASSWORD);
+                    return DriverManager.getConnection(url, TestProxy.APP_USER, TestProxy.APP_PASSWORD);
                 } catch (SQLException notYet) {
                     Thread.sleep(100);
                 }
             }
-            assertTrue(admin != null, "pgferry started");
+            throw new AssertionError("pgferry did not start: " + Files.readString(log));
+        }
+
+        void signal(String name) throws Exception {
+            new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroyForcibly();
+            Files.deleteIfExists(config);
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
+    void sighupReloadsAndSigtermDrainsPgbenchWithoutFailedTransactions(PostgresServer server) throws Exception {
+        try (Child child = Child.start(server, "pgferry.pool { size = 3, mode = transaction }\npgferry.log-format = json\n")) {
+            Connection admin = child.connect("pgbouncer", "&preferQueryMode=simple");
             assertEquals(List.of("3"), poolSizes(admin));
-            Files.writeString(config, base + "pgferry.pool.size = 9\n");
-            new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start().waitFor();
+            Files.writeString(child.config(), Files.readString(child.config()).replace("size = 3", "size = 9"));
+            child.signal("HUP");
             for (int i = 0; i < 50 && !poolSizes(admin).equals(List.of("9")); i++) {
                 Thread.sleep(100);
             }
@@ -97,12 +119,47 @@ class LifecycleIT {
             assertTrue(SessionPoolingIT.single(admin, "SHOW VERSION").startsWith("pgferry"),
                     "the admin session survived the reload");
             admin.close();
-            new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
-            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "SIGTERM stops pgferry");
-        } finally {
-            process.destroyForcibly();
-            Files.deleteIfExists(config);
-            Files.deleteIfExists(config.resolveSibling(config.getFileName() + ".log"));
+            String url = "postgresql://" + TestProxy.APP_USER + "@127.0.0.1:" + child.port() + "/app?sslmode=disable";
+            assertEquals(0, ClientTools.run(TestProxy.APP_PASSWORD, List.of("pgbench", "-i", "-q", "-s", "1", url)).exitCode());
+            CompletableFuture<ClientTools.Result> bench = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return ClientTools.run(TestProxy.APP_PASSWORD, List.of("pgbench", "-c", "4", "-j", "4", "-T", "30", url));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(2000);
+            child.signal("TERM");
+            assertTrue(child.process().waitFor(20, TimeUnit.SECONDS), "SIGTERM stops pgferry");
+            ClientTools.Result result = bench.get(30, TimeUnit.SECONDS);
+            assertTrue(ClientTools.processedTransactions(result.output()) > 0, result.output());
+            assertEquals(0, ClientTools.failedTransactions(result.output()), "no transaction was cut off: " + result.output());
+            List<String> lines = Files.readAllLines(child.log());
+            assertTrue(lines.stream().anyMatch(line -> line.contains("configuration reloaded")), String.join("\n", lines));
+            assertTrue(lines.stream().filter(line -> !line.isBlank()).allMatch(line -> line.startsWith("{") && line.endsWith("}")),
+                    "JSON log lines: " + String.join("\n", lines));
+            assertTrue(lines.stream().anyMatch(line -> line.contains("logged in: user alice")), "client connects are logged");
+            assertTrue(lines.stream().noneMatch(line -> line.contains(TestProxy.APP_PASSWORD)), "no secret is logged");
+        }
+    }
+
+    @Test
+    void aSecondSigtermExitsAtOnceWhileDraining(PostgresServer server) throws Exception {
+        try (Child child = Child.start(server, "pgferry.shutdown-timeout = 60s\n");
+             Connection busy = child.connect("app", "")) {
+            CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> {
+                try {
+                    SessionPoolingIT.single(busy, "SELECT pg_sleep(30)");
+                } catch (SQLException expected) {
+                    // The connection dies with the process.
+                }
+            });
+            Thread.sleep(500);
+            child.signal("TERM");
+            assertFalse(child.process().waitFor(1, TimeUnit.SECONDS), "the first SIGTERM waits for the running query");
+            child.signal("TERM");
+            assertTrue(child.process().waitFor(5, TimeUnit.SECONDS), "the second SIGTERM exits at once");
+            sleeping.get(10, TimeUnit.SECONDS);
         }
     }
 

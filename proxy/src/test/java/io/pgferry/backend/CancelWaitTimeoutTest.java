@@ -1,0 +1,61 @@
+package io.pgferry.backend;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.pgferry.auth.KeyDerivation;
+import io.pgferry.config.Upstream;
+import io.pgferry.tls.ServerTlsContexts;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** cancel_wait_timeout: a cancel that cannot reach its server is given up within the bound, not left hanging. */
+class CancelWaitTimeoutTest {
+    @Test
+    void aCancelToAServerThatDoesNotAnswerIsDroppedWithinTheTimeout() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        KeyDerivation keys = new KeyDerivation(1);
+        List<Socket> fillers = new ArrayList<>();
+        // A listener that never accepts, with its backlog full: the kernel drops further SYNs, so connecting hangs.
+        try (ServerSocket stuck = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 8; i++) {
+                Socket filler = new Socket();
+                try {
+                    filler.connect(new InetSocketAddress("127.0.0.1", stuck.getLocalPort()), 100);
+                } catch (IOException full) {
+                    break;
+                } finally {
+                    fillers.add(filler);
+                }
+            }
+            ServerConnector connector = new ServerConnector(NioSocketChannel.class, new ServerTlsContexts(), keys, 10);
+            ServerConnection link = new ServerConnection(new EmbeddedChannel(),
+                    Upstream.parse("postgres://u@127.0.0.1:" + stuck.getLocalPort() + "/db?sslmode=disable"),
+                    Map.of(), 42, 7, 10);
+            long started = System.nanoTime();
+            ChannelFuture cancel = connector.cancel(group.next(), link, Duration.ofMillis(300));
+            assertTrue(cancel.channel().closeFuture().await(5, TimeUnit.SECONDS), "the cancel attempt ended");
+            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertTrue(elapsedMillis >= 250 && elapsedMillis < 3000, "gave up after about 300 ms, took " + elapsedMillis);
+        } finally {
+            for (Socket filler : fillers) {
+                filler.close();
+            }
+            keys.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+}
