@@ -14,8 +14,9 @@ public final class LoadtestMain {
             case "demo" -> Demo.main(rest);
             case "throughput" -> Throughput.main(rest);
             case "memory" -> Memory.main(rest);
+            case "edge" -> io.pgferry.loadtest.edge.EdgeScenario.main(rest);
             default -> {
-                System.err.println("usage: pgferry-loadtest demo [--port N]\n       pgferry-loadtest throughput [--clients 8,64,256] [--modes simple,extended,prepared] [--scripts select-only,tpcb] [--targets direct,pgferry,pgbouncer] [--duration 10] [--pool 20] [--scale 10] [--threads 0] [--warmup 20]\n       pgferry-loadtest memory [--clients 1000,10000] [--jar proxy/target/pgferry.jar]");
+                System.err.println("usage: pgferry-loadtest demo [--port N]\n       pgferry-loadtest throughput [--clients 8,64,256] [--modes simple,extended,prepared] [--scripts select-only,tpcb] [--targets direct,pgferry,pgbouncer] [--duration 10] [--pool 20] [--scale 10] [--threads 0] [--warmup 20]\n       pgferry-loadtest memory [--clients 1000,10000] [--jar proxy/target/pgferry.jar]\n       pgferry-loadtest edge [-n 100] [-c 1] [--delay-ms 10] [--tls on|off] [--methods simple,query,pipelined,prepared] [--targets direct,pgferry-near-db,pgferry-near-worker,hikari]");
                 System.exit(command.equals("help") ? 0 : 2);
             }
         }
