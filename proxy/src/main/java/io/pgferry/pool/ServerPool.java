@@ -9,7 +9,6 @@ import io.pgferry.metrics.PoolActivity;
 import io.pgferry.protocol.SqlState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -31,8 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class ServerPool {
     private static final Logger LOG = LoggerFactory.getLogger(ServerPool.class);
 
-    private static final int SAME_LOOP_LOOKAHEAD = 4;
-
     private final PoolKey key;
     private final ServerConnector connector;
     private final ServerConnector.Login login;
@@ -41,10 +38,8 @@ public final class ServerPool {
     private final ConnectionLimit userLimit;
     private final StatsWindow statsWindow = new StatsWindow();
     private volatile PoolSettings settings;
-    private final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
+    private final UnusedLinks unused = new UnusedLinks();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-    /** Links kept by the client that last used them, between its transactions, until someone else needs one. */
-    private final ArrayDeque<ServerConnection> parked = new ArrayDeque<>();
     private final Set<ServerConnection> links = ConcurrentHashMap.newKeySet();
     private final AtomicInteger clients = new AtomicInteger();
     private int open;
@@ -80,9 +75,9 @@ public final class ServerPool {
                 return CompletableFuture.failedFuture(new PoolTimeout("pool " + key + " is closed"));
             }
             if (!paused) {
-                link = takeIdle(loop);
+                link = unused.takeIdle(loop);
                 if (link == null && open + connecting >= settings.size()) {
-                    link = takeSameLoopFirst(parked, loop);
+                    link = unused.takeParked(loop);
                 }
             }
             if (link == null) {
@@ -174,51 +169,6 @@ public final class ServerPool {
         }
     }
 
-    /** Takes the most recently released usable link, preferring one on the caller's event loop. */
-    private ServerConnection takeIdle(EventLoop loop) {
-        ServerConnection sameLoop = null;
-        for (Iterator<ServerConnection> it = idle.iterator(); it.hasNext(); ) {
-            ServerConnection link = it.next();
-            if (!link.isUsable()) {
-                it.remove();
-                continue;
-            }
-            if (link.eventLoop() == loop) {
-                sameLoop = link;
-                it.remove();
-                break;
-            }
-        }
-        if (sameLoop != null) {
-            return sameLoop;
-        }
-        ServerConnection first;
-        while ((first = idle.pollFirst()) != null) {
-            if (first.isUsable()) {
-                return first;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Removes and returns the first entry on {@code loop} among the first few, else the first entry: a client and
-     * its link on one event loop talk without waking another thread. Looking only a few deep keeps waiters
-     * nearly FIFO, so no waiter starves.
-     */
-    private static <T> T takeSameLoopFirst(ArrayDeque<T> queue, EventLoop loop) {
-        int looked = 0;
-        for (Iterator<T> it = queue.iterator(); it.hasNext() && looked++ < SAME_LOOP_LOOKAHEAD; ) {
-            T entry = it.next();
-            EventLoop entryLoop = entry instanceof ServerConnection link ? link.eventLoop() : ((Waiter) entry).loop;
-            if (entryLoop == loop) {
-                it.remove();
-                return entry;
-            }
-        }
-        return queue.pollFirst();
-    }
-
     private void expire(Waiter waiter) {
         boolean removed;
         synchronized (this) {
@@ -239,7 +189,7 @@ public final class ServerPool {
         if (!waiters.isEmpty() || closed || paused) {
             return false;
         }
-        parked.addLast(link);
+        unused.park(link);
         link.parkedBy(owner);
         link.markIdle();
         return true;
@@ -251,7 +201,7 @@ public final class ServerPool {
      */
     public boolean unpark(ServerConnection link, Object owner) {
         synchronized (this) {
-            if (link.parkedBy() != owner || !parked.remove(link)) {
+            if (link.parkedBy() != owner || !unused.unpark(link)) {
                 return false;
             }
             if (System.nanoTime() - link.expiresAtNanos() <= 0) {
@@ -339,9 +289,9 @@ public final class ServerPool {
     private void handOver(ServerConnection link) {
         Waiter waiter;
         synchronized (this) {
-            waiter = paused ? null : takeSameLoopFirst(waiters, link.eventLoop());
+            waiter = paused ? null : UnusedLinks.takeSameLoopFirst(waiters, link.eventLoop());
             if (waiter == null) {
-                idle.addFirst(link);
+                unused.addIdle(link);
                 return;
             }
         }
@@ -356,8 +306,7 @@ public final class ServerPool {
     private void onLinkClosed(ServerConnection link) {
         synchronized (this) {
             open--;
-            idle.remove(link);
-            parked.remove(link);
+            unused.remove(link);
         }
         links.remove(link);
         databaseLimit.giveBack();
@@ -376,7 +325,7 @@ public final class ServerPool {
         List<ServerConnection> toClose = new ArrayList<>();
         int toOpen;
         synchronized (this) {
-            collectUnusedToClose(now, toClose);
+            unused.collectToClose(now, current.idleTimeout().toNanos(), open, current.minIdle(), toClose);
             int missing = closed || paused ? 0 : Math.max(0, current.minIdle() - (open - toClose.size()) - connecting);
             int opened = 0;
             while (opened < missing && takeLimitSlots()) {
@@ -397,32 +346,11 @@ public final class ServerPool {
         RunningLinkTimeouts.enforce(links, current, now);
     }
 
-    /** Idle and parked links past their idle timeout (above min-idle) or lifetime. Holds the monitor. */
-    private void collectUnusedToClose(long now, List<ServerConnection> toClose) {
-        long idleTimeout = settings.idleTimeout().toNanos();
-        // Parked links are idle too: their client has had no transaction since it parked them.
-        for (ArrayDeque<ServerConnection> unused : List.of(idle, parked)) {
-            for (Iterator<ServerConnection> it = unused.descendingIterator(); it.hasNext(); ) {
-                ServerConnection link = it.next();
-                boolean expired = now - link.expiresAtNanos() > 0;
-                boolean idleTooLong = idleTimeout > 0 && now - link.idleSinceNanos() > idleTimeout
-                        && open - toClose.size() > settings.minIdle();
-                if (expired || idleTooLong || !link.isUsable()) {
-                    it.remove();
-                    toClose.add(link);
-                }
-            }
-        }
-    }
-
     /** Closes the least recently used idle link, to free a slot under a shared limit; {@code false} if none. */
     boolean closeOneIdle() {
         ServerConnection victim;
         synchronized (this) {
-            victim = idle.pollLast();
-            if (victim == null) {
-                victim = parked.pollFirst();
-            }
+            victim = unused.pollOldest();
         }
         if (victim == null) {
             return false;
@@ -435,8 +363,7 @@ public final class ServerPool {
     public void pause() {
         synchronized (this) {
             paused = true;
-            idle.addAll(parked);
-            parked.clear();
+            unused.unparkAll();
         }
     }
 
@@ -444,8 +371,8 @@ public final class ServerPool {
         List<ServerConnection> free = new ArrayList<>();
         synchronized (this) {
             paused = false;
-            while (!idle.isEmpty() && free.size() < waiters.size()) {
-                free.add(idle.pollFirst());
+            while (unused.hasIdle() && free.size() < waiters.size()) {
+                free.add(unused.pollIdle());
             }
         }
         free.forEach(this::handOver);
@@ -463,7 +390,7 @@ public final class ServerPool {
         links.forEach(link -> link.expireAt(now - 1));
         List<ServerConnection> toClose = new ArrayList<>();
         synchronized (this) {
-            collectUnusedToClose(System.nanoTime(), toClose);
+            unused.collectToClose(System.nanoTime(), settings.idleTimeout().toNanos(), open, settings.minIdle(), toClose);
         }
         toClose.forEach(ServerConnection::close);
     }
@@ -481,7 +408,7 @@ public final class ServerPool {
 
     /** Whether {@code link} sits idle or parked in this pool rather than serving a client. */
     public synchronized boolean isUnused(ServerConnection link) {
-        return idle.contains(link) || parked.contains(link);
+        return unused.contains(link);
     }
 
     /** A client of this pool logged in or left; counted for SHOW POOLS. */
@@ -522,7 +449,7 @@ public final class ServerPool {
     public synchronized PoolStats stats() {
         Waiter oldest = waiters.peekFirst();
         long longestWaitMicros = oldest == null ? 0 : (System.nanoTime() - oldest.since) / 1000;
-        return new PoolStats(open, idle.size(), parked.size(), connecting, waiters.size(), longestWaitMicros);
+        return new PoolStats(open, unused.idleCount(), unused.parkedCount(), connecting, waiters.size(), longestWaitMicros);
     }
 
     /** Closes idle links and fails waiters; links in use close when released. */
@@ -531,10 +458,7 @@ public final class ServerPool {
         List<Waiter> toFail;
         synchronized (this) {
             closed = true;
-            toClose = new ArrayList<>(idle);
-            toClose.addAll(parked);
-            idle.clear();
-            parked.clear();
+            toClose = unused.drain();
             toFail = new ArrayList<>(waiters);
             waiters.clear();
         }

@@ -50,18 +50,16 @@ class LatencyRelayTest {
 
     private static void measure(LatencyRelay relay) throws Exception {
         try (Socket client = new Socket()) {
-            {
-                long connectStarted = System.nanoTime();
-                client.connect(relay.address());
-                client.setTcpNoDelay(true);
-                roundTrip(client, new byte[] {1, 2, 3});
-                long firstTotal = elapsedMillis(connectStarted);
-                long second = roundTrip(client, new byte[] {4, 5, 6, 7});
-                assertTrue(firstTotal >= 4 * DELAY_MILLIS && firstTotal < 4 * DELAY_MILLIS + 60,
-                        "connect + first round trip = 2 round trips, took " + firstTotal + " ms");
-                assertTrue(second >= 2 * DELAY_MILLIS && second < 2 * DELAY_MILLIS + 40,
-                        "a round trip = 2 one-way delays, took " + second + " ms");
-            }
+            long connectStarted = System.nanoTime();
+            client.connect(relay.address());
+            client.setTcpNoDelay(true);
+            roundTrip(client, new byte[] {1, 2, 3});
+            long firstTotal = elapsedMillis(connectStarted);
+            long second = roundTrip(client, new byte[] {4, 5, 6, 7});
+            assertTrue(firstTotal >= 4 * DELAY_MILLIS && firstTotal < 4 * DELAY_MILLIS + 60,
+                    "connect + first round trip = 2 round trips, took " + firstTotal + " ms");
+            assertTrue(second >= 2 * DELAY_MILLIS && second < 2 * DELAY_MILLIS + 40,
+                    "a round trip = 2 one-way delays, took " + second + " ms");
         }
     }
 
