@@ -4,16 +4,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.ProxyConfig;
@@ -58,11 +50,10 @@ public final class Proxy implements AutoCloseable {
     }
 
     public static Proxy start(ProxyConfig config) {
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        Class<? extends Channel> clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.threads(), io);
+        Transport transport = Transport.choose(config.transport(), Transport.IO_URING, Transport.EPOLL);
+        Class<? extends ServerChannel> serverChannel = transport.serverChannel;
+        Class<? extends Channel> clientChannel = transport.clientChannel;
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.threads(), transport.ioHandlerFactory());
         KeyDerivation keyDerivation = new KeyDerivation(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         ServerConnector connector = new ServerConnector(clientChannel, new ServerTlsContexts(), keyDerivation,
                 config.maxPreparedStatements());
@@ -75,13 +66,14 @@ public final class Proxy implements AutoCloseable {
             Channel listener = new ServerBootstrap().group(group).channel(serverChannel)
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ServerConnector.WATER_MARK)
                     .childHandler(new ClientChannelInitializer(context))
                     .bind(config.listen()).syncUninterruptibly().channel();
             long interval = config.housekeepingInterval().toMillis();
             group.next().scheduleAtFixedRate(() -> pools.housekeep(group.next()), interval, interval, TimeUnit.MILLISECONDS);
             HttpEndpoints http = config.httpListen() == null ? null : HttpEndpoints.start(group, serverChannel,
                     config.httpListen(), metrics, new UpstreamProbe(context::config));
-            LOG.info("pgferry listening on {} ({} transport){}", listener.localAddress(), epoll ? "epoll" : "nio",
+            LOG.info("pgferry listening on {} ({} transport){}", listener.localAddress(), transport.label(),
                     http == null ? "" : ", HTTP on " + http.address());
             return new Proxy(group, listener, pools, keyDerivation, context, metrics, http);
         } catch (RuntimeException e) {

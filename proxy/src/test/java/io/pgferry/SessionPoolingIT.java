@@ -45,6 +45,16 @@ class SessionPoolingIT {
         io.pgferry.testkit.RecordingLeakDetector.assertNoLeaks();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"io_uring", "epoll", "nio"})
+    void everyTransportServesClients(String transport) throws Exception {
+        try (TestProxy proxy = TestProxy.start(server, "pgferry.transport = " + transport + "\npgferry.threads = 2");
+             Connection first = proxy.connectApp(); Connection second = proxy.connectApp()) {
+            assertEquals("1", single(first, "SELECT 1"));
+            assertEquals("2", single(second, "SELECT 2"));
+        }
+    }
+
     static String single(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
             assertTrue(rows.next(), "no row from " + sql);

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.config.Upstream;
 import io.pgferry.protocol.MessageFrameDecoder;
@@ -20,6 +21,13 @@ import java.util.concurrent.TimeUnit;
  * then TLS and login by {@link ServerLoginHandler}. Thread-safe; one per proxy.
  */
 public final class ServerConnector {
+    /**
+     * When pgferry stops reading one side because the other side's writes are queued: high enough that a client
+     * which sends a long pipeline before reading (as PostgreSQL tolerates within its socket buffers) is not
+     * deadlocked by pgferry's own back-pressure, low enough to bound memory per connection.
+     */
+    public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
     private final Class<? extends Channel> channelType;
     private final ServerTlsContexts tlsContexts;
     private final KeyDerivation keyDerivation;
@@ -74,6 +82,7 @@ public final class ServerConnector {
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())))
                 .handler(new io.netty.channel.ChannelInitializer<>() {
                     @Override

@@ -43,6 +43,7 @@ public final class ConfigLoader {
         return new ProxyConfig(
                 listen(config, "listen"),
                 config.getString("http.listen").isEmpty() ? null : listen(config, "http.listen"),
+                transport(config),
                 threads(config),
                 positive(config, "max-client-connections"),
                 (int) Math.min(Integer.MAX_VALUE, config.getBytes("max-message-size")),
@@ -83,12 +84,21 @@ public final class ConfigLoader {
         }
     }
 
+    private static String transport(Config config) {
+        String transport = config.getString("transport");
+        if (!java.util.List.of("auto", "io_uring", "epoll", "nio").contains(transport)) {
+            throw new ConfigException.BadValue(config.origin(), "transport", "must be auto, io_uring, epoll or nio");
+        }
+        return transport;
+    }
+
+    /** 0 means half the cores, at least one: see reference.conf for why not one per core. */
     private static int threads(Config config) {
         int threads = config.getInt("threads");
         if (threads < 0) {
-            throw new ConfigException.BadValue(config.origin(), "threads", "must be 0 (one per core) or positive");
+            throw new ConfigException.BadValue(config.origin(), "threads", "must be 0 (automatic) or positive");
         }
-        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+        return threads == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors() / 2) : threads;
     }
 
     private static ClientTlsConfig clientTls(Config tls) {

@@ -9,7 +9,7 @@ import java.util.Set;
  * The whole validated configuration. Immutable; a reload builds a new one. {@code httpListen} may be null (off).
  * {@code maxUserConnections} applies to upstream users with no entry of their own; 0 is no bound.
  */
-public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen, int threads,
+public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen, String transport, int threads,
                           int maxClientConnections, int maxMessageSize, AuthMethod defaultAuthMethod,
                           int maxPreparedStatements, long maxPreparedStatementMemory, ClientTlsConfig clientTls,
                           Duration clientLoginTimeout, Duration clientIdleTimeout, Duration idleTransactionTimeout,

@@ -262,6 +262,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             return;
         }
         activeLink = null;
+        // Back-pressure set while this client held the link must not outlive the hand-over, on either side.
+        current.channel().config().setAutoRead(true);
+        channel.config().setAutoRead(true);
         if (pool.park(current, this)) {
             linkParked = true;
         } else {

@@ -1,0 +1,72 @@
+package io.pgferry;
+
+import io.netty.channel.Channel;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
+import java.util.Locale;
+
+/**
+ * The socket transport of the event loops: io_uring (fewest system calls), epoll, or NIO where neither native
+ * transport loads. {@code auto} takes the first that works on this kernel.
+ */
+enum Transport {
+    IO_URING(IoUringServerSocketChannel.class, IoUringSocketChannel.class),
+    EPOLL(EpollServerSocketChannel.class, EpollSocketChannel.class),
+    NIO(NioServerSocketChannel.class, NioSocketChannel.class);
+
+    final Class<? extends ServerChannel> serverChannel;
+    final Class<? extends Channel> clientChannel;
+
+    Transport(Class<? extends ServerChannel> serverChannel, Class<? extends Channel> clientChannel) {
+        this.serverChannel = serverChannel;
+        this.clientChannel = clientChannel;
+    }
+
+    IoHandlerFactory ioHandlerFactory() {
+        return switch (this) {
+            case IO_URING -> IoUringIoHandler.newFactory();
+            case EPOLL -> EpollIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory();
+        };
+    }
+
+    boolean isAvailable() {
+        return switch (this) {
+            case IO_URING -> IoUring.isAvailable();
+            case EPOLL -> Epoll.isAvailable();
+            case NIO -> true;
+        };
+    }
+
+    /** The transport named in the configuration, or for {@code auto} the preferred one that is available. */
+    static Transport choose(String name, Transport... preference) {
+        if (!name.equals("auto")) {
+            Transport chosen = valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+            if (!chosen.isAvailable()) {
+                throw new IllegalStateException("transport " + name + " is not available on this system");
+            }
+            return chosen;
+        }
+        for (Transport candidate : preference) {
+            if (candidate.isAvailable()) {
+                return candidate;
+            }
+        }
+        return NIO;
+    }
+
+    String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
