@@ -30,7 +30,7 @@ public final class Memory {
         }
         Path jar = Path.of(options.getOrDefault("jar", "proxy/target/pgferry.jar"));
         try (PostgresServer postgres = PostgresServer.start()) {
-            StringBuilder table = new StringBuilder("| idle clients | pgferry RSS MiB | pgferry KiB/client | PgBouncer RSS MiB | PgBouncer KiB/client |\n|---|---|---|---|---|\n");
+            StringBuilder table = new StringBuilder("| idle clients | pgferry RSS MiB | pgferry KiB/client | PgBouncer RSS MiB | PgBouncer KiB/client | pgferry live heap KiB/client |\n|---|---|---|---|---|---|\n");
             int ferryPort = PostgresServer.freePort();
             Path config = Files.createTempFile("pgferry-memory", ".conf");
             Files.writeString(config, Throughput.config(postgres, ferryPort, 20, 0));
@@ -40,11 +40,14 @@ public final class Memory {
                 raiseFileLimit(ferry.pid());
                 raiseFileLimit(bouncer.pid());
                 waitForPort(ferryPort);
-                long[] ferryRss = measure(ferry.pid(), ferryPort, counts);
-                long[] bouncerRss = measure(bouncer.pid(), bouncer.port(), counts);
+                long[] ferryRss = measure(ferry.pid(), ferryPort, counts, false);
+                // A second pass for the live heap: its full collections would disturb the RSS pass.
+                long[] ferryLiveHeap = measure(ferry.pid(), ferryPort, counts, true);
+                long[] bouncerRss = measure(bouncer.pid(), bouncer.port(), counts, false);
                 for (int i = 0; i < counts.size(); i++) {
                     int n = counts.get(i);
-                    table.append(String.format("| %d | %s | %s |%n", n, cells(ferryRss, i + 1, n), cells(bouncerRss, i + 1, n)));
+                    table.append(String.format("| %d | %s | %s | %.2f |%n", n, cells(ferryRss, i + 1, n),
+                            cells(bouncerRss, i + 1, n), (ferryLiveHeap[i + 1] - ferryLiveHeap[0]) / 1024.0 / n));
                 }
                 System.out.printf("baseline RSS with one client: pgferry %.1f MiB, PgBouncer %.1f MiB%n%n",
                         ferryRss[0] / 1048576.0, bouncerRss[0] / 1048576.0);
@@ -65,14 +68,18 @@ public final class Memory {
         return String.format("%.1f | %.2f", rss[index] / 1048576.0, (rss[index] - rss[0]) / 1024.0 / clients);
     }
 
-    /** RSS with one client, then with each count of idle clients open (connections accumulate). */
-    private static long[] measure(long pid, int port, List<Integer> counts) throws Exception {
+    /**
+     * RSS with one client, then with each count of idle clients open (connections accumulate); or, with
+     * {@code liveHeap}, the bytes of live objects in a JVM instead: RSS follows how far G1 has grown its heap, the
+     * live heap what the clients actually hold.
+     */
+    private static long[] measure(long pid, int port, List<Integer> counts, boolean liveHeap) throws Exception {
         List<Socket> open = new ArrayList<>();
         long[] rss = new long[counts.size() + 1];
         try {
             open.add(login(port));
             Thread.sleep(1000);
-            rss[0] = ProcessCpu.residentBytes(pid);
+            rss[0] = liveHeap ? liveHeapBytes(pid) : ProcessCpu.residentBytes(pid);
             for (int i = 0; i < counts.size(); i++) {
                 try {
                     while (open.size() < counts.get(i)) {
@@ -86,8 +93,9 @@ public final class Memory {
                     return rss;
                 }
                 Thread.sleep(2000);
-                rss[i + 1] = ProcessCpu.residentBytes(pid);
-                System.err.printf("pid %d: %d clients, RSS %.1f MiB%n", pid, open.size(), rss[i + 1] / 1048576.0);
+                rss[i + 1] = liveHeap ? liveHeapBytes(pid) : ProcessCpu.residentBytes(pid);
+                System.err.printf("pid %d: %d clients, %s %.1f MiB%n", pid, open.size(), liveHeap ? "live heap" : "RSS",
+                        rss[i + 1] / 1048576.0);
             }
         } finally {
             for (Socket socket : open) {
@@ -95,6 +103,20 @@ public final class Memory {
             }
         }
         return rss;
+    }
+
+    /** The "Total" bytes of {@code jcmd GC.class_histogram}, which counts live objects after a full collection. */
+    private static long liveHeapBytes(long pid) throws Exception {
+        Process histogram = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").start();
+        String output = new String(histogram.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        histogram.waitFor(60, TimeUnit.SECONDS);
+        for (String line : output.split("\n")) {
+            if (line.startsWith("Total")) {
+                String[] fields = line.trim().split("\\s+");
+                return Long.parseLong(fields[fields.length - 1]);
+            }
+        }
+        throw new IllegalStateException("no total in jcmd GC.class_histogram output: " + output);
     }
 
     /** A raw client: StartupMessage with trust authentication, read up to ReadyForQuery, then stay idle. */

@@ -204,6 +204,7 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
             ClientErrors.fatal(ctx.channel(), SqlState.INVALID_AUTHORIZATION, "not allowed");
             return;
         }
+        ClientStartupHandler.loginDone(ctx.channel());
         ctx.write(BackendMessages.authenticationOk(ctx.alloc()));
         ctx.pipeline().replace(this, "admin", new AdminSessionHandler(new AdminConsole(context, admin)));
     }

@@ -75,10 +75,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 new HashMap<>(startup.sessionParameters()), ByteBufAllocator.DEFAULT);
     }
 
-    boolean isReady() {
-        return ready;
-    }
-
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         pool.clientJoined();
@@ -155,6 +151,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private void linkReady() {
         if (!ready) {
             ready = true;
+            ClientStartupHandler.loginDone(channel);
             channel.config().setAutoRead(true);
             idleTimeouts.waitingForClient((byte) 'I');
         }

@@ -1,7 +1,10 @@
 package io.pgferry.frontend;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.AttributeKey;
+import java.util.concurrent.ScheduledFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -24,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  * {@link ClientAuthHandler}. Runs on the client's event loop; releases every message it reads.
  */
 final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
+    private static final AttributeKey<ScheduledFuture<?>> LOGIN_TIMER = AttributeKey.valueOf("pgferry.loginTimer");
     private final FrontendContext context;
     private final MessageFrameDecoder decoder;
     private boolean tlsNegotiated;
@@ -37,14 +41,21 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         long timeout = context.config().clientLoginTimeout().toMillis();
         if (timeout > 0) {
-            ctx.executor().schedule(() -> {
-                ClientSession session = ctx.pipeline().get(ClientSession.class);
-                if (session == null || !session.isReady()) {
-                    ClientErrors.fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, "client_login_timeout");
-                }
-            }, timeout, TimeUnit.MILLISECONDS);
+            Channel channel = ctx.channel();
+            // Cancelled once the client is ready, so an idle client keeps no timer (nor the handlers it would reach).
+            channel.attr(LOGIN_TIMER).set(ctx.executor().schedule(
+                    () -> ClientErrors.fatal(channel, SqlState.PROTOCOL_VIOLATION, "client_login_timeout"),
+                    timeout, TimeUnit.MILLISECONDS));
         }
         ctx.fireChannelActive();
+    }
+
+    /** The client finished logging in (a session or the console is ready): client_login_timeout no longer applies. */
+    static void loginDone(Channel channel) {
+        ScheduledFuture<?> timer = channel.attr(LOGIN_TIMER).getAndSet(null);
+        if (timer != null) {
+            timer.cancel(false);
+        }
     }
 
     @Override

@@ -289,7 +289,8 @@ final class RequestForwarder {
 
     /** Records a ParameterStatus the client received: its own SET of a reported parameter. */
     void parameterReported(String name, String value) {
-        String key = name.toLowerCase(Locale.ROOT);
+        // Interned: every client holds these few names, and would otherwise hold its own lower-cased copies.
+        String key = name.toLowerCase(Locale.ROOT).intern();
         if (ParameterSync.settable(key)) {
             parameters.put(key, value);
         }

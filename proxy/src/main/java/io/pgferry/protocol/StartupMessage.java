@@ -20,7 +20,8 @@ public final class StartupMessage {
         int at = message.readerIndex() + 8;
         int end = message.writerIndex();
         while (at < end && message.getByte(at) != 0) {
-            String name = Messages.cString(message, at);
+            // Names are interned: a few well-known ones, held by every client for its whole session.
+            String name = Messages.cString(message, at).intern();
             at = Messages.skipCString(message, at);
             if (at >= end) {
                 throw new ProtocolViolation("startup parameter " + name + " has no value");
