@@ -56,7 +56,8 @@ public final class ServerConnection implements ReplySink {
         this.channel = channel;
         this.statements = new ServerStatements(maxPreparedStatements);
         this.upstream = upstream;
-        this.parameters = new HashMap<>(parameters);
+        this.parameters = new HashMap<>();
+        parameters.forEach((name, value) -> this.parameters.put(lowerCaseName(name), value));
         this.initialParameters = Map.copyOf(parameters);
         this.processId = processId;
         this.secretKey = secretKey;
@@ -151,7 +152,7 @@ public final class ServerConnection implements ReplySink {
         byte type = Messages.type(message);
         if (type == BackendTag.PARAMETER_STATUS) {
             int nameAt = message.readerIndex() + Messages.BODY;
-            parameters.put(Messages.cString(message, nameAt),
+            parameters.put(lowerCaseName(Messages.cString(message, nameAt)),
                     Messages.cString(message, Messages.skipCString(message, nameAt)));
         } else if (type == BackendTag.ERROR_RESPONSE) {
             ErrorFields error = ErrorFields.read(message);
@@ -312,9 +313,17 @@ public final class ServerConnection implements ReplySink {
         this.closeListener = listener;
     }
 
-    /** Parameters the server reported (ParameterStatus), as of its latest message. Read on its event loop. */
+    /**
+     * Parameters the server reported (ParameterStatus), as of its latest message, by lower-cased name (GUC names
+     * are case-insensitive), so a client's parameters compare without converting them on every hand-over. Read on
+     * the link's event loop.
+     */
     public Map<String, String> parameters() {
         return parameters;
+    }
+
+    private static String lowerCaseName(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).intern();
     }
 
     /** Parameters as the server reported them at login, before any client changed them. */

@@ -1,6 +1,5 @@
 package io.pgferry.frontend;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -26,15 +25,13 @@ final class ParameterSync {
 
     /**
      * Returns {@code SET a TO '1'; RESET b} for the differences, or {@code null} if none, and records what it
-     * applies in {@code applied} (settings the server does not report back).
+     * applies in {@code applied} (settings the server does not report back). All maps are keyed by lower-cased name.
      */
     static String statement(Map<String, String> wanted, Map<String, String> reportedByServer, Map<String, String> applied) {
-        StringBuilder sql = new StringBuilder();
-        Map<String, String> reportedByName = new java.util.HashMap<>();
-        reportedByServer.forEach((name, value) -> reportedByName.put(name.toLowerCase(Locale.ROOT), value));
+        StringBuilder sql = null;
         for (Map.Entry<String, String> entry : wanted.entrySet()) {
             String name = entry.getKey();
-            String reported = reportedByName.get(name);
+            String reported = reportedByServer.get(name);
             String current = reported != null ? reported : applied.get(name);
             if (entry.getValue().equals(current) || !settable(name)) {
                 continue;
@@ -42,36 +39,27 @@ final class ParameterSync {
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("invalid parameter name \"" + name + "\"");
             }
-            append(sql, "SET " + name + " TO " + literal(entry.getValue()));
+            sql = append(sql, "SET " + name + " TO " + literal(entry.getValue()));
             if (reported == null) {
                 applied.put(name, entry.getValue());
             }
         }
-        applied.entrySet().removeIf(setting -> {
-            if (wanted.containsKey(setting.getKey())) {
-                return false;
-            }
-            append(sql, "RESET " + setting.getKey());
-            return true;
-        });
-        return sql.length() == 0 ? null : sql.toString();
-    }
-
-    private static void append(StringBuilder sql, String statement) {
-        if (sql.length() > 0) {
-            sql.append("; ");
-        }
-        sql.append(statement);
-    }
-
-    /** The value the server reported for {@code lowerCaseName}, matching names case-insensitively. */
-    static String reported(Map<String, String> serverParameters, String lowerCaseName) {
-        for (Map.Entry<String, String> entry : serverParameters.entrySet()) {
-            if (entry.getKey().toLowerCase(Locale.ROOT).equals(lowerCaseName)) {
-                return entry.getValue();
+        for (var it = applied.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, String> setting = it.next();
+            if (!wanted.containsKey(setting.getKey())) {
+                sql = append(sql, "RESET " + setting.getKey());
+                it.remove();
             }
         }
-        return null;
+        return sql == null ? null : sql.toString();
+    }
+
+    /** Appends a statement; the builder is created only when there is something to say (rarely, per hand-over). */
+    private static StringBuilder append(StringBuilder sql, String statement) {
+        if (sql == null) {
+            return new StringBuilder(statement);
+        }
+        return sql.append("; ").append(statement);
     }
 
     /** An escape-string literal, correct whatever standard_conforming_strings says. */

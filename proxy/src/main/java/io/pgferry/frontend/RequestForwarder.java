@@ -133,7 +133,7 @@ final class RequestForwarder {
         }
         PinReason reason = effects.pin();
         for (String name : effects.setParameters()) {
-            if (reason == null && ParameterSync.reported(link.parameters(), name) == null) {
+            if (reason == null && link.parameters().get(name) == null) {
                 reason = PinReason.UNTRACKED_SET;
             }
         }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ParameterSyncTest {
     @Test
     void setsOnlyWhatDiffersAndResetsWhatAnotherClientLeft() {
-        Map<String, String> server = Map.of("application_name", "other", "DateStyle", "ISO, MDY", "server_version", "17.6");
+        Map<String, String> server = Map.of("application_name", "other", "datestyle", "ISO, MDY", "server_version", "17.6");
         Map<String, String> applied = new HashMap<>(Map.of("work_mem", "64MB"));
         Map<String, String> wanted = new LinkedHashMap<>();
         wanted.put("application_name", "mine");
