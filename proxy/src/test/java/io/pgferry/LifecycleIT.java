@@ -145,7 +145,7 @@ class LifecycleIT {
 
     @Test
     void aSecondSigtermExitsAtOnceWhileDraining(PostgresServer server) throws Exception {
-        try (Child child = Child.start(server, "pgferry.shutdown-timeout = 60s\n");
+        try (Child child = Child.start(server, "pgferry.shutdown-timeout = 60s\npgferry.log-connections = false\n");
              Connection busy = child.connect("app", "")) {
             CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> {
                 try {
@@ -160,6 +160,9 @@ class LifecycleIT {
             child.signal("TERM");
             assertTrue(child.process().waitFor(5, TimeUnit.SECONDS), "the second SIGTERM exits at once");
             sleeping.get(10, TimeUnit.SECONDS);
+            String log = Files.readString(child.log());
+            assertFalse(log.contains("logged in"), "log-connections = false: no line per login\n" + log);
+            assertTrue(log.contains("second SIGTERM"), log);
         }
     }
 

@@ -59,6 +59,7 @@ public final class ConfigLoader {
                 positiveDuration(config, "stats-period"),
                 nonNegative(config, "shutdown-timeout"),
                 parse(config, "log-format", text -> ProxyConfig.LogFormat.valueOf(text.toUpperCase(Locale.ROOT))),
+                config.getBoolean("log-connections"),
                 databases(config.getConfig("databases"), config.getConfig("pool"), count(config, "max-db-connections")),
                 users(config.getConfig("users"), defaultMethod),
                 java.util.Set.copyOf(config.getStringList("admin-users")),

@@ -14,7 +14,7 @@ public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen
                           int maxPreparedStatements, long maxPreparedStatementMemory, ClientTlsConfig clientTls,
                           Duration clientLoginTimeout, Duration clientIdleTimeout, Duration idleTransactionTimeout,
                           Duration cancelWaitTimeout, Duration housekeepingInterval, Duration statsPeriod,
-                          Duration shutdownTimeout, LogFormat logFormat,
+                          Duration shutdownTimeout, LogFormat logFormat, boolean logConnections,
                           Map<String, DatabaseConfig> databases, Map<String, UserConfig> users,
                           Set<String> adminUsers, Set<String> statsUsers, int maxUserConnections) {
 

@@ -164,8 +164,10 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
 
     private void succeed(ChannelHandlerContext ctx) {
         context.metrics().clientLogin(true);
-        LOG.info("client {} logged in: user {} database {}{}", ctx.channel().remoteAddress(), startup.user(),
-                startup.database(), ctx.pipeline().get(SslHandler.class) != null ? " over TLS" : "");
+        if (context.config().logConnections()) {
+            LOG.info("client {} logged in: user {} database {}{}", ctx.channel().remoteAddress(), startup.user(),
+                    startup.database(), ctx.pipeline().get(SslHandler.class) != null ? " over TLS" : "");
+        }
         if (AdminConsole.DATABASES.contains(startup.database())) {
             openConsole(ctx);
             return;

@@ -22,7 +22,9 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
         channel.closeFuture().addListener(closed -> {
             context.clients().decrementAndGet();
             String reason = channel.attr(ClientErrors.CLOSE_REASON).get();
-            LOG.info("client {} disconnected: {}", channel.remoteAddress(), reason == null ? "client closed the connection" : reason);
+            if (reason != null || context.config().logConnections()) {
+                LOG.info("client {} disconnected: {}", channel.remoteAddress(), reason == null ? "client closed the connection" : reason);
+            }
         });
         MessageFrameDecoder decoder = new MessageFrameDecoder(MessageFrameDecoder.State.STARTUP,
                 context.config().maxMessageSize());
