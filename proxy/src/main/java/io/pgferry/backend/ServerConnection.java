@@ -9,6 +9,7 @@ import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ErrorFields;
 import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.Messages;
+import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.SqlState;
 import io.pgferry.prepared.ServerStatements;
 import java.util.HashMap;
@@ -151,9 +152,8 @@ public final class ServerConnection implements ReplySink {
         unreportedReceived += message.readableBytes();
         byte type = Messages.type(message);
         if (type == BackendTag.PARAMETER_STATUS) {
-            int nameAt = message.readerIndex() + Messages.BODY;
-            parameters.put(lowerCaseName(Messages.cString(message, nameAt)),
-                    Messages.cString(message, Messages.skipCString(message, nameAt)));
+            ParameterStatus status = ParameterStatus.read(message);
+            parameters.put(lowerCaseName(status.name()), status.value());
         } else if (type == BackendTag.ERROR_RESPONSE) {
             ErrorFields error = ErrorFields.read(message);
             activity.serverError(error.sqlState());

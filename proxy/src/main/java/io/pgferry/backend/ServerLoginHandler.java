@@ -15,6 +15,7 @@ import io.pgferry.protocol.ErrorFields;
 import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.MessageFrameDecoder;
 import io.pgferry.protocol.Messages;
+import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.SqlState;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -114,8 +115,8 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
         switch (Messages.type(message)) {
             case BackendTag.AUTHENTICATION -> onAuthentication(ctx, message);
             case BackendTag.PARAMETER_STATUS -> {
-                int at = message.readerIndex() + Messages.BODY;
-                parameters.put(Messages.cString(message, at), Messages.cString(message, Messages.skipCString(message, at)));
+                ParameterStatus status = ParameterStatus.read(message);
+                parameters.put(status.name(), status.value());
             }
             case BackendTag.BACKEND_KEY_DATA -> {
                 processId = message.getInt(message.readerIndex() + Messages.BODY);

@@ -1,5 +1,10 @@
 package io.pgferry.frontend;
 
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
+import io.pgferry.backend.ServerConnection;
+import java.net.InetSocketAddress;
+
 /**
  * One logged-in client as the admin console shows it (SHOW CLIENTS). A snapshot read across threads, so fields
  * may be a moment apart.
@@ -11,4 +16,23 @@ package io.pgferry.frontend;
 public record ClientInfo(long id, String user, String database, String state, String address, int port,
                          String localAddress, int localPort, long connectEpochMillis, long requestEpochMillis,
                          long waitMicros, int serverPid, String tls, String applicationName, int preparedStatements) {
+
+    /** A session's snapshot; {@code activeLink} may be null, {@code waitingSinceNanos} 0 when not waiting. */
+    static ClientInfo of(long id, ClientStartup startup, Channel channel, ServerConnection activeLink,
+                         long waitingSinceNanos, long connectedAtMillis, long lastRequestMillis, String applicationName,
+                         int preparedStatements) {
+        String state = activeLink != null ? "active" : waitingSinceNanos != 0 ? "waiting" : "idle";
+        InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        return new ClientInfo(id, startup.user(), startup.database(), state,
+                remote == null ? "" : remote.getAddress().getHostAddress(), remote == null ? 0 : remote.getPort(),
+                local == null ? "" : local.getAddress().getHostAddress(), local == null ? 0 : local.getPort(),
+                connectedAtMillis, lastRequestMillis,
+                waitingSinceNanos == 0 ? 0 : (System.nanoTime() - waitingSinceNanos) / 1000,
+                activeLink == null ? 0 : activeLink.processId(),
+                tls == null ? "" : tls.engine().getSession().getProtocol(),
+                applicationName != null ? applicationName : startup.sessionParameters().getOrDefault("application_name", ""),
+                preparedStatements);
+    }
 }

@@ -6,8 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslHandler;
-import java.net.InetSocketAddress;
 import io.pgferry.backend.Request;
 import io.pgferry.backend.ServerClient;
 import io.pgferry.backend.ServerClosure;
@@ -21,11 +19,11 @@ import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ErrorFields;
 import io.pgferry.protocol.FrontendTag;
 import io.pgferry.protocol.Messages;
+import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.SqlState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -47,7 +45,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private final RequestForwarder forwarder;
     private final AtomicLong processedBatches = new AtomicLong();
     private Channel channel;
-    private CompletableFuture<ServerConnection> pending;
+    private final ServerWait serverWait;
     /** The link this client holds, possibly parked between transactions (client loop). */
     private ServerConnection link;
     /** The link while a request of this client may be running on it; what a CancelRequest targets. */
@@ -62,8 +60,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private long id;
     private final long connectedAtMillis = System.currentTimeMillis();
     private volatile long lastRequestMillis = connectedAtMillis;
-    /** When this client began waiting for a server; 0 while it is not waiting. */
-    private volatile long waitingSinceNanos;
     private volatile String applicationName;
 
     ClientSession(FrontendContext context, ClientStartup startup, PoolMode mode, ServerPool pool) {
@@ -71,6 +67,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         this.startup = startup;
         this.mode = mode;
         this.pool = pool;
+        this.serverWait = new ServerWait(pool);
         this.forwarder = new RequestForwarder(new ClientStatements(context.statements()),
                 new HashMap<>(startup.sessionParameters()), ByteBufAllocator.DEFAULT);
     }
@@ -87,21 +84,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     private void acquire() {
-        CompletableFuture<ServerConnection> request = pool.acquire(channel.eventLoop());
-        pending = request;
-        waitingSinceNanos = request.isDone() ? 0 : System.nanoTime();
-        request.whenCompleteAsync((acquired, error) -> onAcquired(request, acquired, error), channel.eventLoop());
+        serverWait.start(channel.eventLoop(), this::onAcquired);
     }
 
-    private void onAcquired(CompletableFuture<ServerConnection> request, ServerConnection acquired, Throwable error) {
-        if (request != pending) {
-            if (acquired != null) {
-                pool.release(acquired);
-            }
-            return;
-        }
-        pending = null;
-        waitingSinceNanos = 0;
+    private void onAcquired(ServerConnection acquired, Throwable error) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             String sqlState = cause instanceof ServerLoginFailure failure ? failure.sqlState() : SqlState.PROTOCOL_VIOLATION;
@@ -185,7 +171,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             }
         }
         if (current == null) {
-            if (pending == null && !terminatesOrFlushesOnly()) {
+            if (!serverWait.isWaiting() && !LinklessMessages.endsOrOnlyFlushes(inbound, channel)) {
                 if (context.isDraining()) {
                     ClientErrors.fatal(channel, SqlState.ADMIN_SHUTDOWN, "pgferry is shutting down");
                     return;
@@ -199,23 +185,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         long batchNumber = ++dispatchedBatches;
         ServerConnection target = current;
         target.execute(() -> forward(target, batch, batchNumber));
-    }
-
-    /** Without a link, a lone Flush needs no server and Terminate just ends the session. */
-    private boolean terminatesOrFlushesOnly() {
-        for (ByteBuf frame : inbound) {
-            byte type = Messages.type(frame);
-            if (type == FrontendTag.TERMINATE) {
-                channel.close();
-                return true;
-            }
-            if (type != FrontendTag.FLUSH) {
-                return false;
-            }
-        }
-        inbound.forEach(ByteBuf::release);
-        inbound.clear();
-        return true;
     }
 
     /** Runs on the link's loop. */
@@ -298,10 +267,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (cancelKey != 0) {
             context.cancels().unregister(cancelKey);
         }
-        if (pending != null) {
-            pool.abandon(pending);
-            pending = null;
-        }
+        serverWait.abandon();
         ServerConnection held = link;
         ServerConnection current = held != null && linkParked && !pool.unpark(held, this) ? null : held;
         link = null;
@@ -334,7 +300,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             context.connector().cancel(channel.eventLoop(), current, context.config().cancelWaitTimeout());
             return "forwarded";
         }
-        if (waitingSinceNanos == 0) {
+        if (serverWait.waitingSinceNanos() == 0) {
             return "idle";
         }
         channel.eventLoop().execute(this::cancelWait);
@@ -342,12 +308,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     private void cancelWait() {
-        if (!ready || pending == null || activeLink != null) {
+        if (!ready || activeLink != null || !serverWait.abandon()) {
             return;
         }
-        waitingSinceNanos = 0;
-        pool.abandon(pending);
-        pending = null;
         inbound.forEach(ByteBuf::release);
         inbound.clear();
         channel.write(BackendMessages.errorResponse(channel.alloc(), "ERROR", SqlState.QUERY_CANCELED,
@@ -366,14 +329,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (type == BackendTag.ERROR_RESPONSE && ErrorFields.read(message).isFatal()) {
             fatalSent = true;
         } else if (type == BackendTag.PARAMETER_STATUS) {
-            int at = message.readerIndex() + Messages.BODY;
-            String name = Messages.cString(message, at);
-            String value = Messages.cString(message, Messages.skipCString(message, at));
-            if (name.equals("application_name")) {
-                applicationName = value;
+            ParameterStatus status = ParameterStatus.read(message);
+            if (status.name().equals("application_name")) {
+                applicationName = status.value();
             }
             if (mode != PoolMode.SESSION) {
-                forwarder.parameterReported(name, value);
+                forwarder.parameterReported(status.name(), status.value());
             }
         }
         channel.write(message, channel.voidPromise());
@@ -455,7 +416,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     /** While draining, a client holding no server leaves now; one inside a transaction leaves when it ends. */
     void endIfIdleWhileDraining() {
         channel.eventLoop().execute(() -> {
-            if (ready && activeLink == null && pending == null) {
+            if (ready && activeLink == null && !serverWait.isWaiting()) {
                 ClientErrors.fatal(channel, SqlState.ADMIN_SHUTDOWN, "pgferry is shutting down");
             }
         });
@@ -463,20 +424,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     /** A snapshot for SHOW CLIENTS; any thread. */
     ClientInfo describe() {
-        ServerConnection current = activeLink;
-        long waitingSince = waitingSinceNanos;
-        String state = current != null ? "active" : waitingSince != 0 ? "waiting" : "idle";
-        InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
-        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
-        SslHandler tls = channel.pipeline().get(SslHandler.class);
-        return new ClientInfo(id, startup.user(), startup.database(), state,
-                remote == null ? "" : remote.getAddress().getHostAddress(), remote == null ? 0 : remote.getPort(),
-                local == null ? "" : local.getAddress().getHostAddress(), local == null ? 0 : local.getPort(),
-                connectedAtMillis, lastRequestMillis,
-                waitingSince == 0 ? 0 : (System.nanoTime() - waitingSince) / 1000,
-                current == null ? 0 : current.processId(),
-                tls == null ? "" : tls.engine().getSession().getProtocol(),
-                applicationName != null ? applicationName : startup.sessionParameters().getOrDefault("application_name", ""),
-                forwarder.preparedStatementCount());
+        return ClientInfo.of(id, startup, channel, activeLink, serverWait.waitingSinceNanos(), connectedAtMillis,
+                lastRequestMillis, applicationName, forwarder.preparedStatementCount());
     }
 }

@@ -53,9 +53,9 @@ public final class Pools {
                     }));
             ConnectionLimit userLimit = userLimits.computeIfAbsent(key.user(),
                     name -> new ConnectionLimit(() -> config.get().maxUserConnections(name)));
-            ServerPool pool = new ServerPool(key, connector, login, settings, meters.apply(key), databaseLimit, userLimit);
-            databaseLimit.join(pool);
-            userLimit.join(pool);
+            PoolLimits limits = new PoolLimits(databaseLimit, userLimit);
+            ServerPool pool = new ServerPool(key, connector, login, settings, meters.apply(key), limits);
+            limits.join(pool);
             pools.put(key, pool);
             created.accept(pool);
             return pool;

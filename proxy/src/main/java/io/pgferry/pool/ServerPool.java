@@ -34,8 +34,7 @@ public final class ServerPool {
     private final ServerConnector connector;
     private final ServerConnector.Login login;
     private final PoolActivity activity;
-    private final ConnectionLimit databaseLimit;
-    private final ConnectionLimit userLimit;
+    private final PoolLimits limits;
     private final StatsWindow statsWindow = new StatsWindow();
     private volatile PoolSettings settings;
     private final UnusedLinks unused = new UnusedLinks();
@@ -46,19 +45,17 @@ public final class ServerPool {
     private int connecting;
     private boolean paused;
     private volatile boolean closed;
-    private ServerLoginFailure lastLoginFailure;
-    private long lastLoginFailureNanos;
+    private final LoginRetry loginRetry = new LoginRetry();
     private volatile long reconnectRequestedNanos;
 
     ServerPool(PoolKey key, ServerConnector connector, ServerConnector.Login login, PoolSettings settings,
-               PoolActivity activity, ConnectionLimit databaseLimit, ConnectionLimit userLimit) {
+               PoolActivity activity, PoolLimits limits) {
         this.key = key;
         this.connector = connector;
         this.login = login;
         this.settings = settings;
         this.activity = activity;
-        this.databaseLimit = databaseLimit;
-        this.userLimit = userLimit;
+        this.limits = limits;
     }
 
     /**
@@ -81,7 +78,7 @@ public final class ServerPool {
                 }
             }
             if (link == null) {
-                refusal = loginRefusal();
+                refusal = open + connecting > 0 || paused ? null : loginRetry.refusal(settings.loginRetry());
                 if (refusal == null) {
                     waiters.add(waiter);
                     toOpen = startOpenings(settings.size(), 1);
@@ -108,45 +105,20 @@ public final class ServerPool {
     }
 
     /**
-     * While the last login failed less than login-retry ago and no link could serve a new client, it gets that
-     * failure at once instead of waiting (PgBouncer: server_login_retry).
-     */
-    private ServerLoginFailure loginRefusal() {
-        if (lastLoginFailure == null || open + connecting > 0 || paused
-                || System.nanoTime() - lastLoginFailureNanos >= settings.loginRetry().toNanos()) {
-            return null;
-        }
-        return new ServerLoginFailure(lastLoginFailure.sqlState(),
-                "server login has been failing, try again later (server_login_retry): " + lastLoginFailure.getMessage());
-    }
-
-    /**
      * Counts the links to open for waiters nobody is opening one for yet, up to {@code capacity} links and
      * {@code most} at once, taking their limit slots. Holds the monitor.
      */
     private int startOpenings(int capacity, int most) {
         int wanted = Math.min(most, Math.min(waiters.size() - connecting, capacity - open - connecting));
-        if (paused || closed || (lastLoginFailure != null
-                && System.nanoTime() - lastLoginFailureNanos < settings.loginRetry().toNanos())) {
+        if (paused || closed || loginRetry.pausing(settings.loginRetry())) {
             return 0;
         }
         int started = 0;
-        while (started < wanted && takeLimitSlots()) {
+        while (started < wanted && limits.tryTake()) {
             connecting++;
             started++;
         }
         return started;
-    }
-
-    private boolean takeLimitSlots() {
-        if (!databaseLimit.tryTake()) {
-            return false;
-        }
-        if (!userLimit.tryTake()) {
-            databaseLimit.undoTake();
-            return false;
-        }
-        return true;
     }
 
     /** Opens links for waiters if there is room: after a link elsewhere under a shared limit closed, or on resume. */
@@ -164,8 +136,7 @@ public final class ServerPool {
             openLinks(loop, toOpen);
         }
         if (blockedByLimit) {
-            databaseLimit.makeRoom(this);
-            userLimit.makeRoom(this);
+            limits.makeRoom(this);
         }
     }
 
@@ -245,7 +216,7 @@ public final class ServerPool {
             synchronized (this) {
                 connecting--;
                 open++;
-                lastLoginFailure = null;
+                loginRetry.succeeded();
             }
             handOver(link);
         });
@@ -259,14 +230,12 @@ public final class ServerPool {
         Waiter failed;
         synchronized (this) {
             connecting--;
-            lastLoginFailure = failure;
-            lastLoginFailureNanos = System.nanoTime();
+            loginRetry.failed(failure);
             failed = waiters.poll();
         }
         activity.serverLoginFailed();
         LOG.warn("pool {}: cannot open server connection: {}", key, failure.getMessage());
-        databaseLimit.giveBack();
-        userLimit.giveBack();
+        limits.giveBack();
         if (failed != null) {
             failed.cancelTimer();
             failed.future.completeExceptionally(failure);
@@ -309,8 +278,7 @@ public final class ServerPool {
             unused.remove(link);
         }
         links.remove(link);
-        databaseLimit.giveBack();
-        userLimit.giveBack();
+        limits.giveBack();
     }
 
     /**
@@ -328,7 +296,7 @@ public final class ServerPool {
             unused.collectToClose(now, current.idleTimeout().toNanos(), open, current.minIdle(), toClose);
             int missing = closed || paused ? 0 : Math.max(0, current.minIdle() - (open - toClose.size()) - connecting);
             int opened = 0;
-            while (opened < missing && takeLimitSlots()) {
+            while (opened < missing && limits.tryTake()) {
                 connecting++;
                 opened++;
             }
