@@ -26,6 +26,7 @@ public final class ServerConnection implements ReplySink {
     private final Upstream upstream;
     private final Map<String, String> parameters;
     private final Map<String, String> initialParameters;
+    private final java.util.List<LoginParameter> loginParameters;
     private final int processId;
     private final int secretKey;
     private final long createdNanos = System.nanoTime();
@@ -60,6 +61,8 @@ public final class ServerConnection implements ReplySink {
         this.parameters = new HashMap<>();
         parameters.forEach((name, value) -> this.parameters.put(lowerCaseName(name), value));
         this.initialParameters = Map.copyOf(parameters);
+        this.loginParameters = parameters.entrySet().stream()
+                .map(entry -> new LoginParameter(entry.getKey(), lowerCaseName(entry.getKey()), entry.getValue())).toList();
         this.processId = processId;
         this.secretKey = secretKey;
     }
@@ -324,6 +327,15 @@ public final class ServerConnection implements ReplySink {
 
     private static String lowerCaseName(String name) {
         return name.toLowerCase(java.util.Locale.ROOT).intern();
+    }
+
+    /** A parameter the server reported at login, with its name as sent and lower-cased (computed once per link). */
+    public record LoginParameter(String name, String lowerCaseName, String value) {
+    }
+
+    /** The login parameters as a list, for greeting each new client without re-deriving names. */
+    public java.util.List<LoginParameter> loginParameters() {
+        return loginParameters;
     }
 
     /** Parameters as the server reported them at login, before any client changed them. */

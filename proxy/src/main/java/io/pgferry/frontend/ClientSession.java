@@ -108,7 +108,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         acquired.execute(() -> {
             acquired.attach(this);
             if (greet) {
-                forwarder.seedParameters(acquired.initialParameters(), startup);
+                forwarder.seedParameters(acquired.loginParameters(), startup);
             }
             try {
                 forwarder.arrive(acquired);
@@ -126,8 +126,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     /** Sends the server's parameters as the client will see them, pgferry's BackendKeyData, and ReadyForQuery. */
     private void greet(ServerConnection acquired) {
-        acquired.initialParameters().forEach((name, value) -> acquired.fake(
-                BackendMessages.parameterStatus(channel.alloc(), name, startup.valueOf(name, value))));
+        for (ServerConnection.LoginParameter parameter : acquired.loginParameters()) {
+            acquired.fake(BackendMessages.parameterStatus(channel.alloc(), parameter.name(),
+                    startup.valueOf(parameter.lowerCaseName(), parameter.value())));
+        }
         acquired.fake(BackendMessages.backendKeyData(channel.alloc(), (int) (cancelKey >>> 32), (int) cancelKey));
         acquired.fake(BackendMessages.readyForQuery(channel.alloc(), (byte) 'I'));
         channel.flush();

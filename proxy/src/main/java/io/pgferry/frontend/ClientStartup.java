@@ -12,8 +12,8 @@ import java.util.Map;
 record ClientStartup(String user, String database, Map<String, String> sessionParameters) {
 
     /** The value the client sees for a parameter the server reports: its own, if it asked for one. */
-    String valueOf(String name, String serverValue) {
-        return sessionParameters.getOrDefault(name.toLowerCase(Locale.ROOT), serverValue);
+    String valueOf(String lowerCaseName, String serverValue) {
+        return sessionParameters.getOrDefault(lowerCaseName, serverValue);
     }
 
     static ClientStartup of(Map<String, String> startup) {

@@ -283,16 +283,21 @@ final class RequestForwarder {
      * The client's parameters start as the server's login defaults overlaid with its startup packet; from then on
      * they follow the ParameterStatus messages the client receives.
      */
-    void seedParameters(Map<String, String> serverDefaults, ClientStartup startup) {
-        serverDefaults.forEach((name, value) -> parameterReported(name, startup.valueOf(name, value)));
+    void seedParameters(List<ServerConnection.LoginParameter> serverDefaults, ClientStartup startup) {
+        for (ServerConnection.LoginParameter parameter : serverDefaults) {
+            record(parameter.lowerCaseName(), startup.valueOf(parameter.lowerCaseName(), parameter.value()));
+        }
     }
 
     /** Records a ParameterStatus the client received: its own SET of a reported parameter. */
     void parameterReported(String name, String value) {
         // Interned: every client holds these few names, and would otherwise hold its own lower-cased copies.
-        String key = name.toLowerCase(Locale.ROOT).intern();
-        if (ParameterSync.settable(key)) {
-            parameters.put(key, value);
+        record(name.toLowerCase(Locale.ROOT).intern(), value);
+    }
+
+    private void record(String lowerCaseName, String value) {
+        if (ParameterSync.settable(lowerCaseName)) {
+            parameters.put(lowerCaseName, value);
         }
     }
 
