@@ -34,7 +34,10 @@ public final class Memory {
             int ferryPort = PostgresServer.freePort();
             Path config = Files.createTempFile("pgferry-memory", ".conf");
             Files.writeString(config, Throughput.config(postgres, ferryPort, 20, 0));
-            Process ferry = new ProcessBuilder("java", "-Xmx1g", "-jar", jar.toString(), "--config", config.toString())
+            List<String> command = new ArrayList<>(List.of("java"));
+            command.addAll(List.of(options.getOrDefault("jvm", "-Xmx1g").split("\\s+")));
+            command.addAll(List.of("-jar", jar.toString(), "--config", config.toString()));
+            Process ferry = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             try (PgBouncer bouncer = PgBouncer.start(postgres, USER, 20)) {
                 raiseFileLimit(ferry.pid());
