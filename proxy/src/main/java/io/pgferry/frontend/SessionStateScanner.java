@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  */
 final class SessionStateScanner {
     private static final Pattern SESSION_ADVISORY_LOCK = Pattern.compile("(?i)pg_(try_)?advisory_lock");
+    /** SELECT ... INTO TEMP creates a session temp table as CREATE TEMP TABLE AS does. */
+    private static final Pattern SELECT_INTO_TEMP = Pattern.compile("(?i)\\binto\\s+(temp|temporary)\\s");
+    private static final Pattern SET_CONFIG_CALL = Pattern.compile("(?i)\\bset_config\\s*\\(");
 
     /** What a SQL string does to session state. */
     record Effects(PinReason pin, List<String> setParameters, boolean dropsAllStatements, String deallocate) {
@@ -64,6 +67,12 @@ final class SessionStateScanner {
         if (pin == null && SESSION_ADVISORY_LOCK.matcher(sql).find()) {
             pin = PinReason.ADVISORY_LOCK;
         }
+        if (pin == null && SELECT_INTO_TEMP.matcher(sql).find()) {
+            pin = PinReason.TEMP_TABLE;
+        }
+        if (pin == null && setsConfigForSession(sql)) {
+            pin = PinReason.UNTRACKED_SET;
+        }
         if (pin == null && set.isEmpty() && !dropsAll && deallocate == null) {
             return Effects.NONE;
         }
@@ -71,8 +80,47 @@ final class SessionStateScanner {
     }
 
     /**
-     * A cheap pre-check on the hot path: plain single SELECT/INSERT/UPDATE/DELETE/WITH statements without the word
-     * "advisory" cannot change session state, so most queries skip the tokenizer.
+     * Whether a {@code set_config(name, value, is_local)} call may set a parameter for the session: any call whose
+     * third argument is not the literal {@code true}. pgferry cannot tell which parameter a non-literal name sets,
+     * so such a client is pinned rather than tracked.
+     */
+    static boolean setsConfigForSession(String sql) {
+        var call = SET_CONFIG_CALL.matcher(sql);
+        while (call.find()) {
+            List<String> arguments = arguments(sql, call.end());
+            if (arguments.size() != 3 || !arguments.get(2).equalsIgnoreCase("true")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The top-level, trimmed arguments of a call whose '(' ends just before {@code from}; quotes respected. */
+    private static List<String> arguments(String sql, int from) {
+        List<String> arguments = new ArrayList<>();
+        int depth = 0;
+        int start = from;
+        for (int i = from; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (c == '\'') {
+                int close = sql.indexOf('\'', i + 1);
+                i = close < 0 ? sql.length() : close;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth-- == 0) {
+                arguments.add(sql.substring(start, i).trim());
+                return arguments;
+            } else if (c == ',' && depth == 0) {
+                arguments.add(sql.substring(start, i).trim());
+                start = i + 1;
+            }
+        }
+        return arguments;
+    }
+
+    /**
+     * A cheap pre-check on the hot path: plain single SELECT/INSERT/UPDATE/DELETE/WITH statements without the words
+     * "advisory", "set_config" or "temp" cannot change session state, so most queries skip the tokenizer.
      */
     static boolean mayAffectSession(String sql) {
         int i = 0;
@@ -86,7 +134,8 @@ final class SessionStateScanner {
         boolean plainDml = first == 'I' || first == 'U' || first == 'W' || first == 'V' || first == 'T'
                 || (first == 'S' && sql.regionMatches(true, i, "SELECT", 0, 6))
                 || (first == 'D' && sql.regionMatches(true, i, "DELETE", 0, 6));
-        return !plainDml || hasSecondStatement(sql) || containsAdvisory(sql);
+        return !plainDml || hasSecondStatement(sql) || containsIgnoringCase(sql, "advisory")
+                || containsIgnoringCase(sql, "set_config") || containsIgnoringCase(sql, "temp");
     }
 
     /** Whether a semicolon is followed by anything but white space (a trailing one ends the only statement). */
@@ -103,14 +152,13 @@ final class SessionStateScanner {
         return false;
     }
 
-    private static boolean containsAdvisory(String sql) {
-        for (int at = sql.indexOf('d'); at >= 1; at = sql.indexOf('d', at + 1)) {
-            if (sql.regionMatches(true, at - 1, "advisory", 0, 8)) {
-                return true;
-            }
-        }
-        for (int at = sql.indexOf('D'); at >= 1; at = sql.indexOf('D', at + 1)) {
-            if (sql.regionMatches(true, at - 1, "advisory", 0, 8)) {
+    /** Whether {@code word} (lower case, starting with a letter) occurs in {@code sql} in any case, without copying it. */
+    private static boolean containsIgnoringCase(String sql, String word) {
+        char lower = word.charAt(0);
+        char upper = Character.toUpperCase(lower);
+        for (int at = 0; at <= sql.length() - word.length(); at++) {
+            char c = sql.charAt(at);
+            if ((c == lower || c == upper) && sql.regionMatches(true, at, word, 0, word.length())) {
                 return true;
             }
         }

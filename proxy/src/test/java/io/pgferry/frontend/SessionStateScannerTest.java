@@ -22,6 +22,9 @@ class SessionStateScannerTest {
         assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("BEGIN"));
         assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("SET LOCAL work_mem = '1MB'"));
         assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("CREATE TEMP TABLE t (x int) ON COMMIT DROP"));
+        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan(
+                "SELECT set_config('request.jwt.claims', '{\"sub\": \"x, y\"}', true)"), "transaction-local, as PostgREST sends it");
+        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("SELECT temperature INTO t2 FROM readings"));
         assertFalse(SessionStateScanner.mayAffectSession("select 1"));
         assertFalse(SessionStateScanner.mayAffectSession("SELECT abalance FROM pgbench_accounts WHERE aid = 7;\n"));
     }
@@ -33,6 +36,11 @@ class SessionStateScannerTest {
         assertEquals(PinReason.ADVISORY_LOCK, pin("select PG_TRY_ADVISORY_LOCK(1)"));
         assertEquals(PinReason.TEMP_TABLE, pin("CREATE TEMPORARY TABLE scratch (x int)"));
         assertEquals(PinReason.TEMP_TABLE, pin("SELECT 1; create local temp table s (x int)"));
+        assertEquals(PinReason.TEMP_TABLE, pin("SELECT * INTO TEMP scratch FROM t"));
+        assertEquals(PinReason.TEMP_TABLE, pin("select x into temporary table s from t"));
+        assertEquals(PinReason.UNTRACKED_SET, pin("SELECT set_config('app.user_id', '42', false)"));
+        assertEquals(PinReason.UNTRACKED_SET, pin("select SET_CONFIG('search_path', current_setting('x'), $1)"));
+        assertEquals(PinReason.UNTRACKED_SET, pin("SELECT set_config('a,b', 'it''s', false)"));
         assertEquals(PinReason.CURSOR_WITH_HOLD, pin("DECLARE c CURSOR WITH HOLD FOR SELECT 1"));
         assertEquals(PinReason.SQL_PREPARE, pin("PREPARE q AS SELECT 1"));
         assertNull(pin("PREPARE TRANSACTION 'x'"));
