@@ -236,4 +236,20 @@ class TransactionPoolingIT {
             assertEquals("T D(0) C(SELECT 1) Z(I)", next.transcript(1));
         }
     }
+
+    @Test
+    void sessionSetConfigPinsAndDoesNotReachTheNextClient() throws IOException {
+        long before = io.pgferry.frontend.PinReason.UNTRACKED_SET.pins();
+        try (RawClient pinned = RawClient.trusted(proxy.port(), USER, "postgres")) {
+            pinned.send(query("SELECT set_config('app.tenant', 'acme', false)"));
+            assertEquals("T D(acme) C(SELECT 1) Z(I)", pinned.transcript(1));
+            pinned.send(query("SELECT current_setting('app.tenant')"));
+            assertEquals("T D(acme) C(SELECT 1) Z(I)", pinned.transcript(1), "the client kept its server");
+        }
+        assertEquals(before + 1, io.pgferry.frontend.PinReason.UNTRACKED_SET.pins());
+        try (RawClient next = RawClient.trusted(proxy.port(), USER, "postgres")) {
+            next.send(query("SELECT current_setting('app.tenant', true) IS NULL OR current_setting('app.tenant', true) = ''"));
+            assertEquals("T D(t) C(SELECT 1) Z(I)", next.transcript(1), "the reset query removed the setting");
+        }
+    }
 }
