@@ -297,6 +297,21 @@ class SessionPoolingIT {
     }
 
     /** Starts a thread that cancels the statement's query 400 ms from now. */
+    @Test
+    void cancelReachesAServerBehindTls() throws Exception {
+        try (TestProxy proxy = TestProxy.start(server, "");
+             Connection client = proxy.connect("app_tls", TestProxy.APP_USER, TestProxy.APP_PASSWORD);
+             Statement statement = client.createStatement()) {
+            long started = System.nanoTime();
+            Thread canceller = cancelLater(statement);
+            SQLException cancelled = assertThrows(SQLException.class, () -> statement.execute("SELECT pg_sleep(30)"));
+            canceller.join();
+            assertEquals("57014", cancelled.getSQLState());
+            assertTrue(System.nanoTime() - started < java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
+            assertEquals("1", single(client, "SELECT 1"), "the session goes on after the cancel");
+        }
+    }
+
     static Thread cancelLater(Statement statement) {
         Thread canceller = new Thread(() -> {
             try {

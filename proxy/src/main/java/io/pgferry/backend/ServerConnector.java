@@ -3,7 +3,6 @@ package io.pgferry.backend;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
@@ -47,24 +46,18 @@ public final class ServerConnector {
 
     /**
      * Sends a CancelRequest with the link's real key on a connection of its own (protocol section "Canceling
-     * Requests in Progress"); the server closes it without a reply. A cancel that has not reached the server
-     * within {@code timeout} is dropped (PgBouncer: cancel_wait_timeout). Returns the cancel connection's channel
-     * future, closed when the attempt is over.
+     * Requests in Progress"), over TLS if the link uses TLS. A cancel that has not reached the server within
+     * {@code timeout} is dropped (PgBouncer: cancel_wait_timeout). Returns the cancel connection's channel future,
+     * closed when the attempt is over.
      */
     public ChannelFuture cancel(EventLoop loop, ServerConnection link, Duration timeout) {
         Upstream upstream = link.upstream();
         int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         ChannelFuture connect = new Bootstrap().group(loop).channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
-                .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
+                .handler(new CancelSender(upstream, link.isTls() ? tlsContexts.forUpstream(upstream) : null,
+                        link.processId(), link.secretKey()))
                 .connect(upstream.host(), upstream.port());
-        connect.addListener((ChannelFuture connected) -> {
-            if (connected.isSuccess()) {
-                Channel channel = connected.channel();
-                channel.writeAndFlush(io.pgferry.protocol.FrontendMessages.cancelRequest(channel.alloc(),
-                        link.processId(), link.secretKey())).addListener(ChannelFutureListener.CLOSE);
-            }
-        });
         if (!timeout.isZero()) {
             var timer = loop.schedule(() -> {
                 connect.channel().close();

@@ -1,0 +1,72 @@
+package io.pgferry.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.pgferry.config.Upstream;
+import io.pgferry.protocol.FrontendMessages;
+
+/**
+ * Sends one CancelRequest on a connection of its own, over TLS when the link it cancels uses TLS (as libpq 17
+ * does): an upstream such as Neon routes connections by SNI and refuses plain ones, cancels included. The
+ * server answers nothing and closes. Releases what it reads.
+ */
+final class CancelSender extends ChannelInboundHandlerAdapter {
+    private final Upstream upstream;
+    private final SslContext tls;
+    private final int processId;
+    private final int secretKey;
+
+    /** {@code tls} is null to cancel in the clear. */
+    CancelSender(Upstream upstream, SslContext tls, int processId, int secretKey) {
+        this.upstream = upstream;
+        this.tls = tls;
+        this.processId = processId;
+        this.secretKey = secretKey;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (tls == null) {
+            sendCancel(ctx);
+        } else {
+            ctx.writeAndFlush(FrontendMessages.sslRequest(ctx.alloc()));
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf answer = (ByteBuf) msg;
+        try {
+            if (tls == null || ctx.pipeline().get(SslHandler.class) != null || answer.readByte() != 'S') {
+                // Whatever a server says besides 'S' to an SSLRequest, the cancel cannot be sent as the link was.
+                ctx.close();
+                return;
+            }
+        } finally {
+            answer.release();
+        }
+        SslHandler handler = tls.newHandler(ctx.alloc(), upstream.host(), upstream.port());
+        ctx.pipeline().addFirst(handler);
+        handler.handshakeFuture().addListener(done -> {
+            if (done.isSuccess()) {
+                sendCancel(ctx);
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
+    private void sendCancel(ChannelHandlerContext ctx) {
+        ctx.writeAndFlush(FrontendMessages.cancelRequest(ctx.alloc(), processId, secretKey))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}
