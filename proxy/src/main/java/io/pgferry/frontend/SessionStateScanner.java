@@ -25,10 +25,12 @@ final class SessionStateScanner {
     private SessionStateScanner() {
     }
 
-    static Effects scan(String sql) {
-        if (!mayAffectSession(sql)) {
+    /** Scans a query text read in place: decoded only when the cheap check says it may matter. */
+    static Effects scan(CharSequence text) {
+        if (!mayAffectSession(text)) {
             return Effects.NONE;
         }
+        String sql = text.toString();
         PinReason pin = null;
         List<String> set = new ArrayList<>(0);
         boolean dropsAll = false;
@@ -122,7 +124,7 @@ final class SessionStateScanner {
      * A cheap pre-check on the hot path: plain single SELECT/INSERT/UPDATE/DELETE/WITH statements without the words
      * "advisory", "set_config" or "temp" cannot change session state, so most queries skip the tokenizer.
      */
-    static boolean mayAffectSession(String sql) {
+    static boolean mayAffectSession(CharSequence sql) {
         int i = 0;
         while (i < sql.length() && (Character.isWhitespace(sql.charAt(i)) || sql.charAt(i) == '(')) {
             i++;
@@ -132,37 +134,49 @@ final class SessionStateScanner {
         }
         char first = Character.toUpperCase(sql.charAt(i));
         boolean plainDml = first == 'I' || first == 'U' || first == 'W' || first == 'V' || first == 'T'
-                || (first == 'S' && sql.regionMatches(true, i, "SELECT", 0, 6))
-                || (first == 'D' && sql.regionMatches(true, i, "DELETE", 0, 6));
+                || (first == 'S' && matchesIgnoringCase(sql, i, "select"))
+                || (first == 'D' && matchesIgnoringCase(sql, i, "delete"));
         return !plainDml || hasSecondStatement(sql) || containsIgnoringCase(sql, "advisory")
                 || containsIgnoringCase(sql, "set_config") || containsIgnoringCase(sql, "temp");
     }
 
     /** Whether a semicolon is followed by anything but white space (a trailing one ends the only statement). */
-    private static boolean hasSecondStatement(String sql) {
-        int semicolon = sql.indexOf(';');
-        if (semicolon < 0) {
-            return false;
+    private static boolean hasSecondStatement(CharSequence sql) {
+        boolean semicolon = false;
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (semicolon && !Character.isWhitespace(c)) {
+                return true;
+            }
+            semicolon |= c == ';';
         }
-        for (int i = semicolon + 1; i < sql.length(); i++) {
-            if (!Character.isWhitespace(sql.charAt(i))) {
+        return false;
+    }
+
+    /** Whether {@code word} (lower case, starting with a letter) occurs in {@code sql} in any case, without copying it. */
+    private static boolean containsIgnoringCase(CharSequence sql, String word) {
+        char lower = word.charAt(0);
+        char upper = Character.toUpperCase(lower);
+        for (int at = 0; at <= sql.length() - word.length(); at++) {
+            char c = sql.charAt(at);
+            if ((c == lower || c == upper) && matchesIgnoringCase(sql, at, word)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Whether {@code word} (lower case, starting with a letter) occurs in {@code sql} in any case, without copying it. */
-    private static boolean containsIgnoringCase(String sql, String word) {
-        char lower = word.charAt(0);
-        char upper = Character.toUpperCase(lower);
-        for (int at = 0; at <= sql.length() - word.length(); at++) {
-            char c = sql.charAt(at);
-            if ((c == lower || c == upper) && sql.regionMatches(true, at, word, 0, word.length())) {
-                return true;
+    /** Whether {@code word} (ASCII lower case) occurs at {@code at} in any case. */
+    private static boolean matchesIgnoringCase(CharSequence sql, int at, String word) {
+        if (at + word.length() > sql.length()) {
+            return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            if (Character.toLowerCase(sql.charAt(at + i)) != word.charAt(i)) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
     private static PinReason firstOf(PinReason current, PinReason candidate) {

@@ -86,11 +86,6 @@ public final class ExtendedMessages {
         return bytes;
     }
 
-    /** The query text of a Parse or Query message. */
-    public static String queryText(ByteBuf message, int at) {
-        return Messages.cString(message, at);
-    }
-
     /** Describe or Close of a statement or portal. */
     public static ByteBuf describeOrClose(ByteBufAllocator allocator, byte type, byte target, byte[] name) {
         ByteBuf message = allocator.buffer(Messages.BODY + 1 + name.length + 1);
