@@ -6,6 +6,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroupFuture;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.ProxyConfig;
@@ -150,7 +151,11 @@ public final class Proxy implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        // Close every connection while the loops still run, so none is left for the loops' own clean-up to force.
+        context.clientChannels().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         pools.closeAll();
+        ChannelGroupFuture links = pools.closeAllLinks();
+        links.awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         keyDerivation.close();
         metrics.close();

@@ -18,6 +18,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
     @Override
     protected void initChannel(SocketChannel channel) {
         context.clients().incrementAndGet();
+        context.clientChannels().add(channel);
         channel.attr(ClientErrors.METRICS).set(context.metrics());
         channel.closeFuture().addListener(closed -> {
             context.clients().decrementAndGet();

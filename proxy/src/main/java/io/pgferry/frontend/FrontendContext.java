@@ -1,6 +1,9 @@
 package io.pgferry.frontend;
 
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pgferry.admin.ProxyControl;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.backend.ServerConnector;
@@ -32,6 +35,7 @@ public final class FrontendContext {
     private volatile ProxyControl control = ProxyControl.NONE;
     private final StatementRegistry statements;
     private final AtomicInteger clients = new AtomicInteger();
+    private final ChannelGroup clientChannels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final byte[] mockScramSecret = new byte[32];
 
     public FrontendContext(ProxyConfig config, SslContext clientTls, ServerConnector connector,
@@ -81,6 +85,11 @@ public final class FrontendContext {
 
     public AtomicInteger clients() {
         return clients;
+    }
+
+    /** Every open client connection, logging in or not; closed channels leave it by themselves. */
+    public ChannelGroup clientChannels() {
+        return clientChannels;
     }
 
     public ClientRegistry sessions() {

@@ -1,6 +1,10 @@
 package io.pgferry.pool;
 
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.DatabaseConfig;
 import io.pgferry.config.PoolSettings;
@@ -89,5 +93,12 @@ public final class Pools {
 
     public void closeAll() {
         pools.values().forEach(ServerPool::close);
+    }
+
+    /** Closes every server link, in use or not (the proxy is stopping); the future completes when all are closed. */
+    public ChannelGroupFuture closeAllLinks() {
+        ChannelGroup links = new DefaultChannelGroup("server links", GlobalEventExecutor.INSTANCE);
+        pools.values().forEach(pool -> pool.links().forEach(link -> links.add(link.channel())));
+        return links.close();
     }
 }
