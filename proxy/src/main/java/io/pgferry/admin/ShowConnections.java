@@ -58,7 +58,8 @@ final class ShowConnections {
                         .add(System.nanoTime() - link.expiresAtNanos() > 0 ? 1 : 0).add(link.processId())
                         .add(client == null || client.clientId() == 0 ? "" : Long.toString(client.clientId()))
                         .add(link.processId()).add(link.isTls() ? "TLS" : "")
-                        .add(link.initialParameters().getOrDefault("application_name", ""))
+                        .add(link.loginParameters().stream().filter(p -> p.lowerCaseName().equals("application_name"))
+                                .map(ServerConnection.LoginParameter::value).findFirst().orElse(""))
                         .add(link.statements().size()).add(link.processId()).done());
             }
         }

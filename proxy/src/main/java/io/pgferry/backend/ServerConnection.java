@@ -25,7 +25,6 @@ public final class ServerConnection implements ReplySink {
     private final Channel channel;
     private final Upstream upstream;
     private final Map<String, String> parameters;
-    private final Map<String, String> initialParameters;
     private final java.util.List<LoginParameter> loginParameters;
     private final int processId;
     private final int secretKey;
@@ -60,7 +59,6 @@ public final class ServerConnection implements ReplySink {
         this.upstream = upstream;
         this.parameters = new HashMap<>();
         parameters.forEach((name, value) -> this.parameters.put(lowerCaseName(name), value));
-        this.initialParameters = Map.copyOf(parameters);
         this.loginParameters = parameters.entrySet().stream()
                 .map(entry -> new LoginParameter(entry.getKey(), lowerCaseName(entry.getKey()), entry.getValue())).toList();
         this.processId = processId;
@@ -333,14 +331,9 @@ public final class ServerConnection implements ReplySink {
     public record LoginParameter(String name, String lowerCaseName, String value) {
     }
 
-    /** The login parameters as a list, for greeting each new client without re-deriving names. */
+    /** The parameters the server reported at login, before any client changed them, for greeting new clients. */
     public java.util.List<LoginParameter> loginParameters() {
         return loginParameters;
-    }
-
-    /** Parameters as the server reported them at login, before any client changed them. */
-    public Map<String, String> initialParameters() {
-        return initialParameters;
     }
 
     public int processId() {
