@@ -61,9 +61,14 @@ public final class Throughput {
                 if (warmup > 0 && targets.contains("pgferry")) {
                     // The JVM compiles pgferry's hot paths during its first seconds; measure the steady state.
                     System.err.println("warming up pgferry for " + warmup + " s");
+                    // Both below and above the pool size, so the hand-over paths are compiled before any cell counts.
+                    int clientsAbovePool = Math.max(pool * 2, 8);
                     for (String mode : modes) {
-                        run(new Cell("select-only", mode, 8, false), "postgresql://" + USER + "@127.0.0.1:" + ferryPort
-                                + "/app?sslmode=disable", Math.max(1, warmup / modes.size()), "pgferry", -1);
+                        for (int clients : List.of(8, clientsAbovePool)) {
+                            run(new Cell("select-only", mode, clients, false), "postgresql://" + USER + "@127.0.0.1:"
+                                    + ferryPort + "/app?sslmode=disable", Math.max(1, warmup / modes.size() / 2),
+                                    "pgferry", -1);
+                        }
                     }
                 }
                 Map<String, Map<String, Result>> results = new LinkedHashMap<>();

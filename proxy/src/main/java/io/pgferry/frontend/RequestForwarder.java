@@ -9,7 +9,6 @@ import io.pgferry.prepared.ClientStatements;
 import io.pgferry.prepared.PreparedStatement;
 import io.pgferry.prepared.StatementRegistry;
 import io.pgferry.protocol.BackendMessages;
-import io.pgferry.protocol.ByteBufText;
 import io.pgferry.protocol.ExtendedMessages;
 import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.FrontendTag;
@@ -106,8 +105,9 @@ final class RequestForwarder {
     }
 
     private void onQuery(ServerConnection link, ByteBuf frame) {
+        // Decoded once: scanning a short String is cheaper than reading the buffer byte by byte with bounds checks.
         SessionStateScanner.Effects effects = SessionStateScanner.scan(
-                ByteBufText.cString(frame, frame.readerIndex() + Messages.BODY));
+                Messages.cString(frame, frame.readerIndex() + Messages.BODY));
         applyEffects(link, effects);
         // A simple Query replaces the unnamed statement.
         link.statements().unnamedFilledBy(null);
@@ -152,7 +152,7 @@ final class RequestForwarder {
     private void onParse(ServerConnection link, ByteBuf frame) {
         String name = ExtendedMessages.parseName(frame);
         int queryStart = ExtendedMessages.parseQueryStart(frame);
-        applyEffects(link, SessionStateScanner.scan(ByteBufText.cString(frame, queryStart)));
+        applyEffects(link, SessionStateScanner.scan(Messages.cString(frame, queryStart)));
         if (name.isEmpty()) {
             statements.unnamed(ExtendedMessages.queryAndTypes(frame));
             link.statements().unnamedFilledBy(this);

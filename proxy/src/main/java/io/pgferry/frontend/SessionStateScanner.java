@@ -25,12 +25,10 @@ final class SessionStateScanner {
     private SessionStateScanner() {
     }
 
-    /** Scans a query text read in place: decoded only when the cheap check says it may matter. */
-    static Effects scan(CharSequence text) {
-        if (!mayAffectSession(text)) {
+    static Effects scan(String sql) {
+        if (!mayAffectSession(sql)) {
             return Effects.NONE;
         }
-        String sql = text.toString();
         PinReason pin = null;
         List<String> set = new ArrayList<>(0);
         boolean dropsAll = false;

@@ -65,23 +65,4 @@ class SessionStateScannerTest {
         assertTrue(SessionStateScanner.scan("DEALLOCATE ALL").dropsAllStatements());
         assertTrue(SessionStateScanner.scan("discard all").dropsAllStatements());
     }
-
-    @Test
-    void queryTextIsScannedInPlaceInTheMessageBuffer() {
-        io.netty.buffer.ByteBuf message = io.netty.buffer.Unpooled.buffer();
-        message.writeByte('Q').writeInt(0);
-        message.writeCharSequence("SELECT 'żółw' FROM t; LISTEN jobs", java.nio.charset.StandardCharsets.UTF_8);
-        message.writeByte(0);
-        try {
-            var text = io.pgferry.protocol.ByteBufText.cString(message, 5);
-            assertEquals("SELECT 'żółw' FROM t; LISTEN jobs", text.toString(), "decoded only on demand, as UTF-8");
-            assertEquals(PinReason.LISTEN, SessionStateScanner.scan(text).pin());
-            message.setIndex(0, 0).writeByte('Q').writeInt(0)
-                    .writeCharSequence("select 'żółw' from t", java.nio.charset.StandardCharsets.UTF_8);
-            message.writeByte(0);
-            assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan(io.pgferry.protocol.ByteBufText.cString(message, 5)));
-        } finally {
-            message.release();
-        }
-    }
 }
