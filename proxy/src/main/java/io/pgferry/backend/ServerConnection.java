@@ -5,14 +5,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.pgferry.config.Upstream;
 import io.pgferry.metrics.PoolActivity;
+import io.pgferry.prepared.ServerStatements;
 import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ErrorFields;
 import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.Messages;
 import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.SqlState;
-import io.pgferry.prepared.ServerStatements;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -25,7 +27,7 @@ public final class ServerConnection implements ReplySink {
     private final Channel channel;
     private final Upstream upstream;
     private final Map<String, String> parameters;
-    private final java.util.List<LoginParameter> loginParameters;
+    private final List<LoginParameter> loginParameters;
     private final int processId;
     private final int secretKey;
     private final long createdNanos = System.nanoTime();
@@ -324,7 +326,7 @@ public final class ServerConnection implements ReplySink {
     }
 
     private static String lowerCaseName(String name) {
-        return name.toLowerCase(java.util.Locale.ROOT).intern();
+        return name.toLowerCase(Locale.ROOT).intern();
     }
 
     /** A parameter the server reported at login, with its name as sent and lower-cased (computed once per link). */
@@ -332,7 +334,7 @@ public final class ServerConnection implements ReplySink {
     }
 
     /** The parameters the server reported at login, before any client changed them, for greeting new clients. */
-    public java.util.List<LoginParameter> loginParameters() {
+    public List<LoginParameter> loginParameters() {
         return loginParameters;
     }
 

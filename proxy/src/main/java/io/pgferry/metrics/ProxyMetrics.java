@@ -19,6 +19,7 @@ import io.pgferry.pool.ServerPool;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntBiFunction;
 
 /**
  * The proxy's Prometheus registry. Gauges read pool counters and registries when scraped, so the hot path pays
@@ -117,7 +118,7 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("Server connections by state").register(registry);
     }
 
-    private void client(ServerPool pool, Tags tags, String state, java.util.function.ToIntBiFunction<ServerPool, PoolStats> count) {
+    private void client(ServerPool pool, Tags tags, String state, ToIntBiFunction<ServerPool, PoolStats> count) {
         Gauge.builder("pgferry.pool.clients", pool, p -> count.applyAsInt(p, p.stats())).tags(tags.and("state", state))
                 .description("Clients by state: holding a server, waiting for one, or idle between transactions")
                 .register(registry);

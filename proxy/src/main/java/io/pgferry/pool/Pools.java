@@ -10,6 +10,7 @@ import io.pgferry.config.DatabaseConfig;
 import io.pgferry.config.PoolSettings;
 import io.pgferry.config.ProxyConfig;
 import io.pgferry.metrics.PoolActivity;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,7 @@ public final class Pools {
     }
 
     public void housekeep(EventLoop loop) {
-        java.time.Duration period = config.get().statsPeriod();
+        Duration period = config.get().statsPeriod();
         pools.values().forEach(pool -> pool.housekeep(loop, period));
     }
 

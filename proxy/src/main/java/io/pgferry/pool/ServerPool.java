@@ -7,12 +7,15 @@ import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.config.PoolSettings;
 import io.pgferry.metrics.PoolActivity;
 import io.pgferry.protocol.SqlState;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -206,7 +209,7 @@ public final class ServerPool {
             activity.serverLoggedIn(System.nanoTime() - started);
             long lifetime = settings.maxLifetime().toNanos();
             if (lifetime > 0) {
-                double jitter = java.util.concurrent.ThreadLocalRandom.current().nextDouble() * settings.lifetimeJitter();
+                double jitter = ThreadLocalRandom.current().nextDouble() * settings.lifetimeJitter();
                 link.expireAt(link.createdNanos() + (long) (lifetime * (1 - jitter)));
             }
             link.reportTo(activity);
@@ -223,7 +226,7 @@ public final class ServerPool {
     }
 
     private void loginFailed(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        Throwable cause = error instanceof CompletionException && error.getCause() != null
                 ? error.getCause() : error;
         ServerLoginFailure failure = cause instanceof ServerLoginFailure known ? known
                 : new ServerLoginFailure(SqlState.CONNECTION_FAILURE, String.valueOf(cause.getMessage()));
@@ -286,7 +289,7 @@ public final class ServerPool {
      * transaction ran past query-timeout or transaction-timeout, opens links up to min-idle, for waiters after a
      * login-retry pause, and from the reserve for clients waiting past reserve-timeout.
      */
-    public void housekeep(EventLoop loop, java.time.Duration statsPeriod) {
+    public void housekeep(EventLoop loop, Duration statsPeriod) {
         statsWindow.advance(activity.totals(), statsPeriod);
         PoolSettings current = settings;
         long now = System.nanoTime();
