@@ -110,7 +110,16 @@ class LifecycleIT {
         try (Child child = Child.start(server, "pgferry.pool { size = 3, mode = transaction }\npgferry.log-format = json\n")) {
             Connection admin = child.connect("pgbouncer", "&preferQueryMode=simple");
             assertEquals(List.of("3"), poolSizes(admin));
+            // A psql session, connected before the reload, that must survive it.
+            ProcessBuilder psqlBuilder = new ProcessBuilder("psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                    "postgresql://" + TestProxy.APP_USER + "@127.0.0.1:" + child.port() + "/app?sslmode=disable")
+                    .redirectErrorStream(true);
+            psqlBuilder.environment().put("PGPASSWORD", TestProxy.APP_PASSWORD);
+            Process psql = psqlBuilder.start();
+            var psqlInput = new java.io.PrintStream(psql.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
+            psqlInput.println("SELECT 'before reload', pg_backend_pid() > 0;");
             Files.writeString(child.config(), Files.readString(child.config()).replace("size = 3", "size = 9"));
+            Thread.sleep(300);
             child.signal("HUP");
             for (int i = 0; i < 50 && !poolSizes(admin).equals(List.of("9")); i++) {
                 Thread.sleep(100);
@@ -119,6 +128,13 @@ class LifecycleIT {
             assertTrue(SessionPoolingIT.single(admin, "SHOW VERSION").startsWith("pgferry"),
                     "the admin session survived the reload");
             admin.close();
+            psqlInput.println("SELECT 'after reload';");
+            psqlInput.println("\\q");
+            assertTrue(psql.waitFor(20, TimeUnit.SECONDS), "psql finished");
+            String psqlOutput = new String(psql.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, psql.exitValue(), psqlOutput);
+            assertTrue(psqlOutput.contains("before reload|t") && psqlOutput.contains("after reload"),
+                    "the psql session kept working across SIGHUP: " + psqlOutput);
             String url = "postgresql://" + TestProxy.APP_USER + "@127.0.0.1:" + child.port() + "/app?sslmode=disable";
             assertEquals(0, ClientTools.run(TestProxy.APP_PASSWORD, List.of("pgbench", "-i", "-q", "-s", "1", url)).exitCode());
             CompletableFuture<ClientTools.Result> bench = CompletableFuture.supplyAsync(() -> {
