@@ -121,13 +121,8 @@ public final class AdminConsole {
     /** KILL: the database's clients and servers go now; new clients wait, as after PAUSE, until RESUME. */
     private void kill(String database, List<ServerPool> pools) {
         pools.forEach(ServerPool::pause);
-        if (database == null) {
-            context.sessions().describe().forEach(client -> context.sessions().kill(client.id(),
-                    SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command (KILL)"));
-        } else {
-            context.sessions().killDatabase(database, SqlState.ADMIN_SHUTDOWN,
-                    "terminating connection due to administrator command (KILL " + database + ")");
-        }
+        context.sessions().killDatabase(database, SqlState.ADMIN_SHUTDOWN,
+                "terminating connection due to administrator command (KILL" + (database == null ? "" : " " + database) + ")");
         pools.forEach(pool -> pool.links().forEach(link -> link.close()));
     }
 

@@ -2,11 +2,14 @@ package io.pgferry.admin;
 
 import io.pgferry.config.ProxyConfig;
 import io.pgferry.config.UserConfig;
+import io.pgferry.frontend.ClientInfo;
 import io.pgferry.frontend.FrontendContext;
 import io.pgferry.pool.ServerPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** SHOW USERS, SHOW CONFIG, SHOW LISTS and SHOW STATE: the proxy's settings and inventory, in PgBouncer's columns. */
 final class ShowSettings {
@@ -21,10 +24,11 @@ final class ShowSettings {
 
     static AdminResult users(FrontendContext context) {
         ProxyConfig config = context.config();
+        Map<String, Long> clientsByUser = context.sessions().describe().stream()
+                .collect(Collectors.groupingBy(ClientInfo::user, Collectors.counting()));
         List<List<String>> rows = new ArrayList<>();
         for (UserConfig user : config.users().values()) {
-            int clients = context.sessions().describe().stream()
-                    .filter(client -> client.user().equals(user.name())).mapToInt(client -> 1).sum();
+            long clients = clientsByUser.getOrDefault(user.name(), 0L);
             rows.add(new Rows().add(user.name()).add("").add("").add(user.poolMode() == null ? ""
                             : user.poolMode().name().toLowerCase(Locale.ROOT))
                     .add(config.maxUserConnections(user.name())).add(context.pools().userConnections(user.name()))
@@ -83,7 +87,7 @@ final class ShowSettings {
             servers += stats.open();
             idleServers += stats.idle() + stats.parked();
         }
-        int loggingIn = Math.max(0, context.clients().get() - clients.size());
+        int loggingIn = Math.max(0, context.clientChannels().size() - clients.size());
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("databases", Integer.toString(context.config().databases().size())));
         rows.add(List.of("users", Integer.toString(context.config().users().size())));

@@ -17,11 +17,9 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
 
     @Override
     protected void initChannel(SocketChannel channel) {
-        context.clients().incrementAndGet();
         context.clientChannels().add(channel);
         channel.attr(ClientErrors.METRICS).set(context.metrics());
         channel.closeFuture().addListener(closed -> {
-            context.clients().decrementAndGet();
             String reason = channel.attr(ClientErrors.CLOSE_REASON).get();
             if (reason != null || context.config().logConnections()) {
                 LOG.info("client {} disconnected: {}", channel.remoteAddress(), reason == null ? "client closed the connection" : reason);

@@ -34,9 +34,9 @@ public final class ClientRegistry {
         return true;
     }
 
-    /** Ends every client of {@code database} with a FATAL error. */
+    /** Ends every client of {@code database}, or every client if it is null, with a FATAL error. */
     public void killDatabase(String database, String sqlState, String message) {
-        sessions.values().stream().filter(session -> session.database().equals(database))
+        sessions.values().stream().filter(session -> database == null || session.database().equals(database))
                 .forEach(session -> session.terminate(sqlState, message));
     }
 

@@ -107,7 +107,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
             ClientErrors.fatal(ctx.channel(), SqlState.INVALID_AUTHORIZATION, "SSL required");
             return;
         }
-        if (context.clients().get() > config.maxClientConnections()) {
+        if (context.clientChannels().size() > config.maxClientConnections()) {
             ClientErrors.fatal(ctx.channel(), SqlState.TOO_MANY_CONNECTIONS,
                     "no more connections allowed (max_client_conn)");
             return;

@@ -14,7 +14,6 @@ import io.pgferry.prepared.StatementRegistry;
 import java.security.SecureRandom;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -34,7 +33,6 @@ public final class FrontendContext {
     private volatile boolean draining;
     private volatile ProxyControl control = ProxyControl.NONE;
     private final StatementRegistry statements;
-    private final AtomicInteger clients = new AtomicInteger();
     private final ChannelGroup clientChannels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final byte[] mockScramSecret = new byte[32];
 
@@ -83,11 +81,7 @@ public final class FrontendContext {
         return cancels;
     }
 
-    public AtomicInteger clients() {
-        return clients;
-    }
-
-    /** Every open client connection, logging in or not; closed channels leave it by themselves. */
+    /** Every open client connection, logging in or not (max-client-connections counts these); closed ones leave by themselves. */
     public ChannelGroup clientChannels() {
         return clientChannels;
     }

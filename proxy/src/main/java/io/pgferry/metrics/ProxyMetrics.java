@@ -80,7 +80,7 @@ public final class ProxyMetrics implements AutoCloseable {
 
     /** Gauges for what every client connection shares. */
     public void bindFrontend(FrontendContext context) {
-        Gauge.builder("pgferry.clients.connected", context, c -> c.clients().get())
+        Gauge.builder("pgferry.clients.connected", context, c -> c.clientChannels().size())
                 .description("Client connections open").register(registry);
         Gauge.builder("pgferry.prepared.statements", context, c -> c.statements().size())
                 .description("Distinct prepared statements in the registry").register(registry);
