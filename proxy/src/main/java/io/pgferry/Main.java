@@ -2,6 +2,7 @@ package io.pgferry;
 
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueFactory;
+import io.netty.util.ResourceLeakDetector;
 import io.pgferry.auth.ScramSecret;
 import io.pgferry.config.ConfigLoader;
 import io.pgferry.config.ProxyConfig;
@@ -30,6 +31,8 @@ public final class Main {
             Each --option may come from the environment instead: PGFERRY_UPSTREAM, PGFERRY_LISTEN,
             PGFERRY_POOL_MODE, PGFERRY_POOL_SIZE, PGFERRY_TLS_CERT, PGFERRY_TLS_KEY, PGFERRY_HTTP_LISTEN, PGFERRY_CONFIG.""";
 
+    private static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
+
     private Main() {
     }
 
@@ -54,6 +57,10 @@ public final class Main {
             return;
         }
         LogFormat.apply(config.logFormat());
+        if (System.getProperty(LEAK_DETECTION_PROPERTY) == null) {
+            // Sampled leak tracking records a stack trace per hundred-odd buffers; the tests run it at paranoid.
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         Proxy proxy = Proxy.start(config);
         Path file = options.containsKey("config") ? Path.of(options.get("config")) : null;
         Lifecycle lifecycle = new Lifecycle(proxy, file, config.shutdownTimeout());

@@ -61,7 +61,7 @@ public final class ExpectedReplies {
         if (discardingUntilSync) {
             message.release();
         } else if (entries.isEmpty()) {
-            sink.forward(message);
+            sink.forwardSynthesized(message);
         } else {
             entries.add(new Entry(null, Action.FAKE, message, null));
         }
@@ -132,7 +132,7 @@ public final class ExpectedReplies {
 
     private void emitFakes() {
         while (!entries.isEmpty() && entries.peek().action == Action.FAKE) {
-            sink.forward(entries.poll().fake);
+            sink.forwardSynthesized(entries.poll().fake);
         }
     }
 

@@ -20,6 +20,11 @@ final class QuietClient implements ServerClient {
     }
 
     @Override
+    public void deliverSynthesized(ByteBuf message) {
+        message.release();
+    }
+
+    @Override
     public void flush() {
     }
 

@@ -7,6 +7,9 @@ public interface ReplySink {
     /** A message for the client; the sink owns the buffer. */
     void forward(ByteBuf message);
 
+    /** A reply pgferry made itself, for the client as it is (no server news to learn from); the sink owns it. */
+    void forwardSynthesized(ByteBuf message);
+
     /** A request pgferry injected failed; the sink owns the ErrorResponse buffer. */
     void injectedRequestFailed(Request request, ByteBuf errorResponse);
 

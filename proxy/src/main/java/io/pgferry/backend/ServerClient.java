@@ -10,6 +10,9 @@ public interface ServerClient {
     /** A message for the client; the callee owns it. Written but not yet flushed. */
     void deliver(ByteBuf message);
 
+    /** A reply pgferry made itself, possibly several messages in one buffer; the callee owns it. Not yet flushed. */
+    void deliverSynthesized(ByteBuf message);
+
     /** The server link finished a read burst: flush what was delivered. */
     void flush();
 

@@ -47,7 +47,10 @@ public final class ServerConnection implements ReplySink {
     private volatile ServerClosure closure;
     /** The client that parked the link between its transactions; guarded by the pool's monitor. */
     private Object parkedBy;
-    /** The session whose parameters the link carries now, so a returning client skips re-applying them. */
+    /**
+     * The (shared, immutable) parameter set the link's session matches now, so a client with the same set skips
+     * comparing them at hand-over.
+     */
     private Object parameterOwner;
     private byte transactionStatus = 'I';
     private volatile boolean broken;
@@ -157,6 +160,8 @@ public final class ServerConnection implements ReplySink {
         if (type == BackendTag.PARAMETER_STATUS) {
             ParameterStatus status = ParameterStatus.read(message);
             parameters.put(lowerCaseName(status.name()), status.value());
+            // The session changed under whatever parameter set the link was marked with; compare afresh next time.
+            parameterOwner = null;
         } else if (type == BackendTag.ERROR_RESPONSE) {
             ErrorFields error = ErrorFields.read(message);
             activity.serverError(error.sqlState());
@@ -228,6 +233,16 @@ public final class ServerConnection implements ReplySink {
     }
 
     @Override
+    public void forwardSynthesized(ByteBuf message) {
+        ServerClient current = client;
+        if (current != null) {
+            current.deliverSynthesized(message);
+        } else {
+            message.release();
+        }
+    }
+
+    @Override
     public void injectedRequestFailed(Request request, ByteBuf errorResponse) {
         ServerClient current = client;
         if (current != null) {
@@ -267,7 +282,7 @@ public final class ServerConnection implements ReplySink {
         return replies.isEmpty();
     }
 
-    /** Whether {@code owner}'s parameters are the ones in force on the link; marks them so. */
+    /** Whether the parameter set {@code owner} is the one in force on the link; marks it so. */
     public boolean carriesParametersOf(Object owner) {
         boolean same = parameterOwner == owner;
         parameterOwner = owner;

@@ -22,9 +22,7 @@ import io.pgferry.protocol.Messages;
 import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.SqlState;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -67,9 +65,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         this.startup = startup;
         this.mode = mode;
         this.pool = pool;
-        this.serverWait = new ServerWait(pool);
-        this.forwarder = new RequestForwarder(new ClientStatements(context.statements()),
-                new HashMap<>(startup.sessionParameters()), ByteBufAllocator.DEFAULT);
+        this.serverWait = new ServerWait(pool, this::onAcquired);
+        this.forwarder = new RequestForwarder(new ClientStatements(context.statements()), ByteBufAllocator.DEFAULT);
     }
 
     @Override
@@ -84,14 +81,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     private void acquire() {
-        serverWait.start(channel.eventLoop(), this::onAcquired);
+        serverWait.start(channel.eventLoop());
     }
 
     private void onAcquired(ServerConnection acquired, Throwable error) {
         if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            String sqlState = cause instanceof ServerLoginFailure failure ? failure.sqlState() : SqlState.PROTOCOL_VIOLATION;
-            ClientErrors.fatal(channel, sqlState, cause.getMessage());
+            String sqlState = error instanceof ServerLoginFailure failure ? failure.sqlState() : SqlState.PROTOCOL_VIOLATION;
+            ClientErrors.fatal(channel, sqlState, error.getMessage());
             return;
         }
         if (!channel.isActive()) {
@@ -120,29 +116,37 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 greet(acquired);
             }
             acquired.flush();
-            channel.eventLoop().execute(this::linkReady);
+            if (greet) {
+                // A task of its own: the session handler may still be joining the pipeline.
+                channel.eventLoop().execute(this::finishLogin);
+            } else if (channel.eventLoop().inEventLoop()) {
+                dispatchInbound();
+            } else {
+                channel.eventLoop().execute(this::dispatchInbound);
+            }
         });
     }
 
     /** Sends the server's parameters as the client will see them, pgferry's BackendKeyData, and ReadyForQuery. */
     private void greet(ServerConnection acquired) {
+        List<ParameterStatus> shown = new ArrayList<>(acquired.loginParameters().size());
         for (ServerConnection.LoginParameter parameter : acquired.loginParameters()) {
-            acquired.fake(BackendMessages.parameterStatus(channel.alloc(), parameter.name(),
-                    startup.valueOf(parameter.lowerCaseName(), parameter.value())));
+            String value = startup.valueOf(parameter.lowerCaseName(), parameter.value());
+            shown.add(new ParameterStatus(parameter.name(), value));
+            if (parameter.lowerCaseName().equals("application_name")) {
+                applicationName = value;
+            }
         }
-        acquired.fake(BackendMessages.backendKeyData(channel.alloc(), (int) (cancelKey >>> 32), (int) cancelKey));
-        acquired.fake(BackendMessages.readyForQuery(channel.alloc(), (byte) 'I'));
+        acquired.fake(BackendMessages.loginGreeting(channel.alloc(), shown, (int) (cancelKey >>> 32), (int) cancelKey));
         channel.flush();
         offerRelease(acquired);
     }
 
-    private void linkReady() {
-        if (!ready) {
-            ready = true;
-            ClientStartupHandler.loginDone(channel);
-            channel.config().setAutoRead(true);
-            idleTimeouts.waitingForClient((byte) 'I');
-        }
+    private void finishLogin() {
+        ready = true;
+        ClientStartupHandler.loginDone(channel);
+        channel.config().setAutoRead(true);
+        idleTimeouts.waitingForClient((byte) 'I');
         dispatchInbound();
     }
 
@@ -339,6 +343,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 forwarder.parameterReported(status.name(), status.value());
             }
         }
+        channel.write(message, channel.voidPromise());
+    }
+
+    @Override
+    public void deliverSynthesized(ByteBuf message) {
         channel.write(message, channel.voidPromise());
     }
 

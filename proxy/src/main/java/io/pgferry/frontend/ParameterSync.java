@@ -25,28 +25,29 @@ final class ParameterSync {
 
     /**
      * Returns {@code SET a TO '1'; RESET b} for the differences, or {@code null} if none, and records what it
-     * applies in {@code applied} (settings the server does not report back). All maps are keyed by lower-cased name.
+     * applies in {@code applied} (settings the server does not report back). All names are lower-cased.
      */
-    static String statement(Map<String, String> wanted, Map<String, String> reportedByServer, Map<String, String> applied) {
+    static String statement(SessionParameters wanted, Map<String, String> reportedByServer, Map<String, String> applied) {
         StringBuilder sql = null;
-        for (Map.Entry<String, String> entry : wanted.entrySet()) {
-            String name = entry.getKey();
+        for (int i = 0; i < wanted.size(); i++) {
+            String name = wanted.name(i);
+            String value = wanted.value(i);
             String reported = reportedByServer.get(name);
             String current = reported != null ? reported : applied.get(name);
-            if (entry.getValue().equals(current) || !settable(name)) {
+            if (value.equals(current) || !settable(name)) {
                 continue;
             }
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("invalid parameter name \"" + name + "\"");
             }
-            sql = append(sql, "SET " + name + " TO " + literal(entry.getValue()));
+            sql = append(sql, "SET " + name + " TO " + literal(value));
             if (reported == null) {
-                applied.put(name, entry.getValue());
+                applied.put(name, value);
             }
         }
         for (var it = applied.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, String> setting = it.next();
-            if (!wanted.containsKey(setting.getKey())) {
+            if (wanted.get(setting.getKey()) == null) {
                 sql = append(sql, "RESET " + setting.getKey());
                 it.remove();
             }

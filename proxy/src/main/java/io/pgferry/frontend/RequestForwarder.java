@@ -14,6 +14,7 @@ import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.FrontendTag;
 import io.pgferry.protocol.Messages;
 import io.pgferry.protocol.ProtocolViolation;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,20 +29,19 @@ import java.util.Map;
  */
 final class RequestForwarder {
     private final ClientStatements statements;
-    private final Map<String, String> parameters;
+    private SessionParameters parameters;
     private final ByteBufAllocator allocator;
     private boolean discardingUntilSync;
     private PinReason pin;
 
-    RequestForwarder(ClientStatements statements, Map<String, String> parameters, ByteBufAllocator allocator) {
+    RequestForwarder(ClientStatements statements, ByteBufAllocator allocator) {
         this.statements = statements;
-        this.parameters = parameters;
         this.allocator = allocator;
     }
 
-    /** Applies the client's parameters to a link it has just been given. */
+    /** Applies the client's parameters to a link it has just been given (after {@link #seedParameters}). */
     void arrive(ServerConnection link) {
-        if (link.carriesParametersOf(this)) {
+        if (link.carriesParametersOf(parameters)) {
             return;
         }
         String sync = ParameterSync.statement(parameters, link.parameters(), link.appliedSettings());
@@ -285,20 +285,19 @@ final class RequestForwarder {
      * they follow the ParameterStatus messages the client receives.
      */
     void seedParameters(List<ServerConnection.LoginParameter> serverDefaults, ClientStartup startup) {
+        Map<String, String> seed = new HashMap<>(startup.sessionParameters());
         for (ServerConnection.LoginParameter parameter : serverDefaults) {
-            record(parameter.lowerCaseName(), startup.valueOf(parameter.lowerCaseName(), parameter.value()));
+            seed.put(parameter.lowerCaseName(), startup.valueOf(parameter.lowerCaseName(), parameter.value()));
         }
+        seed.keySet().removeIf(name -> !ParameterSync.settable(name));
+        parameters = SessionParameters.of(seed);
     }
 
     /** Records a ParameterStatus the client received: its own SET of a reported parameter. */
     void parameterReported(String name, String value) {
-        // Interned: every client holds these few names, and would otherwise hold its own lower-cased copies.
-        record(name.toLowerCase(Locale.ROOT).intern(), value);
-    }
-
-    private void record(String lowerCaseName, String value) {
+        String lowerCaseName = name.toLowerCase(Locale.ROOT);
         if (ParameterSync.settable(lowerCaseName)) {
-            parameters.put(lowerCaseName, value);
+            parameters = parameters.with(lowerCaseName, value);
         }
     }
 

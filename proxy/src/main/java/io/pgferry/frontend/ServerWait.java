@@ -2,8 +2,8 @@ package io.pgferry.frontend;
 
 import io.netty.channel.EventLoop;
 import io.pgferry.backend.ServerConnection;
+import io.pgferry.pool.LinkRequest;
 import io.pgferry.pool.ServerPool;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
@@ -13,29 +13,34 @@ import java.util.function.BiConsumer;
  */
 final class ServerWait {
     private final ServerPool pool;
-    private CompletableFuture<ServerConnection> pending;
+    private final BiConsumer<ServerConnection, Throwable> onAnswer;
+    private LinkRequest pending;
     private volatile long waitingSinceNanos;
 
-    ServerWait(ServerPool pool) {
+    /** {@code onAnswer} gets the link, or the reason there is none, on the client's loop. */
+    ServerWait(ServerPool pool, BiConsumer<ServerConnection, Throwable> onAnswer) {
         this.pool = pool;
+        this.onAnswer = onAnswer;
     }
 
-    /** Asks the pool for a server; {@code onAnswer} gets it, or the reason there is none, on {@code loop}. */
-    void start(EventLoop loop, BiConsumer<ServerConnection, Throwable> onAnswer) {
-        CompletableFuture<ServerConnection> request = pool.acquire(loop);
+    /** Asks the pool for a server; the answer may come before this returns. */
+    void start(EventLoop loop) {
+        LinkRequest request = new LinkRequest(loop, this::answered);
         pending = request;
-        waitingSinceNanos = request.isDone() ? 0 : System.nanoTime();
-        request.whenCompleteAsync((acquired, error) -> {
-            if (request != pending) {
-                if (acquired != null) {
-                    pool.release(acquired);
-                }
-                return;
+        waitingSinceNanos = request.sinceNanos();
+        pool.acquire(request);
+    }
+
+    private void answered(LinkRequest request, ServerConnection link, Throwable failure) {
+        if (request != pending) {
+            if (link != null) {
+                pool.release(link);
             }
-            pending = null;
-            waitingSinceNanos = 0;
-            onAnswer.accept(acquired, error);
-        }, loop);
+            return;
+        }
+        pending = null;
+        waitingSinceNanos = 0;
+        onAnswer.accept(link, failure);
     }
 
     boolean isWaiting() {

@@ -12,11 +12,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The server links for one {@link PoolKey}. Idle links are reused most-recently-released first, which keeps
  * few links warm, as PgBouncer does. Clients that find no idle link and no room to open one wait in FIFO order
- * until a link is released or their acquire timeout fires. Opening a link also needs a slot under the database's
+ * until a link is released or their acquire timeout passes. Opening a link also needs a slot under the database's
  * and the user's {@link ConnectionLimit}.
  *
- * <p>Thread-safe: state is guarded by this object's monitor, held only for queue operations; futures complete,
+ * <p>Thread-safe: state is guarded by this object's monitor, held only for queue operations; requests are answered,
  * links close and limits are told outside it. Owns the idle links (closes them on {@link #close()}).
  */
 public final class ServerPool {
@@ -41,7 +39,7 @@ public final class ServerPool {
     private final StatsWindow statsWindow = new StatsWindow();
     private volatile PoolSettings settings;
     private final UnusedLinks unused = new UnusedLinks();
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final ArrayDeque<LinkRequest> waiters = new ArrayDeque<>();
     private final Set<ServerConnection> links = ConcurrentHashMap.newKeySet();
     private final AtomicInteger clients = new AtomicInteger();
     private int open;
@@ -62,49 +60,40 @@ public final class ServerPool {
     }
 
     /**
-     * Returns a link for exclusive use: idle at once, newly opened, or released by another client. The future
-     * completes on an arbitrary thread; callers hop to their own loop.
+     * Asks for a link for exclusive use: idle at once, newly opened, or released by another client. The request is
+     * answered on its loop, synchronously when this is called there and a link is free.
      */
-    public CompletableFuture<ServerConnection> acquire(EventLoop loop) {
-        Waiter waiter = new Waiter(loop);
+    public void acquire(LinkRequest request) {
         ServerConnection link = null;
-        ServerLoginFailure refusal = null;
+        Throwable refusal = null;
         int toOpen = 0;
         synchronized (this) {
             if (closed) {
-                return CompletableFuture.failedFuture(new PoolTimeout("pool " + key + " is closed"));
-            }
-            if (!paused) {
-                link = unused.takeIdle(loop);
+                refusal = new PoolTimeout("pool " + key + " is closed");
+            } else if (!paused) {
+                link = unused.takeIdle(request.loop);
                 if (link == null && open + connecting >= settings.size()) {
-                    link = unused.takeParked(loop);
+                    link = unused.takeParked(request.loop);
                 }
             }
-            if (link == null) {
+            if (link == null && refusal == null) {
                 refusal = open + connecting > 0 || paused ? null : loginRetry.refusal(settings.loginRetry());
                 if (refusal == null) {
-                    waiters.add(waiter);
+                    waiters.add(request);
                     toOpen = startOpenings(settings.size(), 1);
                 }
             }
         }
         if (link != null) {
             activity.checkedOut(0);
-            return CompletableFuture.completedFuture(link);
-        }
-        if (refusal != null) {
-            return CompletableFuture.failedFuture(refusal);
-        }
-        long timeoutMillis = settings.acquireTimeout().toMillis();
-        if (timeoutMillis > 0) {
-            waiter.timeout = loop.schedule(() -> expire(waiter), timeoutMillis, TimeUnit.MILLISECONDS);
-        }
-        if (toOpen > 0) {
-            openLinks(loop, toOpen);
+            request.grant(link);
+        } else if (refusal != null) {
+            request.refuse(refusal);
+        } else if (toOpen > 0) {
+            openLinks(request.loop, toOpen);
         } else {
             openForWaiters();
         }
-        return waiter.future;
     }
 
     /**
@@ -131,7 +120,7 @@ public final class ServerPool {
         EventLoop loop;
         synchronized (this) {
             toOpen = startOpenings(settings.size(), Integer.MAX_VALUE);
-            Waiter next = waiters.peek();
+            LinkRequest next = waiters.peek();
             loop = next == null ? null : next.loop;
             blockedByLimit = next != null && toOpen == 0 && connecting == 0 && open < settings.size() && !paused;
         }
@@ -143,14 +132,26 @@ public final class ServerPool {
         }
     }
 
-    private void expire(Waiter waiter) {
-        boolean removed;
-        synchronized (this) {
-            removed = waiters.remove(waiter);
+    /**
+     * Refuses the requests that waited past acquire-timeout. Checked by housekeeping, as PgBouncer's janitor
+     * checks query_wait_timeout, rather than by a timer per request: nearly every transaction waits when clients
+     * outnumber servers, and a timer set and cancelled each time costs more than the precision is worth.
+     */
+    private void expireWaiters(long now) {
+        long timeoutNanos = settings.acquireTimeout().toNanos();
+        if (timeoutNanos <= 0) {
+            return;
         }
-        if (removed) {
-            waiter.future.completeExceptionally(new PoolTimeout("query_wait_timeout: no server connection in pool "
-                    + key + " became free within " + settings.acquireTimeout().toMillis() + " ms (pool size "
+        List<LinkRequest> expired = new ArrayList<>();
+        synchronized (this) {
+            for (LinkRequest request = waiters.peek(); request != null && now - request.since > timeoutNanos;
+                 request = waiters.peek()) {
+                expired.add(waiters.poll());
+            }
+        }
+        for (LinkRequest request : expired) {
+            request.refuse(new PoolTimeout("query_wait_timeout: no server connection in pool " + key
+                    + " became free within " + settings.acquireTimeout().toMillis() + " ms (pool size "
                     + settings.size() + ")"));
         }
     }
@@ -187,10 +188,8 @@ public final class ServerPool {
     }
 
     /** Removes a waiter that gave up (its client disconnected or cancelled). */
-    public void abandon(CompletableFuture<ServerConnection> pending) {
-        synchronized (this) {
-            waiters.removeIf(waiter -> waiter.future == pending);
-        }
+    public synchronized void abandon(LinkRequest request) {
+        waiters.remove(request);
     }
 
     private void openLinks(EventLoop loop, int count) {
@@ -230,7 +229,7 @@ public final class ServerPool {
                 ? error.getCause() : error;
         ServerLoginFailure failure = cause instanceof ServerLoginFailure known ? known
                 : new ServerLoginFailure(SqlState.CONNECTION_FAILURE, String.valueOf(cause.getMessage()));
-        Waiter failed;
+        LinkRequest failed;
         synchronized (this) {
             connecting--;
             loginRetry.failed(failure);
@@ -240,8 +239,7 @@ public final class ServerPool {
         LOG.warn("pool {}: cannot open server connection: {}", key, failure.getMessage());
         limits.giveBack();
         if (failed != null) {
-            failed.cancelTimer();
-            failed.future.completeExceptionally(failure);
+            failed.refuse(failure);
         }
     }
 
@@ -259,7 +257,7 @@ public final class ServerPool {
     }
 
     private void handOver(ServerConnection link) {
-        Waiter waiter;
+        LinkRequest waiter;
         synchronized (this) {
             waiter = paused ? null : UnusedLinks.takeSameLoopFirst(waiters, link.eventLoop());
             if (waiter == null) {
@@ -267,12 +265,8 @@ public final class ServerPool {
                 return;
             }
         }
-        waiter.cancelTimer();
-        if (waiter.future.complete(link)) {
-            activity.checkedOut(System.nanoTime() - waiter.since);
-        } else {
-            release(link);
-        }
+        activity.checkedOut(System.nanoTime() - waiter.since);
+        waiter.grant(link);
     }
 
     private void onLinkClosed(ServerConnection link) {
@@ -287,7 +281,8 @@ public final class ServerPool {
     /**
      * Periodic upkeep: closes links idle past idle-timeout or past their lifetime, closes links whose request or
      * transaction ran past query-timeout or transaction-timeout, opens links up to min-idle, for waiters after a
-     * login-retry pause, and from the reserve for clients waiting past reserve-timeout.
+     * login-retry pause, and from the reserve for clients waiting past reserve-timeout; refuses clients waiting
+     * past acquire-timeout.
      */
     public void housekeep(EventLoop loop, Duration statsPeriod) {
         statsWindow.advance(activity.totals(), statsPeriod);
@@ -303,7 +298,7 @@ public final class ServerPool {
                 connecting++;
                 opened++;
             }
-            Waiter oldest = waiters.peek();
+            LinkRequest oldest = waiters.peek();
             boolean reserveDue = oldest != null && current.reserveSize() > 0
                     && now - oldest.since > current.reserveTimeout().toNanos();
             toOpen = opened + startOpenings(current.size(), Integer.MAX_VALUE)
@@ -315,6 +310,7 @@ public final class ServerPool {
             openForWaiters();
         }
         RunningLinkTimeouts.enforce(links, current, now);
+        expireWaiters(now);
     }
 
     /** Closes the least recently used idle link, to free a slot under a shared limit; {@code false} if none. */
@@ -418,7 +414,7 @@ public final class ServerPool {
 
     /** A consistent snapshot of the pool's counters. */
     public synchronized PoolStats stats() {
-        Waiter oldest = waiters.peekFirst();
+        LinkRequest oldest = waiters.peekFirst();
         long longestWaitMicros = oldest == null ? 0 : (System.nanoTime() - oldest.since) / 1000;
         return new PoolStats(open, unused.idleCount(), unused.parkedCount(), connecting, waiters.size(), longestWaitMicros);
     }
@@ -426,7 +422,7 @@ public final class ServerPool {
     /** Closes idle links and fails waiters; links in use close when released. */
     public void close() {
         List<ServerConnection> toClose;
-        List<Waiter> toFail;
+        List<LinkRequest> toFail;
         synchronized (this) {
             closed = true;
             toClose = unused.drain();
@@ -434,9 +430,8 @@ public final class ServerPool {
             waiters.clear();
         }
         toClose.forEach(ServerConnection::close);
-        for (Waiter waiter : toFail) {
-            waiter.cancelTimer();
-            waiter.future.completeExceptionally(new PoolTimeout("pool " + key + " is shutting down"));
+        for (LinkRequest request : toFail) {
+            request.refuse(new PoolTimeout("pool " + key + " is shutting down"));
         }
     }
 }

@@ -51,7 +51,7 @@ final class UnusedLinks {
         int looked = 0;
         for (Iterator<T> it = queue.iterator(); it.hasNext() && looked++ < SAME_LOOP_LOOKAHEAD; ) {
             T entry = it.next();
-            EventLoop entryLoop = entry instanceof ServerConnection link ? link.eventLoop() : ((Waiter) entry).loop;
+            EventLoop entryLoop = entry instanceof ServerConnection link ? link.eventLoop() : ((LinkRequest) entry).loop;
             if (entryLoop == loop) {
                 it.remove();
                 return entry;

@@ -46,6 +46,17 @@ public final class BackendMessages {
         return MessageWriter.typed(allocator, BackendTag.PARAMETER_STATUS).cString(name).cString(value).finish();
     }
 
+    /** The end of a login in one buffer: a ParameterStatus per parameter, BackendKeyData, ReadyForQuery (idle). */
+    public static ByteBuf loginGreeting(ByteBufAllocator allocator, List<ParameterStatus> parameters, int processId,
+                                        int secretKey) {
+        MessageWriter writer = MessageWriter.empty(allocator);
+        for (ParameterStatus parameter : parameters) {
+            writer = writer.then(BackendTag.PARAMETER_STATUS).cString(parameter.name()).cString(parameter.value());
+        }
+        return writer.then(BackendTag.BACKEND_KEY_DATA).int32(processId).int32(secretKey)
+                .then(BackendTag.READY_FOR_QUERY).byte1('I').finish();
+    }
+
     public static ByteBuf backendKeyData(ByteBufAllocator allocator, int processId, int secretKey) {
         return MessageWriter.typed(allocator, BackendTag.BACKEND_KEY_DATA).int32(processId).int32(secretKey).finish();
     }

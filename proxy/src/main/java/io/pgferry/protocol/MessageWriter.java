@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Builds one message into a fresh buffer: the type byte, a length word back-patched by {@link #finish()}, then
- * the body. The buffer returned by {@code finish} belongs to the caller.
+ * the body; {@link #then} appends another message to the same buffer. The buffer returned by {@code finish}
+ * belongs to the caller.
  */
 final class MessageWriter {
+    private static final int NO_MESSAGE = -1;
     private final ByteBuf buffer;
     private final int lengthAt;
 
@@ -23,6 +25,11 @@ final class MessageWriter {
         int lengthAt = buffer.writerIndex();
         buffer.writeInt(0);
         return new MessageWriter(buffer, lengthAt);
+    }
+
+    /** A buffer with no message begun: {@link #then} starts the first. */
+    static MessageWriter empty(ByteBufAllocator allocator) {
+        return new MessageWriter(allocator.buffer(), NO_MESSAGE);
     }
 
     static MessageWriter untyped(ByteBufAllocator allocator) {
@@ -55,6 +62,17 @@ final class MessageWriter {
         buffer.writeCharSequence(value, StandardCharsets.UTF_8);
         buffer.writeByte(0);
         return this;
+    }
+
+    /** Ends this message and starts the next one in the same buffer. */
+    MessageWriter then(byte type) {
+        if (lengthAt != NO_MESSAGE) {
+            finish();
+        }
+        buffer.writeByte(type);
+        int nextLengthAt = buffer.writerIndex();
+        buffer.writeInt(0);
+        return new MessageWriter(buffer, nextLengthAt);
     }
 
     ByteBuf finish() {

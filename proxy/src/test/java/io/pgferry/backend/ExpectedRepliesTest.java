@@ -20,6 +20,7 @@ class ExpectedRepliesTest {
 
     private static final class RecordingSink implements ReplySink {
         final StringBuilder forwarded = new StringBuilder();
+        final StringBuilder synthesized = new StringBuilder();
         final StringBuilder injectedFailures = new StringBuilder();
         final List<String> readyForQuery = new ArrayList<>();
 
@@ -27,6 +28,12 @@ class ExpectedRepliesTest {
         public void forward(ByteBuf message) {
             forwarded.append((char) message.getByte(0));
             message.release();
+        }
+
+        @Override
+        public void forwardSynthesized(ByteBuf message) {
+            synthesized.append((char) message.getByte(0));
+            forward(message);
         }
 
         @Override
@@ -144,6 +151,7 @@ class ExpectedRepliesTest {
         assertEquals("123", sink.forwarded.toString());
         server("DCZ");
         assertEquals("123DC1Z", sink.forwarded.toString());
+        assertEquals("131", sink.synthesized.toString(), "pgferry's own replies are marked as such for the client");
     }
 
     @Test

@@ -27,6 +27,19 @@ class BackendMessagesTest {
     }
 
     @Test
+    void loginGreetingIsTheSameBytesAsItsMessagesOneByOne() {
+        ByteBuf expected = ALLOC.buffer();
+        for (ByteBuf part : List.of(BackendMessages.parameterStatus(ALLOC, "TimeZone", "UTC"),
+                BackendMessages.parameterStatus(ALLOC, "application_name", ""),
+                BackendMessages.backendKeyData(ALLOC, 7, -2), BackendMessages.readyForQuery(ALLOC, (byte) 'I'))) {
+            expected.writeBytes(part);
+            part.release();
+        }
+        assertArrayEquals(bytes(expected), bytes(BackendMessages.loginGreeting(ALLOC,
+                List.of(new ParameterStatus("TimeZone", "UTC"), new ParameterStatus("application_name", "")), 7, -2)));
+    }
+
+    @Test
     void authenticationOkAndMd5() {
         assertArrayEquals(new byte[] {'R', 0, 0, 0, 8, 0, 0, 0, 0}, bytes(BackendMessages.authenticationOk(ALLOC)));
         assertArrayEquals(new byte[] {'R', 0, 0, 0, 12, 0, 0, 0, 5, 1, 2, 3, 4},
