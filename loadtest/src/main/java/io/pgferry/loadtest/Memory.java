@@ -6,14 +6,15 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The memory scenario: resident memory of pgferry (its production jar, in a process of its own) and of PgBouncer
+ * The memory scenario: resident memory of pgferry (from its launcher, in a process of its own) and of PgBouncer
  * with N idle, logged-in client connections, reported per client above each pooler's baseline.
  */
 public final class Memory {
@@ -28,25 +29,20 @@ public final class Memory {
         for (String count : options.getOrDefault("clients", "1000,10000").split(",")) {
             counts.add(Integer.parseInt(count.trim()));
         }
-        Path jar = Path.of(options.getOrDefault("jar", "proxy/target/pgferry.jar"));
+        Path launcher = Path.of(options.getOrDefault("launcher", "bin/pgferry"));
         try (PostgresServer postgres = PostgresServer.start()) {
             StringBuilder table = new StringBuilder("| idle clients | pgferry RSS MiB | pgferry KiB/client | PgBouncer RSS MiB | PgBouncer KiB/client | pgferry live heap KiB/client |\n|---|---|---|---|---|---|\n");
             int ferryPort = PostgresServer.freePort();
-            Path config = Files.createTempFile("pgferry-memory", ".conf");
-            Files.writeString(config, Throughput.config(postgres, ferryPort, 20, 0));
-            List<String> command = new ArrayList<>(List.of("java"));
-            command.addAll(List.of(options.getOrDefault("jvm", "-Xmx1g").split("\\s+")));
-            command.addAll(List.of("-jar", jar.toString(), "--config", config.toString()));
-            Process ferry = new ProcessBuilder(command)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            try (PgBouncer bouncer = PgBouncer.start(postgres, USER, 20)) {
+            try (FerryProcess ferry = FerryProcess.start(launcher, Throughput.config(postgres, ferryPort, 20, 0), ferryPort,
+                    options.getOrDefault("jvm", ""));
+                 PgBouncer bouncer = PgBouncer.start(postgres, USER, 20)) {
                 raiseFileLimit(ferry.pid());
                 raiseFileLimit(bouncer.pid());
-                waitForPort(ferryPort);
-                long[] ferryRss = measure(ferry.pid(), ferryPort, counts, false);
+                long[] ferryRss = measure(ferry.pid(), ferryPort, counts, null);
                 // A second pass for the live heap: its full collections would disturb the RSS pass.
-                long[] ferryLiveHeap = measure(ferry.pid(), ferryPort, counts, true);
-                long[] bouncerRss = measure(bouncer.pid(), bouncer.port(), counts, false);
+                List<Map<String, Long>> histograms = new ArrayList<>();
+                long[] ferryLiveHeap = measure(ferry.pid(), ferryPort, counts, histograms);
+                long[] bouncerRss = measure(bouncer.pid(), bouncer.port(), counts, null);
                 for (int i = 0; i < counts.size(); i++) {
                     int n = counts.get(i);
                     table.append(String.format("| %d | %s | %s | %.2f |%n", n, cells(ferryRss, i + 1, n),
@@ -55,10 +51,7 @@ public final class Memory {
                 System.out.printf("baseline RSS with one client: pgferry %.1f MiB, PgBouncer %.1f MiB%n%n",
                         ferryRss[0] / 1048576.0, bouncerRss[0] / 1048576.0);
                 System.out.println(table);
-            } finally {
-                ferry.destroy();
-                ferry.waitFor(10, TimeUnit.SECONDS);
-                Files.deleteIfExists(config);
+                System.out.println(whatClientsHold(histograms, counts.get(counts.size() - 1)));
             }
         }
     }
@@ -71,18 +64,33 @@ public final class Memory {
         return String.format("%.1f | %.2f", rss[index] / 1048576.0, (rss[index] - rss[0]) / 1024.0 / clients);
     }
 
+    /** The classes whose live bytes grew most from one client to {@code clients}, per client, as a markdown table. */
+    private static String whatClientsHold(List<Map<String, Long>> histograms, int clients) {
+        Map<String, Long> first = histograms.get(0);
+        Map<String, Long> last = histograms.get(histograms.size() - 1);
+        StringBuilder table = new StringBuilder("| class (live heap at " + clients + " clients) | bytes/client |\n|---|---|\n");
+        last.entrySet().stream()
+                .map(entry -> Map.entry(entry.getKey(), entry.getValue() - first.getOrDefault(entry.getKey(), 0L)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(15)
+                .forEach(entry -> table.append(String.format("| %s | %.0f |%n", entry.getKey(), entry.getValue() / (double) clients)));
+        return table.toString();
+    }
+
     /**
-     * RSS with one client, then with each count of idle clients open (connections accumulate); or, with
-     * {@code liveHeap}, the bytes of live objects in a JVM instead: RSS follows how far G1 has grown its heap, the
-     * live heap what the clients actually hold.
+     * RSS with one client, then with each count of idle clients open (connections accumulate); or, given
+     * {@code histograms} to fill, the bytes of live objects in a JVM instead: RSS follows how far G1 has grown its
+     * heap, the live heap what the clients actually hold.
      */
-    private static long[] measure(long pid, int port, List<Integer> counts, boolean liveHeap) throws Exception {
+    private static long[] measure(long pid, int port, List<Integer> counts, List<Map<String, Long>> histograms)
+            throws Exception {
+        boolean liveHeap = histograms != null;
         List<Socket> open = new ArrayList<>();
         long[] rss = new long[counts.size() + 1];
         try {
             open.add(login(port));
             Thread.sleep(1000);
-            rss[0] = liveHeap ? liveHeapBytes(pid) : ProcessCpu.residentBytes(pid);
+            rss[0] = liveHeap ? liveHeapBytes(pid, histograms) : ProcessCpu.residentBytes(pid);
             for (int i = 0; i < counts.size(); i++) {
                 try {
                     while (open.size() < counts.get(i)) {
@@ -96,7 +104,7 @@ public final class Memory {
                     return rss;
                 }
                 Thread.sleep(2000);
-                rss[i + 1] = liveHeap ? liveHeapBytes(pid) : ProcessCpu.residentBytes(pid);
+                rss[i + 1] = liveHeap ? liveHeapBytes(pid, histograms) : ProcessCpu.residentBytes(pid);
                 System.err.printf("pid %d: %d clients, %s %.1f MiB%n", pid, open.size(), liveHeap ? "live heap" : "RSS",
                         rss[i + 1] / 1048576.0);
             }
@@ -108,15 +116,23 @@ public final class Memory {
         return rss;
     }
 
-    /** The "Total" bytes of {@code jcmd GC.class_histogram}, which counts live objects after a full collection. */
-    private static long liveHeapBytes(long pid) throws Exception {
+    /**
+     * The "Total" bytes of {@code jcmd GC.class_histogram}, which counts live objects after a full collection; adds
+     * the bytes by class to {@code histograms}.
+     */
+    private static long liveHeapBytes(long pid, List<Map<String, Long>> histograms) throws Exception {
         Process histogram = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").start();
         String output = new String(histogram.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         histogram.waitFor(60, TimeUnit.SECONDS);
+        Map<String, Long> bytesByClass = new HashMap<>();
         for (String line : output.split("\n")) {
+            String[] fields = line.trim().split("\\s+");
             if (line.startsWith("Total")) {
-                String[] fields = line.trim().split("\\s+");
+                histograms.add(bytesByClass);
                 return Long.parseLong(fields[fields.length - 1]);
+            }
+            if (fields.length >= 4 && fields[0].endsWith(":")) {
+                bytesByClass.merge(fields[3], Long.parseLong(fields[2]), Long::sum);
             }
         }
         throw new IllegalStateException("no total in jcmd GC.class_histogram output: " + output);
@@ -145,16 +161,5 @@ public final class Memory {
 
     private static void raiseFileLimit(long pid) throws IOException, InterruptedException {
         new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--nofile=20000:20000").inheritIO().start().waitFor();
-    }
-
-    private static void waitForPort(int port) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            try (Socket probe = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IllegalStateException("pgferry did not start on port " + port);
     }
 }

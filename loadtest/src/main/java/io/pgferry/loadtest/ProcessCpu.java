@@ -1,20 +1,16 @@
 package io.pgferry.loadtest;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** CPU time used so far by a process: this JVM (where pgferry runs in-process) or another, from /proc. */
+/** CPU time and resident memory of another process, from /proc. */
 final class ProcessCpu {
     private static final double TICKS_PER_SECOND = 100.0;
 
     private ProcessCpu() {
     }
 
-    static long selfNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
 
     /** utime + stime of {@code pid}, from /proc/PID/stat (clock ticks, USER_HZ = 100 on Linux). */
     static long nanos(long pid) {

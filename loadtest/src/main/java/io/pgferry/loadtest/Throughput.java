@@ -1,14 +1,13 @@
 package io.pgferry.loadtest;
 
-import com.typesafe.config.ConfigFactory;
-import io.pgferry.Proxy;
-import io.pgferry.config.ConfigLoader;
 import io.pgferry.testkit.PostgresServer;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The throughput scenario: pgbench select-only and TPC-B-like, in each protocol mode and client count, against a
@@ -26,6 +25,17 @@ public final class Throughput {
 
     private record Result(double tps, double latencyMs, long transactions, long failed, boolean aborted,
                           double cpuMicrosPerTransaction) {
+        /** Each figure's median over rounds (the lower middle for an even count); failures add up. */
+        static Result median(List<Result> rounds) {
+            return new Result(middle(rounds, Result::tps), middle(rounds, Result::latencyMs),
+                    rounds.stream().mapToLong(Result::transactions).sum(), rounds.stream().mapToLong(Result::failed).sum(),
+                    rounds.stream().anyMatch(Result::aborted), middle(rounds, Result::cpuMicrosPerTransaction));
+        }
+
+        private static double middle(List<Result> rounds, ToDoubleFunction<Result> figure) {
+            double[] values = rounds.stream().mapToDouble(figure).sorted().toArray();
+            return values[(values.length - 1) / 2];
+        }
     }
 
     private Throughput() {
@@ -42,6 +52,8 @@ public final class Throughput {
         int scale = Integer.parseInt(options.getOrDefault("scale", "10"));
         int threads = Integer.parseInt(options.getOrDefault("threads", "0"));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "20"));
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
+        Path launcher = Path.of(options.getOrDefault("launcher", "bin/pgferry"));
 
         List<Cell> cells = new ArrayList<>();
         for (String script : scripts) {
@@ -56,7 +68,8 @@ public final class Throughput {
             String direct = "postgresql://" + PostgresServer.Role.SCRAM.user + "@127.0.0.1:" + postgres.port() + "/app?sslmode=disable";
             Pgbench.run(PostgresServer.Role.SCRAM.password, List.of("pgbench", "-i", "-q", "-s", Integer.toString(scale), direct));
             int ferryPort = PostgresServer.freePort();
-            try (Proxy proxy = Proxy.start(ConfigLoader.fromConfig(ConfigFactory.parseString(config(postgres, ferryPort, pool, threads))));
+            try (FerryProcess ferry = targets.contains("pgferry") ? FerryProcess.start(launcher,
+                    config(postgres, ferryPort, pool, threads), ferryPort, options.getOrDefault("jvm", "")) : null;
                  PgBouncer bouncer = targets.contains("pgbouncer") ? PgBouncer.start(postgres, USER, pool) : null) {
                 if (warmup > 0 && targets.contains("pgferry")) {
                     // The JVM compiles pgferry's hot paths during its first seconds; measure the steady state.
@@ -67,24 +80,36 @@ public final class Throughput {
                         for (int clients : List.of(8, clientsAbovePool)) {
                             run(new Cell("select-only", mode, clients, false), "postgresql://" + USER + "@127.0.0.1:"
                                     + ferryPort + "/app?sslmode=disable", Math.max(1, warmup / modes.size() / 2),
-                                    "pgferry", -1);
+                                    "pgferry", ferry.pid());
                         }
                     }
                 }
                 Map<String, Map<String, Result>> results = new LinkedHashMap<>();
                 for (Cell cell : cells) {
-                    for (String target : targets) {
-                        String url = switch (target) {
-                            case "direct" -> direct;
-                            case "pgferry" -> "postgresql://" + USER + "@127.0.0.1:" + ferryPort + "/app?sslmode=disable";
-                            default -> "postgresql://" + USER + "@127.0.0.1:" + bouncer.port() + "/app?sslmode=disable";
-                        };
-                        long pid = target.equals("pgbouncer") ? bouncer.pid() : -1;
-                        Result result = run(cell, url, duration, target, pid);
-                        results.computeIfAbsent(cell.label(), k -> new LinkedHashMap<>()).put(target, result);
-                        System.err.printf("%-32s %-9s tps %9.0f  cpu/txn %6.1f us  failed %d%s%n", cell.label(), target,
-                                result.tps, result.cpuMicrosPerTransaction, result.failed, result.aborted ? " aborted" : "");
+                    Map<String, List<Result>> byTarget = new LinkedHashMap<>();
+                    // Targets take turns within each round, so a slow spell of this shared machine hits them alike.
+                    for (int round = 0; round < rounds; round++) {
+                        for (String target : targets) {
+                            String url = switch (target) {
+                                case "direct" -> direct;
+                                case "pgferry" -> "postgresql://" + USER + "@127.0.0.1:" + ferryPort + "/app?sslmode=disable";
+                                default -> "postgresql://" + USER + "@127.0.0.1:" + bouncer.port() + "/app?sslmode=disable";
+                            };
+                            long pid = switch (target) {
+                                case "pgferry" -> ferry.pid();
+                                case "pgbouncer" -> bouncer.pid();
+                                default -> -1;
+                            };
+                            Result result = run(cell, url, duration, target, pid);
+                            byTarget.computeIfAbsent(target, k -> new ArrayList<>()).add(result);
+                            System.err.printf("%-32s %-9s tps %9.0f  cpu/txn %6.1f us  failed %d%s%n", cell.label(),
+                                    target, result.tps, result.cpuMicrosPerTransaction, result.failed,
+                                    result.aborted ? " aborted" : "");
+                        }
                     }
+                    Map<String, Result> medians = new LinkedHashMap<>();
+                    byTarget.forEach((target, runs) -> medians.put(target, Result.median(runs)));
+                    results.put(cell.label(), medians);
                 }
                 System.out.println(table(results, targets));
             }
@@ -103,22 +128,15 @@ public final class Throughput {
             command.add("-C");
         }
         command.add(url);
-        long before = cpu(target, pid);
+        long before = ProcessCpu.nanos(pid);
         Pgbench.Output output = Pgbench.run(target.equals("direct") ? PostgresServer.Role.SCRAM.password : "", command);
-        long used = cpu(target, pid) - before;
+        long used = ProcessCpu.nanos(pid) - before;
         double perTransaction = target.equals("direct") || output.transactions() == 0 ? Double.NaN
                 : used / 1000.0 / output.transactions();
         return new Result(output.tps(), output.latencyMs(), output.transactions(), output.failed(), output.aborted(),
                 perTransaction);
     }
 
-    private static long cpu(String target, long pid) {
-        return switch (target) {
-            case "pgferry" -> ProcessCpu.selfNanos();
-            case "pgbouncer" -> ProcessCpu.nanos(pid);
-            default -> 0;
-        };
-    }
 
     static String config(PostgresServer postgres, int port, int pool, int threads) {
         return """

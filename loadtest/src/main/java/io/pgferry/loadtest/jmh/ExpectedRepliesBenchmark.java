@@ -46,6 +46,11 @@ public class ExpectedRepliesBenchmark {
             }
 
             @Override
+            public void forwardSynthesized(ByteBuf message) {
+                forward(message);
+            }
+
+            @Override
             public void injectedRequestFailed(Request request, ByteBuf errorResponse) {
                 errorResponse.release();
             }
