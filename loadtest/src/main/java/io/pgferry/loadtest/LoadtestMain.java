@@ -17,7 +17,7 @@ public final class LoadtestMain {
             case "edge" -> io.pgferry.loadtest.edge.EdgeScenario.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest.length == 0 ? new String[] {"io.pgferry.loadtest.jmh"} : rest);
             default -> {
-                System.err.println("usage: pgferry-loadtest demo [--port N]\n       pgferry-loadtest throughput [--clients 8,64,256] [--modes simple,extended,prepared] [--scripts select-only,tpcb] [--targets direct,pgferry,pgbouncer] [--duration 10] [--pool 20] [--scale 10] [--threads 0] [--warmup 20]\n       pgferry-loadtest memory [--clients 1000,10000] [--jar proxy/target/pgferry.jar] [--jvm \"-Xmx1g\"]\n       pgferry-loadtest edge [-n 100] [-c 1] [--delay-ms 10] [--tls on|off] [--methods simple,query,pipelined,prepared] [--targets direct,pgferry-near-db,pgferry-near-worker,hikari]\n       pgferry-loadtest jmh [JMH options]");
+                System.err.println("usage: pgferry-loadtest demo [--port N]\n       pgferry-loadtest throughput [--clients 8,64,256] [--modes simple,extended,prepared] [--scripts select-only,tpcb] [--targets direct,pgferry,pgbouncer] [--duration 10] [--pool 20] [--scale 10] [--threads 0] [--warmup 20] [--rounds 1] [--launcher bin/pgferry] [--jvm \"OPTIONS\"]\n       pgferry-loadtest memory [--clients 1000,10000] [--launcher bin/pgferry] [--jvm \"OPTIONS\"]\n       pgferry-loadtest edge [-n 100] [-c 1] [--delay-ms 10] [--tls on|off] [--methods simple,query,pipelined,prepared] [--targets direct,pgferry-near-db,pgferry-near-worker,hikari]\n       pgferry-loadtest jmh [JMH options]");
                 System.exit(command.equals("help") ? 0 : 2);
             }
         }

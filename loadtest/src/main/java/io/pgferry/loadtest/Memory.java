@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Memory {
     private static final String USER = "bench";
+    private static final int WARM_UP_LOGINS = 3000;
 
     private Memory() {
     }
@@ -48,7 +49,7 @@ public final class Memory {
                     table.append(String.format("| %d | %s | %s | %.2f |%n", n, cells(ferryRss, i + 1, n),
                             cells(bouncerRss, i + 1, n), (ferryLiveHeap[i + 1] - ferryLiveHeap[0]) / 1024.0 / n));
                 }
-                System.out.printf("baseline RSS with one client: pgferry %.1f MiB, PgBouncer %.1f MiB%n%n",
+                System.out.printf("baseline RSS with one client, after " + WARM_UP_LOGINS + " logins and logouts: pgferry %.1f MiB, PgBouncer %.1f MiB%n%n",
                         ferryRss[0] / 1048576.0, bouncerRss[0] / 1048576.0);
                 System.out.println(table);
                 System.out.println(whatClientsHold(histograms, counts.get(counts.size() - 1)));
@@ -56,7 +57,7 @@ public final class Memory {
         }
     }
 
-    /** "RSS MiB | KiB per client" above the one-client baseline, or "n/a" where the pooler refused the clients. */
+    /** "RSS MiB | KiB per client" above the warmed one-client baseline, or "n/a" where the pooler refused the clients. */
     private static String cells(long[] rss, int index, int clients) {
         if (rss[index] < 0) {
             return "n/a (refused) | n/a";
@@ -88,6 +89,7 @@ public final class Memory {
         List<Socket> open = new ArrayList<>();
         long[] rss = new long[counts.size() + 1];
         try {
+            warmUp(port);
             open.add(login(port));
             Thread.sleep(1000);
             rss[0] = liveHeap ? liveHeapBytes(pid, histograms) : ProcessCpu.residentBytes(pid);
@@ -136,6 +138,17 @@ public final class Memory {
             }
         }
         throw new IllegalStateException("no total in jcmd GC.class_histogram output: " + output);
+    }
+
+    /**
+     * Logs in and out {@value #WARM_UP_LOGINS} times, one client at a time, before the baseline: the pooler's login
+     * path is then compiled and its young generation has been cycled, which are fixed costs, while no client object
+     * outlives its login to be reused by the clients measured after it.
+     */
+    private static void warmUp(int port) throws IOException {
+        for (int i = 0; i < WARM_UP_LOGINS; i++) {
+            login(port).close();
+        }
     }
 
     /** A raw client: StartupMessage with trust authentication, read up to ReadyForQuery, then stay idle. */
