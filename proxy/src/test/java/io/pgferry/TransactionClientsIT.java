@@ -68,6 +68,23 @@ class TransactionClientsIT {
         }
     }
 
+    /** Servers move between clients on different event loops: the hand-over then crosses threads. */
+    @Test
+    void pgbenchAcrossFourEventLoops() throws Exception {
+        try (TestProxy loops = TestProxy.start(server, "pgferry.threads = 4\npgferry.pool { mode = transaction, size = 4 }")) {
+            String url = "postgresql://" + TestProxy.APP_USER + "@127.0.0.1:" + loops.port() + "/app?sslmode=disable";
+            ClientTools.Result init = ClientTools.run(TestProxy.APP_PASSWORD, List.of("pgbench", "-i", "-q", "-s", "1", url));
+            assertEquals(0, init.exitCode(), init.output());
+            for (String mode : List.of("simple", "prepared")) {
+                ClientTools.Result run = ClientTools.run(TestProxy.APP_PASSWORD,
+                        List.of("pgbench", "-c", "32", "-j", "32", "-T", "3", "-M", mode, url));
+                assertEquals(0, run.exitCode(), run.output());
+                assertEquals(0, ClientTools.failedTransactions(run.output()), run.output());
+                assertTrue(ClientTools.processedTransactions(run.output()) > 100, mode + run.output());
+            }
+        }
+    }
+
     @Test
     void pgjdbcSixteenThreadsWithBatchesMetadataAndBinaryTypes() throws Exception {
         for (String threshold : List.of("1", "-1")) {
