@@ -129,14 +129,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     /** Sends the server's parameters as the client will see them, pgferry's BackendKeyData, and ReadyForQuery. */
     private void greet(ServerConnection acquired) {
-        List<ParameterStatus> shown = new ArrayList<>(acquired.loginParameters().size());
-        for (ServerConnection.LoginParameter parameter : acquired.loginParameters()) {
-            String value = startup.valueOf(parameter.lowerCaseName(), parameter.value());
-            shown.add(new ParameterStatus(parameter.name(), value));
-            if (parameter.lowerCaseName().equals("application_name")) {
-                applicationName = value;
-            }
-        }
+        List<ParameterStatus> shown = startup.parametersShown(acquired.loginParameters());
+        applicationName = startup.valueOf("application_name", "");
         acquired.fake(BackendMessages.loginGreeting(channel.alloc(), shown, (int) (cancelKey >>> 32), (int) cancelKey));
         channel.flush();
         offerRelease(acquired);

@@ -1,7 +1,11 @@
 package io.pgferry.frontend;
 
+import io.pgferry.backend.ServerConnection;
+import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.ProtocolViolation;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -14,6 +18,15 @@ record ClientStartup(String user, String database, Map<String, String> sessionPa
     /** The value the client sees for a parameter the server reports: its own, if it asked for one. */
     String valueOf(String lowerCaseName, String serverValue) {
         return sessionParameters.getOrDefault(lowerCaseName, serverValue);
+    }
+
+    /** The server's login parameters as this client sees them: its own values where it asked for some. */
+    List<ParameterStatus> parametersShown(List<ServerConnection.LoginParameter> serverParameters) {
+        List<ParameterStatus> shown = new ArrayList<>(serverParameters.size());
+        for (ServerConnection.LoginParameter parameter : serverParameters) {
+            shown.add(new ParameterStatus(parameter.name(), valueOf(parameter.lowerCaseName(), parameter.value())));
+        }
+        return shown;
     }
 
     static ClientStartup of(Map<String, String> startup) {
@@ -31,7 +44,7 @@ record ClientStartup(String user, String database, Map<String, String> sessionPa
     /** Parses libpq's {@code options}: whitespace-separated {@code -c name=value} or {@code --name=value}, backslash escapes. */
     static void parseOptions(String options, Map<String, String> into) {
         StringBuilder word = new StringBuilder();
-        java.util.List<String> words = new java.util.ArrayList<>();
+        List<String> words = new ArrayList<>();
         for (int i = 0; i < options.length(); i++) {
             char c = options.charAt(i);
             if (c == '\\' && i + 1 < options.length()) {
