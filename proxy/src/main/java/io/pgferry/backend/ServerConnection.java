@@ -178,13 +178,7 @@ public final class ServerConnection implements ReplySink {
 
     /** DISCARD ALL and DEALLOCATE ALL remove every prepared statement (and DISCARD ALL every setting) on the server. */
     private static boolean dropsAllStatements(ByteBuf commandComplete) {
-        int at = commandComplete.readerIndex() + Messages.BODY;
-        int length = commandComplete.writerIndex() - at - 1;
-        if (length != 11 && length != 14) {
-            return false;
-        }
-        String tag = commandComplete.toString(at, length, java.nio.charset.StandardCharsets.US_ASCII);
-        return tag.equals("DISCARD ALL") || tag.equals("DEALLOCATE ALL");
+        return Messages.commandTagIs(commandComplete, "DISCARD ALL") || Messages.commandTagIs(commandComplete, "DEALLOCATE ALL");
     }
 
     void onReadComplete() {
@@ -224,21 +218,23 @@ public final class ServerConnection implements ReplySink {
 
     @Override
     public void forward(ByteBuf message) {
-        ServerClient current = client;
-        if (current != null) {
-            current.deliver(message);
-        } else {
-            message.release();
-        }
+        toClient(message, false);
     }
 
     @Override
     public void forwardSynthesized(ByteBuf message) {
+        toClient(message, true);
+    }
+
+    /** Hands a reply to the client holding the link; with none (the client left), the reply is dropped. */
+    private void toClient(ByteBuf message, boolean synthesized) {
         ServerClient current = client;
-        if (current != null) {
+        if (current == null) {
+            message.release();
+        } else if (synthesized) {
             current.deliverSynthesized(message);
         } else {
-            message.release();
+            current.deliver(message);
         }
     }
 

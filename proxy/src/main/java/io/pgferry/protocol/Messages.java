@@ -38,6 +38,20 @@ public final class Messages {
         return readyForQuery.getByte(readyForQuery.readerIndex() + BODY);
     }
 
+    /** Whether a CommandComplete message carries exactly {@code tag} (ASCII), without decoding it. */
+    public static boolean commandTagIs(ByteBuf commandComplete, String tag) {
+        int at = commandComplete.readerIndex() + BODY;
+        if (commandComplete.writerIndex() - at - 1 != tag.length()) {
+            return false;
+        }
+        for (int i = 0; i < tag.length(); i++) {
+            if (commandComplete.getByte(at + i) != tag.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The Int32 request code of an Authentication message. */
     public static int authenticationCode(ByteBuf authentication) {
         return authentication.getInt(authentication.readerIndex() + BODY);

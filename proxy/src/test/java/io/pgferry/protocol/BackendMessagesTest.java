@@ -2,6 +2,8 @@ package io.pgferry.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -37,6 +39,21 @@ class BackendMessagesTest {
         }
         assertArrayEquals(bytes(expected), bytes(BackendMessages.loginGreeting(ALLOC,
                 List.of(new ParameterStatus("TimeZone", "UTC"), new ParameterStatus("application_name", "")), 7, -2)));
+    }
+
+    @Test
+    void commandTagIsComparedWithoutDecoding() {
+        ByteBuf discardAll = BackendMessages.commandComplete(ALLOC, "DISCARD ALL");
+        ByteBuf select = BackendMessages.commandComplete(ALLOC, "SELECT 1");
+        try {
+            assertTrue(Messages.commandTagIs(discardAll, "DISCARD ALL"));
+            assertFalse(Messages.commandTagIs(discardAll, "DEALLOCATE ALL"));
+            assertFalse(Messages.commandTagIs(select, "DISCARD ALL"));
+            assertFalse(Messages.commandTagIs(select, "SELECT 2"));
+        } finally {
+            discardAll.release();
+            select.release();
+        }
     }
 
     @Test
