@@ -74,14 +74,20 @@ public final class Throughput {
                 if (warmup > 0 && targets.contains("pgferry")) {
                     // The JVM compiles pgferry's hot paths during its first seconds; measure the steady state.
                     System.err.println("warming up pgferry for " + warmup + " s");
-                    // Both below and above the pool size, so the hand-over paths are compiled before any cell counts.
+                    // Every script and mode, below and above the pool size, and connecting per transaction, so
+                    // the hand-over and login paths are compiled before any cell counts.
                     int clientsAbovePool = Math.max(pool * 2, 8);
-                    for (String mode : modes) {
-                        for (int clients : List.of(8, clientsAbovePool)) {
-                            run(new Cell("select-only", mode, clients, false), "postgresql://" + USER + "@127.0.0.1:"
-                                    + ferryPort + "/app?sslmode=disable", Math.max(1, warmup / modes.size() / 2),
-                                    "pgferry", ferry.pid());
+                    List<Cell> warmUps = new ArrayList<>();
+                    for (String script : scripts) {
+                        for (String mode : modes) {
+                            warmUps.add(new Cell(script, mode, 8, false));
+                            warmUps.add(new Cell(script, mode, clientsAbovePool, false));
                         }
+                        warmUps.add(new Cell(script, "simple", 8, true));
+                    }
+                    for (Cell warmUp : warmUps) {
+                        run(warmUp, "postgresql://" + USER + "@127.0.0.1:" + ferryPort + "/app?sslmode=disable",
+                                Math.max(1, warmup / warmUps.size()), "pgferry", ferry.pid());
                     }
                 }
                 Map<String, Map<String, Result>> results = new LinkedHashMap<>();
