@@ -134,10 +134,11 @@ public final class Throughput {
             command.add("-C");
         }
         command.add(url);
-        long before = ProcessCpu.nanos(pid);
+        boolean pooler = pid > 0;
+        long before = pooler ? ProcessCpu.nanos(pid) : 0;
         Pgbench.Output output = Pgbench.run(target.equals("direct") ? PostgresServer.Role.SCRAM.password : "", command);
-        long used = ProcessCpu.nanos(pid) - before;
-        double perTransaction = target.equals("direct") || output.transactions() == 0 ? Double.NaN
+        long used = pooler ? ProcessCpu.nanos(pid) - before : 0;
+        double perTransaction = !pooler || output.transactions() == 0 ? Double.NaN
                 : used / 1000.0 / output.transactions();
         return new Result(output.tps(), output.latencyMs(), output.transactions(), output.failed(), output.aborted(),
                 perTransaction);

@@ -178,7 +178,8 @@ public final class ServerConnection implements ReplySink {
 
     /** DISCARD ALL and DEALLOCATE ALL remove every prepared statement (and DISCARD ALL every setting) on the server. */
     private static boolean dropsAllStatements(ByteBuf commandComplete) {
-        return Messages.commandTagIs(commandComplete, "DISCARD ALL") || Messages.commandTagIs(commandComplete, "DEALLOCATE ALL");
+        return Messages.commandTagIs(commandComplete, "DISCARD ALL")
+                || Messages.commandTagIs(commandComplete, "DEALLOCATE ALL");
     }
 
     void onReadComplete() {
