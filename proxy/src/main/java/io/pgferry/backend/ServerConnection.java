@@ -10,6 +10,7 @@ import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ErrorFields;
 import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.Messages;
+import io.pgferry.protocol.OutboundRun;
 import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.SqlState;
 import java.util.HashMap;
@@ -32,6 +33,8 @@ public final class ServerConnection implements ReplySink {
     private final int secretKey;
     private final long createdNanos = System.nanoTime();
     private final ExpectedReplies replies = new ExpectedReplies(this);
+    /** Requests written since the last flush, joined where a client's messages arrived back to back. */
+    private final OutboundRun requests = new OutboundRun();
     private final ServerStatements statements;
     /** Settings pgferry applied that the server does not report (e.g. work_mem from startup options). */
     private final Map<String, String> appliedSettings = new HashMap<>();
@@ -116,7 +119,7 @@ public final class ServerConnection implements ReplySink {
 
     private void write(ByteBuf message) {
         unreportedSent += message.readableBytes();
-        channel.write(message, channel.voidPromise());
+        requests.add(channel, message);
     }
 
     private void requestStarting() {
@@ -136,7 +139,7 @@ public final class ServerConnection implements ReplySink {
 
     public void flush() {
         reportBytes();
-        channel.flush();
+        requests.flushTo(channel);
     }
 
     private void reportBytes() {
@@ -200,6 +203,8 @@ public final class ServerConnection implements ReplySink {
     void onClosed(String reason) {
         broken = true;
         replies.clear();
+        // Writing to the closed channel releases whatever was still pending.
+        requests.writeTo(channel);
         reportBytes();
         ServerClient current = client;
         client = null;

@@ -19,6 +19,7 @@ import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ErrorFields;
 import io.pgferry.protocol.FrontendTag;
 import io.pgferry.protocol.Messages;
+import io.pgferry.protocol.OutboundRun;
 import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.SqlState;
 import java.util.ArrayList;
@@ -49,6 +50,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     /** The link while a request of this client may be running on it; what a CancelRequest targets. */
     private volatile ServerConnection activeLink;
     private boolean linkParked;
+    /** Replies on their way to the client, joined where the server sent them back to back (link loop). */
+    private final OutboundRun replies = new OutboundRun();
     private List<ByteBuf> inbound = new ArrayList<>();
     private long dispatchedBatches;
     private long cancelKey;
@@ -132,7 +135,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         List<ParameterStatus> shown = startup.parametersShown(acquired.loginParameters());
         applicationName = startup.valueOf("application_name", "");
         acquired.fake(BackendMessages.loginGreeting(channel.alloc(), shown, (int) (cancelKey >>> 32), (int) cancelKey));
-        channel.flush();
+        replies.flushTo(channel);
         offerRelease(acquired);
     }
 
@@ -198,6 +201,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             return;
         }
         current.flush();
+        if (current.hasNoOutstandingReplies()) {
+            // Replies pgferry answered itself (a Parse the link had, a Close) get no server reply to flush them.
+            replies.flushTo(channel);
+        }
         processedBatches.set(batchNumber);
         if (!goOn) {
             channel.close();
@@ -276,6 +283,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (current != null) {
             current.execute(() -> {
                 current.detach();
+                replies.writeTo(channel);
                 current.channel().config().setAutoRead(true);
                 forwarder.close();
                 new LinkRelease(pool, current, reset).run();
@@ -337,26 +345,27 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 forwarder.parameterReported(status.name(), status.value());
             }
         }
-        channel.write(message, channel.voidPromise());
+        replies.add(channel, message);
     }
 
     @Override
     public void deliverSynthesized(ByteBuf message) {
-        channel.write(message, channel.voidPromise());
+        replies.add(channel, message);
     }
 
     @Override
     public void flush() {
-        channel.flush();
+        replies.flushTo(channel);
     }
 
     @Override
     public void injectedRequestFailed(Request request, ByteBuf errorResponse) {
         if (request == Request.PARSE) {
             // Re-preparing a statement failed (say, its table was dropped): the client sees it as its Bind's error.
-            channel.write(errorResponse, channel.voidPromise());
+            replies.add(channel, errorResponse);
             return;
         }
+        replies.writeTo(channel);
         fatalSent = true;
         channel.writeAndFlush(errorResponse).addListener(ChannelFutureListener.CLOSE);
     }
@@ -365,13 +374,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     public void readyForQuery(byte transactionStatus, boolean idle) {
         ServerConnection current = activeLink;
         if (mode == PoolMode.STATEMENT && transactionStatus == 'T' && current != null) {
+            replies.writeTo(channel);
             ClientErrors.fatal(channel, SqlState.PROTOCOL_VIOLATION,
                     "transaction blocks not allowed in statement pooling mode");
             return;
         }
         if (idle && current != null) {
             // The link may go to another client before this read burst ends, so this client's replies go out now.
-            channel.flush();
+            replies.flushTo(channel);
             offerRelease(current);
             if (idleTimeouts.enabled()) {
                 // Only if the client has sent nothing since: a timer must never run during a request.
@@ -397,6 +407,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             return;
         }
         activeLink = null;
+        replies.writeTo(channel);
         if (fatalSent) {
             channel.close();
         } else {
