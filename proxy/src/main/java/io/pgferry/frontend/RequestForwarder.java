@@ -105,9 +105,7 @@ final class RequestForwarder {
     }
 
     private void onQuery(ServerConnection link, ByteBuf frame) {
-        // Decoded once: scanning a short String is cheaper than reading the buffer byte by byte with bounds checks.
-        SessionStateScanner.Effects effects = SessionStateScanner.scan(
-                Messages.cString(frame, frame.readerIndex() + Messages.BODY));
+        SessionStateScanner.Effects effects = SessionStateScanner.scan(frame, frame.readerIndex() + Messages.BODY);
         applyEffects(link, effects);
         // A simple Query replaces the unnamed statement.
         link.statements().unnamedFilledBy(null);
@@ -152,7 +150,7 @@ final class RequestForwarder {
     private void onParse(ServerConnection link, ByteBuf frame) {
         String name = ExtendedMessages.parseName(frame);
         int queryStart = ExtendedMessages.parseQueryStart(frame);
-        applyEffects(link, SessionStateScanner.scan(Messages.cString(frame, queryStart)));
+        applyEffects(link, SessionStateScanner.scan(frame, queryStart));
         if (name.isEmpty()) {
             statements.unnamed(ExtendedMessages.queryAndTypes(frame));
             link.statements().unnamedFilledBy(this);

@@ -1,5 +1,8 @@
 package io.pgferry.frontend;
 
+import io.netty.buffer.ByteBuf;
+import io.pgferry.protocol.ProtocolViolation;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,10 +28,22 @@ final class SessionStateScanner {
     private SessionStateScanner() {
     }
 
-    static Effects scan(String sql) {
-        if (!mayAffectSession(sql)) {
+    /**
+     * What the NUL-terminated SQL text at absolute index {@code from} of {@code message} does to session state. The
+     * text is decoded only if its bytes may matter: most queries are plain DML, told apart in one pass.
+     */
+    static Effects scan(ByteBuf message, int from) {
+        int end = message.indexOf(from, message.writerIndex(), (byte) 0);
+        if (end < 0) {
+            throw new ProtocolViolation("unterminated string in message");
+        }
+        if (!mayAffectSession(message, from, end)) {
             return Effects.NONE;
         }
+        return analyse(message.toString(from, end - from, StandardCharsets.UTF_8));
+    }
+
+    private static Effects analyse(String sql) {
         PinReason pin = null;
         List<String> set = new ArrayList<>(0);
         boolean dropsAll = false;
@@ -119,58 +134,55 @@ final class SessionStateScanner {
     }
 
     /**
-     * A cheap pre-check on the hot path: plain single SELECT/INSERT/UPDATE/DELETE/WITH statements without the words
-     * "advisory", "set_config" or "temp" cannot change session state, so most queries skip the tokenizer.
+     * A cheap pre-check on the hot path, over the UTF-8 bytes (every word it looks for is ASCII): plain single
+     * SELECT/INSERT/UPDATE/DELETE/WITH statements without the words "advisory", "set_config" or "temp" cannot change
+     * session state, so most queries are neither decoded nor tokenized.
      */
-    static boolean mayAffectSession(CharSequence sql) {
-        int i = 0;
-        while (i < sql.length() && (Character.isWhitespace(sql.charAt(i)) || sql.charAt(i) == '(')) {
+    static boolean mayAffectSession(ByteBuf sql, int from, int to) {
+        int i = from;
+        while (i < to && (isSpace(sql.getByte(i)) || sql.getByte(i) == '(')) {
             i++;
         }
-        if (i == sql.length()) {
+        if (i == to) {
             return false;
         }
-        char first = Character.toUpperCase(sql.charAt(i));
-        boolean plainDml = first == 'I' || first == 'U' || first == 'W' || first == 'V' || first == 'T'
-                || (first == 'S' && matchesIgnoringCase(sql, i, "select"))
-                || (first == 'D' && matchesIgnoringCase(sql, i, "delete"));
-        return !plainDml || hasSecondStatement(sql) || containsIgnoringCase(sql, "advisory")
-                || containsIgnoringCase(sql, "set_config") || containsIgnoringCase(sql, "temp");
-    }
-
-    /** Whether a semicolon is followed by anything but white space (a trailing one ends the only statement). */
-    private static boolean hasSecondStatement(CharSequence sql) {
+        int first = sql.getByte(i) | 0x20;
+        boolean plainDml = first == 'i' || first == 'u' || first == 'w' || first == 'v' || first == 't'
+                || (first == 's' && matchesIgnoringCase(sql, i, to, "select"))
+                || (first == 'd' && matchesIgnoringCase(sql, i, to, "delete"));
+        if (!plainDml) {
+            return true;
+        }
         boolean semicolon = false;
-        for (int i = 0; i < sql.length(); i++) {
-            char c = sql.charAt(i);
-            if (semicolon && !Character.isWhitespace(c)) {
+        for (; i < to; i++) {
+            byte b = sql.getByte(i);
+            if (semicolon && !isSpace(b)) {
                 return true;
             }
-            semicolon |= c == ';';
-        }
-        return false;
-    }
-
-    /** Whether {@code word} (lower case, starting with a letter) occurs in {@code sql} in any case, without copying it. */
-    private static boolean containsIgnoringCase(CharSequence sql, String word) {
-        char lower = word.charAt(0);
-        char upper = Character.toUpperCase(lower);
-        for (int at = 0; at <= sql.length() - word.length(); at++) {
-            char c = sql.charAt(at);
-            if ((c == lower || c == upper) && matchesIgnoringCase(sql, at, word)) {
+            // Lower-casing by bit: only 'A'/'a', 'S'/'s' and 'T'/'t' map onto the three first letters.
+            int lower = b | 0x20;
+            if (b == ';') {
+                semicolon = true;
+            } else if ((lower == 'a' && matchesIgnoringCase(sql, i, to, "advisory"))
+                    || (lower == 's' && matchesIgnoringCase(sql, i, to, "set_config"))
+                    || (lower == 't' && matchesIgnoringCase(sql, i, to, "temp"))) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Whether {@code word} (ASCII lower case) occurs at {@code at} in any case. */
-    private static boolean matchesIgnoringCase(CharSequence sql, int at, String word) {
-        if (at + word.length() > sql.length()) {
+    private static boolean isSpace(byte b) {
+        return b == ' ' || (b >= '\t' && b <= '\r');
+    }
+
+    /** Whether {@code word} (ASCII lower case letters and '_') occurs at {@code at}, in any case. */
+    private static boolean matchesIgnoringCase(ByteBuf sql, int at, int to, String word) {
+        if (at + word.length() > to) {
             return false;
         }
         for (int i = 0; i < word.length(); i++) {
-            if (Character.toLowerCase(sql.charAt(at + i)) != word.charAt(i)) {
+            if ((sql.getByte(at + i) | 0x20) != (word.charAt(i) | 0x20)) {
                 return false;
             }
         }

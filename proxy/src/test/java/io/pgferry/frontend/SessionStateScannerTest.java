@@ -6,27 +6,55 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SessionStateScannerTest {
+    /** Scans {@code sql} as it arrives: UTF-8 and NUL-terminated, inside a message. */
+    private static SessionStateScanner.Effects scan(String sql) {
+        ByteBuf message = Unpooled.copiedBuffer("Q....." + sql + "\0", StandardCharsets.UTF_8);
+        try {
+            return SessionStateScanner.scan(message, 6);
+        } finally {
+            message.release();
+        }
+    }
+
     private static PinReason pin(String sql) {
-        return SessionStateScanner.scan(sql).pin();
+        return scan(sql).pin();
     }
 
     @Test
     void plainQueriesAffectNothing() {
-        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("SELECT abalance FROM pgbench_accounts WHERE aid = $1"));
-        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("  update t set x = 1"));
-        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("SELECT pg_advisory_xact_lock(1)"));
-        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("BEGIN"));
-        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("SET LOCAL work_mem = '1MB'"));
-        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("CREATE TEMP TABLE t (x int) ON COMMIT DROP"));
-        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan(
+        assertSame(SessionStateScanner.Effects.NONE, scan("SELECT abalance FROM pgbench_accounts WHERE aid = $1"));
+        assertSame(SessionStateScanner.Effects.NONE, scan("  update t set x = 1"));
+        assertSame(SessionStateScanner.Effects.NONE, scan("SELECT pg_advisory_xact_lock(1)"));
+        assertSame(SessionStateScanner.Effects.NONE, scan("BEGIN"));
+        assertSame(SessionStateScanner.Effects.NONE, scan("SET LOCAL work_mem = '1MB'"));
+        assertSame(SessionStateScanner.Effects.NONE, scan("CREATE TEMP TABLE t (x int) ON COMMIT DROP"));
+        assertSame(SessionStateScanner.Effects.NONE, scan(
                 "SELECT set_config('request.jwt.claims', '{\"sub\": \"x, y\"}', true)"), "transaction-local, as PostgREST sends it");
-        assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scan("SELECT temperature INTO t2 FROM readings"));
-        assertFalse(SessionStateScanner.mayAffectSession("select 1"));
-        assertFalse(SessionStateScanner.mayAffectSession("SELECT abalance FROM pgbench_accounts WHERE aid = 7;\n"));
+        assertSame(SessionStateScanner.Effects.NONE, scan("SELECT temperature INTO t2 FROM readings"));
+        assertFalse(mayAffectSession("select 1"));
+        assertFalse(mayAffectSession("SELECT abalance FROM pgbench_accounts WHERE aid = 7;\n"));
+        assertFalse(mayAffectSession(" (SELECT 'ünïcödé', $1) "));
+        assertTrue(mayAffectSession("SELECT 1; SELECT 2"));
+        assertTrue(mayAffectSession("select pg_ADVISORY_lock(1)"));
+        assertTrue(mayAffectSession("SELECT Set_Config('a', 'b', false)"));
+        assertTrue(mayAffectSession("select * into TEMPORARY t from x"));
+        assertTrue(mayAffectSession("RESET ALL"));
+    }
+
+    private static boolean mayAffectSession(String sql) {
+        ByteBuf bytes = Unpooled.copiedBuffer(sql, StandardCharsets.UTF_8);
+        try {
+            return SessionStateScanner.mayAffectSession(bytes, 0, bytes.writerIndex());
+        } finally {
+            bytes.release();
+        }
     }
 
     @Test
@@ -57,12 +85,12 @@ class SessionStateScannerTest {
 
     @Test
     void setNamesTheParameterAndDeallocateTheStatement() {
-        assertEquals(List.of("application_name"), SessionStateScanner.scan("SET application_name = 'x'").setParameters());
-        assertEquals(List.of("timezone"), SessionStateScanner.scan("set time zone 'UTC'").setParameters());
-        assertEquals(List.of("work_mem"), SessionStateScanner.scan("SET SESSION work_mem TO '8MB'").setParameters());
-        assertEquals("a1", SessionStateScanner.scan("DEALLOCATE a1").deallocate());
-        assertEquals("a1", SessionStateScanner.scan("deallocate prepare A1").deallocate());
-        assertTrue(SessionStateScanner.scan("DEALLOCATE ALL").dropsAllStatements());
-        assertTrue(SessionStateScanner.scan("discard all").dropsAllStatements());
+        assertEquals(List.of("application_name"), scan("SET application_name = 'x'").setParameters());
+        assertEquals(List.of("timezone"), scan("set time zone 'UTC'").setParameters());
+        assertEquals(List.of("work_mem"), scan("SET SESSION work_mem TO '8MB'").setParameters());
+        assertEquals("a1", scan("DEALLOCATE a1").deallocate());
+        assertEquals("a1", scan("deallocate prepare A1").deallocate());
+        assertTrue(scan("DEALLOCATE ALL").dropsAllStatements());
+        assertTrue(scan("discard all").dropsAllStatements());
     }
 }
