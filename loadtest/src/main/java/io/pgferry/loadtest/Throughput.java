@@ -75,19 +75,21 @@ public final class Throughput {
                     // The JVM compiles pgferry's hot paths during its first seconds; measure the steady state.
                     System.err.println("warming up pgferry for " + warmup + " s");
                     // Every script and mode, below and above the pool size, and connecting per transaction, so
-                    // the hand-over and login paths are compiled before any cell counts.
+                    // the hand-over and login paths are compiled before any cell counts. The login path runs once
+                    // per transaction only with -C, so that cell gets as long as all the others of its script.
                     int clientsAbovePool = Math.max(pool * 2, 8);
-                    List<Cell> warmUps = new ArrayList<>();
+                    Map<Cell, Integer> warmUps = new LinkedHashMap<>();
                     for (String script : scripts) {
                         for (String mode : modes) {
-                            warmUps.add(new Cell(script, mode, 8, false));
-                            warmUps.add(new Cell(script, mode, clientsAbovePool, false));
+                            warmUps.put(new Cell(script, mode, 8, false), 1);
+                            warmUps.put(new Cell(script, mode, clientsAbovePool, false), 1);
                         }
-                        warmUps.add(new Cell(script, "simple", 8, true));
+                        warmUps.put(new Cell(script, "simple", 8, true), 2 * modes.size());
                     }
-                    for (Cell warmUp : warmUps) {
-                        run(warmUp, "postgresql://" + USER + "@127.0.0.1:" + ferryPort + "/app?sslmode=disable",
-                                Math.max(1, warmup / warmUps.size()), "pgferry", ferry.pid());
+                    int shares = warmUps.values().stream().mapToInt(Integer::intValue).sum();
+                    for (Map.Entry<Cell, Integer> warmUp : warmUps.entrySet()) {
+                        run(warmUp.getKey(), "postgresql://" + USER + "@127.0.0.1:" + ferryPort + "/app?sslmode=disable",
+                                Math.max(1, warmup * warmUp.getValue() / shares), "pgferry", ferry.pid());
                     }
                 }
                 Map<String, Map<String, Result>> results = new LinkedHashMap<>();

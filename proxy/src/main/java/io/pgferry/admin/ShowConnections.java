@@ -2,6 +2,7 @@ package io.pgferry.admin;
 
 import io.pgferry.backend.ServerClient;
 import io.pgferry.backend.ServerConnection;
+import io.pgferry.backend.ServerParameters;
 import io.pgferry.frontend.ClientInfo;
 import io.pgferry.pool.Pools;
 import io.pgferry.pool.ServerPool;
@@ -58,8 +59,8 @@ final class ShowConnections {
                         .add(System.nanoTime() - link.expiresAtNanos() > 0 ? 1 : 0).add(link.processId())
                         .add(client == null || client.clientId() == 0 ? "" : Long.toString(client.clientId()))
                         .add(link.processId()).add(link.isTls() ? "TLS" : "")
-                        .add(link.loginParameters().stream().filter(p -> p.lowerCaseName().equals("application_name"))
-                                .map(ServerConnection.LoginParameter::value).findFirst().orElse(""))
+                        .add(link.parameters().login().stream().filter(p -> p.lowerCaseName().equals("application_name"))
+                                .map(ServerParameters.LoginParameter::value).findFirst().orElse(""))
                         .add(link.statements().size()).add(link.processId()).done());
             }
         }

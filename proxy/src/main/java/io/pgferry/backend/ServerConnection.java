@@ -13,9 +13,6 @@ import io.pgferry.protocol.Messages;
 import io.pgferry.protocol.OutboundRun;
 import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.SqlState;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -27,8 +24,7 @@ import java.util.function.Consumer;
 public final class ServerConnection implements ReplySink {
     private final Channel channel;
     private final Upstream upstream;
-    private final Map<String, String> parameters;
-    private final List<LoginParameter> loginParameters;
+    private final ServerParameters parameters;
     private final int processId;
     private final int secretKey;
     private final long createdNanos = System.nanoTime();
@@ -36,8 +32,6 @@ public final class ServerConnection implements ReplySink {
     /** Requests written since the last flush, joined where a client's messages arrived back to back. */
     private final OutboundRun requests = new OutboundRun();
     private final ServerStatements statements;
-    /** Settings pgferry applied that the server does not report (e.g. work_mem from startup options). */
-    private final Map<String, String> appliedSettings = new HashMap<>();
     private volatile Consumer<ServerConnection> closeListener = link -> { };
     private volatile ServerClient client;
     private PoolActivity activity = PoolActivity.NONE;
@@ -50,11 +44,6 @@ public final class ServerConnection implements ReplySink {
     private volatile ServerClosure closure;
     /** The client that parked the link between its transactions; guarded by the pool's monitor. */
     private Object parkedBy;
-    /**
-     * The (shared, immutable) parameter set the link's session matches now, so a client with the same set skips
-     * comparing them at hand-over.
-     */
-    private Object parameterOwner;
     private byte transactionStatus = 'I';
     private volatile boolean broken;
     private volatile long idleSinceNanos = createdNanos;
@@ -65,10 +54,7 @@ public final class ServerConnection implements ReplySink {
         this.channel = channel;
         this.statements = new ServerStatements(maxPreparedStatements);
         this.upstream = upstream;
-        this.parameters = new HashMap<>();
-        parameters.forEach((name, value) -> this.parameters.put(lowerCaseName(name), value));
-        this.loginParameters = parameters.entrySet().stream()
-                .map(entry -> new LoginParameter(entry.getKey(), lowerCaseName(entry.getKey()), entry.getValue())).toList();
+        this.parameters = new ServerParameters(parameters);
         this.processId = processId;
         this.secretKey = secretKey;
     }
@@ -162,9 +148,7 @@ public final class ServerConnection implements ReplySink {
         byte type = Messages.type(message);
         if (type == BackendTag.PARAMETER_STATUS) {
             ParameterStatus status = ParameterStatus.read(message);
-            parameters.put(lowerCaseName(status.name()), status.value());
-            // The session changed under whatever parameter set the link was marked with; compare afresh next time.
-            parameterOwner = null;
+            parameters.onReported(status.name(), status.value());
         } else if (type == BackendTag.ERROR_RESPONSE) {
             ErrorFields error = ErrorFields.read(message);
             activity.serverError(error.sqlState());
@@ -173,8 +157,7 @@ public final class ServerConnection implements ReplySink {
             }
         } else if (type == BackendTag.COMMAND_COMPLETE && dropsAllStatements(message)) {
             statements.clear();
-            appliedSettings.clear();
-            parameterOwner = null;
+            parameters.onReset();
         }
         replies.onServerMessage(message);
     }
@@ -284,13 +267,6 @@ public final class ServerConnection implements ReplySink {
         return replies.isEmpty();
     }
 
-    /** Whether the parameter set {@code owner} is the one in force on the link; marks it so. */
-    public boolean carriesParametersOf(Object owner) {
-        boolean same = parameterOwner == owner;
-        parameterOwner = owner;
-        return same;
-    }
-
     public Object parkedBy() {
         return parkedBy;
     }
@@ -301,11 +277,6 @@ public final class ServerConnection implements ReplySink {
 
     public ServerStatements statements() {
         return statements;
-    }
-
-    /** Settings applied by pgferry that the server does not report back; cleared when the server resets. */
-    public Map<String, String> appliedSettings() {
-        return appliedSettings;
     }
 
     public byte transactionStatus() {
@@ -333,26 +304,9 @@ public final class ServerConnection implements ReplySink {
         this.closeListener = listener;
     }
 
-    /**
-     * Parameters the server reported (ParameterStatus), as of its latest message, by lower-cased name (GUC names
-     * are case-insensitive), so a client's parameters compare without converting them on every hand-over. Read on
-     * the link's event loop.
-     */
-    public Map<String, String> parameters() {
+    /** The server session's parameters: reported, applied by pgferry, and the client set in force. */
+    public ServerParameters parameters() {
         return parameters;
-    }
-
-    private static String lowerCaseName(String name) {
-        return name.toLowerCase(Locale.ROOT).intern();
-    }
-
-    /** A parameter the server reported at login, with its name as sent and lower-cased (computed once per link). */
-    public record LoginParameter(String name, String lowerCaseName, String value) {
-    }
-
-    /** The parameters the server reported at login, before any client changed them, for greeting new clients. */
-    public List<LoginParameter> loginParameters() {
-        return loginParameters;
     }
 
     public int processId() {

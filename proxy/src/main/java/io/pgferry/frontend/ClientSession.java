@@ -3,23 +3,14 @@ package io.pgferry.frontend;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.pgferry.backend.Request;
-import io.pgferry.backend.ServerClient;
-import io.pgferry.backend.ServerClosure;
 import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.config.PoolMode;
 import io.pgferry.pool.ServerPool;
 import io.pgferry.prepared.ClientStatements;
 import io.pgferry.protocol.BackendMessages;
-import io.pgferry.protocol.BackendTag;
-import io.pgferry.protocol.ErrorFields;
-import io.pgferry.protocol.FrontendTag;
-import io.pgferry.protocol.Messages;
-import io.pgferry.protocol.OutboundRun;
 import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.SqlState;
 import java.util.ArrayList;
@@ -36,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the batch counter shows nothing was dispatched since the link reported itself idle, so a client never holds two
  * links and its replies stay in order. Owns the frames it has read until they are handed to the link.
  */
-final class ClientSession extends ChannelInboundHandlerAdapter implements ServerClient {
+final class ClientSession extends ChannelInboundHandlerAdapter {
     private final FrontendContext context;
     private final ClientStartup startup;
     private final PoolMode mode;
@@ -50,18 +41,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     /** The link while a request of this client may be running on it; what a CancelRequest targets. */
     private volatile ServerConnection activeLink;
     private boolean linkParked;
-    /** Replies on their way to the client, joined where the server sent them back to back (link loop). */
-    private final OutboundRun replies = new OutboundRun();
+    private ClientReplies replies;
     private List<ByteBuf> inbound = new ArrayList<>();
     private long dispatchedBatches;
     private long cancelKey;
     private boolean ready;
     private IdleTimeouts idleTimeouts;
-    private volatile boolean fatalSent;
     private long id;
     private final long connectedAtMillis = System.currentTimeMillis();
     private volatile long lastRequestMillis = connectedAtMillis;
-    private volatile String applicationName;
 
     ClientSession(FrontendContext context, ClientStartup startup, PoolMode mode, ServerPool pool) {
         this.context = context;
@@ -76,6 +64,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     public void handlerAdded(ChannelHandlerContext ctx) {
         pool.clientJoined();
         channel = ctx.channel();
+        replies = new ClientReplies(this, channel, mode, forwarder);
         id = context.sessions().register(this);
         idleTimeouts = new IdleTimeouts(channel, context.config().clientIdleTimeout(),
                 context.config().idleTransactionTimeout());
@@ -105,9 +94,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             cancelKey = context.cancels().register(this);
         }
         acquired.execute(() -> {
-            acquired.attach(this);
+            acquired.attach(replies);
             if (greet) {
-                forwarder.seedParameters(acquired.loginParameters(), startup);
+                forwarder.seedParameters(acquired.parameters().login(), startup);
             }
             try {
                 forwarder.arrive(acquired);
@@ -132,10 +121,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     /** Sends the server's parameters as the client will see them, pgferry's BackendKeyData, and ReadyForQuery. */
     private void greet(ServerConnection acquired) {
-        List<ParameterStatus> shown = startup.parametersShown(acquired.loginParameters());
-        applicationName = startup.valueOf("application_name", "");
+        List<ParameterStatus> shown = startup.parametersShown(acquired.parameters().login());
+        replies.applicationName(startup.valueOf("application_name", ""));
         acquired.fake(BackendMessages.loginGreeting(channel.alloc(), shown, (int) (cancelKey >>> 32), (int) cancelKey));
-        replies.flushTo(channel);
+        replies.flush();
         offerRelease(acquired);
     }
 
@@ -203,7 +192,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         current.flush();
         if (current.hasNoOutstandingReplies()) {
             // Replies pgferry answered itself (a Parse the link had, a Close) get no server reply to flush them.
-            replies.flushTo(channel);
+            replies.flush();
         }
         processedBatches.set(batchNumber);
         if (!goOn) {
@@ -283,7 +272,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (current != null) {
             current.execute(() -> {
                 current.detach();
-                replies.writeTo(channel);
+                replies.writePending();
                 current.channel().config().setAutoRead(true);
                 forwarder.close();
                 new LinkRelease(pool, current, reset).run();
@@ -326,97 +315,38 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         channel.writeAndFlush(BackendMessages.readyForQuery(channel.alloc(), (byte) 'I'));
     }
 
-    @Override
-    public void deliver(ByteBuf message) {
+    /** The link while a request of this client may be running on it, or {@code null}; any thread. */
+    ServerConnection activeLink() {
+        return activeLink;
+    }
+
+    /**
+     * On the link's loop: the link this client holds closed. Returns {@code false} if it was parked (not in use),
+     * so the client's next request simply takes another.
+     */
+    boolean loseActiveLink() {
         if (activeLink == null && mode != PoolMode.SESSION) {
-            // A parked link speaks out of turn only to die (pg_terminate_backend, server shutdown): not this client's news.
-            message.release();
-            return;
-        }
-        byte type = Messages.type(message);
-        if (type == BackendTag.ERROR_RESPONSE && ErrorFields.read(message).isFatal()) {
-            fatalSent = true;
-        } else if (type == BackendTag.PARAMETER_STATUS) {
-            ParameterStatus status = ParameterStatus.read(message);
-            if (status.name().equals("application_name")) {
-                applicationName = status.value();
-            }
-            if (mode != PoolMode.SESSION) {
-                forwarder.parameterReported(status.name(), status.value());
-            }
-        }
-        replies.add(channel, message);
-    }
-
-    @Override
-    public void deliverSynthesized(ByteBuf message) {
-        replies.add(channel, message);
-    }
-
-    @Override
-    public void flush() {
-        replies.flushTo(channel);
-    }
-
-    @Override
-    public void injectedRequestFailed(Request request, ByteBuf errorResponse) {
-        if (request == Request.PARSE) {
-            // Re-preparing a statement failed (say, its table was dropped): the client sees it as its Bind's error.
-            replies.add(channel, errorResponse);
-            return;
-        }
-        replies.writeTo(channel);
-        fatalSent = true;
-        channel.writeAndFlush(errorResponse).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    @Override
-    public void readyForQuery(byte transactionStatus, boolean idle) {
-        ServerConnection current = activeLink;
-        if (mode == PoolMode.STATEMENT && transactionStatus == 'T' && current != null) {
-            replies.writeTo(channel);
-            ClientErrors.fatal(channel, SqlState.PROTOCOL_VIOLATION,
-                    "transaction blocks not allowed in statement pooling mode");
-            return;
-        }
-        if (idle && current != null) {
-            // The link may go to another client before this read burst ends, so this client's replies go out now.
-            replies.flushTo(channel);
-            offerRelease(current);
-            if (idleTimeouts.enabled()) {
-                // Only if the client has sent nothing since: a timer must never run during a request.
-                long processed = processedBatches.get();
-                channel.eventLoop().execute(() -> {
-                    if (dispatchedBatches == processed) {
-                        idleTimeouts.waitingForClient(transactionStatus);
-                    }
-                });
-            }
-        }
-    }
-
-    @Override
-    public void serverWritabilityChanged(boolean writable) {
-        channel.config().setAutoRead(writable);
-    }
-
-    @Override
-    public void serverClosed(ServerClosure why) {
-        if (activeLink == null && mode != PoolMode.SESSION) {
-            // A parked link died between transactions: the client's next request finds it gone and takes another.
-            return;
+            return false;
         }
         activeLink = null;
-        replies.writeTo(channel);
-        if (fatalSent) {
-            channel.close();
-        } else {
-            ClientErrors.fatal(channel, why.sqlState(), why.message());
+        return true;
+    }
+
+    /** On the link's loop: the link answered everything and is outside a transaction block, or idle in one. */
+    void linkIdle(ServerConnection current, byte transactionStatus) {
+        offerRelease(current);
+        if (idleTimeouts.enabled()) {
+            // Only if the client has sent nothing since: a timer must never run during a request.
+            long processed = processedBatches.get();
+            channel.eventLoop().execute(() -> {
+                if (dispatchedBatches == processed) {
+                    idleTimeouts.waitingForClient(transactionStatus);
+                }
+            });
         }
     }
 
-    @Override
-    public long clientId() {
+    long id() {
         return id;
     }
 
@@ -441,6 +371,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     /** A snapshot for SHOW CLIENTS; any thread. */
     ClientInfo describe() {
         return ClientInfo.of(id, startup, channel, activeLink, serverWait.waitingSinceNanos(), connectedAtMillis,
-                lastRequestMillis, applicationName, forwarder.preparedStatementCount());
+                lastRequestMillis, replies.applicationName(), forwarder.preparedStatementCount());
     }
 }

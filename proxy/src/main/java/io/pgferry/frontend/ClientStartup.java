@@ -1,6 +1,6 @@
 package io.pgferry.frontend;
 
-import io.pgferry.backend.ServerConnection;
+import io.pgferry.backend.ServerParameters;
 import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.ProtocolViolation;
 import java.util.ArrayList;
@@ -21,9 +21,9 @@ record ClientStartup(String user, String database, Map<String, String> sessionPa
     }
 
     /** The server's login parameters as this client sees them: its own values where it asked for some. */
-    List<ParameterStatus> parametersShown(List<ServerConnection.LoginParameter> serverParameters) {
+    List<ParameterStatus> parametersShown(List<ServerParameters.LoginParameter> serverParameters) {
         List<ParameterStatus> shown = new ArrayList<>(serverParameters.size());
-        for (ServerConnection.LoginParameter parameter : serverParameters) {
+        for (ServerParameters.LoginParameter parameter : serverParameters) {
             shown.add(new ParameterStatus(parameter.name(), valueOf(parameter.lowerCaseName(), parameter.value())));
         }
         return shown;

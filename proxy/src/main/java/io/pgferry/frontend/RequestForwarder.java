@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.pgferry.backend.ExpectedReplies.Action;
 import io.pgferry.backend.Request;
 import io.pgferry.backend.ServerConnection;
+import io.pgferry.backend.ServerParameters;
 import io.pgferry.prepared.ClientStatements;
 import io.pgferry.prepared.PreparedStatement;
 import io.pgferry.prepared.StatementRegistry;
@@ -41,10 +42,10 @@ final class RequestForwarder {
 
     /** Applies the client's parameters to a link it has just been given (after {@link #seedParameters}). */
     void arrive(ServerConnection link) {
-        if (link.carriesParametersOf(parameters)) {
+        if (link.parameters().alreadyCarries(parameters)) {
             return;
         }
-        String sync = ParameterSync.statement(parameters, link.parameters(), link.appliedSettings());
+        String sync = ParameterSync.statement(parameters, link.parameters().reported(), link.parameters().applied());
         if (sync != null) {
             link.send(FrontendMessages.query(allocator, sync), Request.QUERY, Action.SKIP);
             link.statements().unnamedFilledBy(null);
@@ -132,7 +133,7 @@ final class RequestForwarder {
         }
         PinReason reason = effects.pin();
         for (String name : effects.setParameters()) {
-            if (reason == null && link.parameters().get(name) == null) {
+            if (reason == null && link.parameters().reported().get(name) == null) {
                 reason = PinReason.UNTRACKED_SET;
             }
         }
@@ -282,9 +283,9 @@ final class RequestForwarder {
      * The client's parameters start as the server's login defaults overlaid with its startup packet; from then on
      * they follow the ParameterStatus messages the client receives.
      */
-    void seedParameters(List<ServerConnection.LoginParameter> serverDefaults, ClientStartup startup) {
+    void seedParameters(List<ServerParameters.LoginParameter> serverDefaults, ClientStartup startup) {
         Map<String, String> seed = new HashMap<>(startup.sessionParameters());
-        for (ServerConnection.LoginParameter parameter : serverDefaults) {
+        for (ServerParameters.LoginParameter parameter : serverDefaults) {
             seed.put(parameter.lowerCaseName(), startup.valueOf(parameter.lowerCaseName(), parameter.value()));
         }
         seed.keySet().removeIf(name -> !ParameterSync.settable(name));
