@@ -16,6 +16,10 @@ import io.pgferry.testkit.PostgresExtension;
 import io.pgferry.testkit.PostgresServer;
 import io.pgferry.testkit.RecordingLeakDetector;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -218,6 +222,22 @@ class TransactionPoolingIT {
             assertEquals("T D(2024-01-31) C(SELECT 1) Z(I)", alpha.transcript(1));
             beta.send(query("SELECT '2024-01-31'::date"));
             assertEquals("T D(31.01.2024) C(SELECT 1) Z(I)", beta.transcript(1));
+        }
+    }
+
+    /** Each login seeds its own parameter set, whatever the client before it asked for on the same server. */
+    @Test
+    void eachLoginKeepsItsOwnStartupSettings() throws SQLException {
+        for (String[] settings : new String[][] {{"first", "1MB"}, {"first", "2MB"}, {"second", "2MB"}, {"first", "1MB"}}) {
+            try (Connection client = proxy.connect("app", TestProxy.APP_USER, TestProxy.APP_PASSWORD,
+                    "ApplicationName=" + settings[0] + "&options=-c%20work_mem%3D" + settings[1]);
+                 Statement statement = client.createStatement();
+                 ResultSet shown = statement.executeQuery(
+                         "SELECT current_setting('application_name'), current_setting('work_mem')")) {
+                assertTrue(shown.next());
+                assertEquals(settings[0], shown.getString(1));
+                assertEquals(settings[1], shown.getString(2));
+            }
         }
     }
 

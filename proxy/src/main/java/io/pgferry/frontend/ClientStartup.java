@@ -4,6 +4,7 @@ import io.pgferry.backend.ServerParameters;
 import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.ProtocolViolation;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +39,7 @@ record ClientStartup(String user, String database, Map<String, String> sessionPa
                 default -> session.put(name.toLowerCase(Locale.ROOT), value);
             }
         });
-        return new ClientStartup(startup.get("user"), startup.get("database"), session);
+        return new ClientStartup(startup.get("user"), startup.get("database"), Collections.unmodifiableMap(session));
     }
 
     /** Parses libpq's {@code options}: whitespace-separated {@code -c name=value} or {@code --name=value}, backslash escapes. */

@@ -279,17 +279,32 @@ final class RequestForwarder {
         discardingUntilSync = true;
     }
 
+    /** A computed seed, kept for the next client with the same startup settings on an equal server. */
+    private record Seed(List<ServerParameters.LoginParameter> serverDefaults, Map<String, String> startupParameters,
+                        SessionParameters parameters) {
+    }
+
+    /** The last seed; clients of a pool nearly always repeat it, and a login then skips building the set. */
+    private static volatile Seed lastSeed;
+
     /**
      * The client's parameters start as the server's login defaults overlaid with its startup packet; from then on
      * they follow the ParameterStatus messages the client receives.
      */
     void seedParameters(List<ServerParameters.LoginParameter> serverDefaults, ClientStartup startup) {
+        Seed last = lastSeed;
+        if (last != null && last.startupParameters.equals(startup.sessionParameters())
+                && last.serverDefaults.equals(serverDefaults)) {
+            parameters = last.parameters;
+            return;
+        }
         Map<String, String> seed = new HashMap<>(startup.sessionParameters());
         for (ServerParameters.LoginParameter parameter : serverDefaults) {
             seed.put(parameter.lowerCaseName(), startup.valueOf(parameter.lowerCaseName(), parameter.value()));
         }
         seed.keySet().removeIf(name -> !ParameterSync.settable(name));
         parameters = SessionParameters.of(seed);
+        lastSeed = new Seed(serverDefaults, startup.sessionParameters(), parameters);
     }
 
     /** Records a ParameterStatus the client received: its own SET of a reported parameter. */
