@@ -1,5 +1,8 @@
 package io.pgferry;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,6 +39,33 @@ public final class ClientTools {
             }
         }
         return 0;
+    }
+
+    /** pgbench's select-only script ({@code -S}) and its default TPC-B-like one. */
+    public static final List<List<String>> SELECT_ONLY_AND_TPCB = List.of(List.of("-S"), List.of());
+
+    /**
+     * Initializes pgbench's tables through {@code url}, then runs pgbench for {@code seconds} in each protocol mode
+     * with each script, and asserts that every run ends cleanly, without failed transactions, with work done. One
+     * thread per client: pgbench before 17 prepares with a blocking PQprepare, which would stall every client of its
+     * thread while another of them holds a server inside a transaction.
+     */
+    public static void assertPgbenchRunsClean(String url, int clients, int seconds, List<String> modes,
+                                              List<List<String>> scripts) throws IOException, InterruptedException {
+        Result init = run(TestProxy.APP_PASSWORD, List.of("pgbench", "-i", "-q", "-s", "1", url));
+        assertEquals(0, init.exitCode(), init.output());
+        for (String mode : modes) {
+            for (List<String> script : scripts) {
+                List<String> command = new ArrayList<>(List.of("pgbench", "-c", Integer.toString(clients), "-j",
+                        Integer.toString(clients), "-T", Integer.toString(seconds), "-M", mode));
+                command.addAll(script);
+                command.add(url);
+                Result result = run(TestProxy.APP_PASSWORD, command);
+                assertEquals(0, result.exitCode(), result.output());
+                assertEquals(0, failedTransactions(result.output()), result.output());
+                assertTrue(processedTransactions(result.output()) > 100, mode + script + result.output());
+            }
+        }
     }
 
     public static long processedTransactions(String pgbenchOutput) {

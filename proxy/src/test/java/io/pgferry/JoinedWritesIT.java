@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,20 +43,8 @@ class JoinedWritesIT {
 
     @Test
     void pgbenchInEveryProtocolMode() throws Exception {
-        String url = "postgresql://" + TestProxy.APP_USER + "@127.0.0.1:" + proxy.port() + "/app?sslmode=disable";
-        ClientTools.Result init = ClientTools.run(TestProxy.APP_PASSWORD, List.of("pgbench", "-i", "-q", "-s", "1", url));
-        assertEquals(0, init.exitCode(), init.output());
-        for (String mode : List.of("simple", "extended", "prepared")) {
-            for (List<String> script : List.of(List.of("-S"), List.<String>of())) {
-                List<String> command = new ArrayList<>(List.of("pgbench", "-c", "16", "-j", "16", "-T", "2", "-M", mode));
-                command.addAll(script);
-                command.add(url);
-                ClientTools.Result run = ClientTools.run(TestProxy.APP_PASSWORD, command);
-                assertEquals(0, run.exitCode(), run.output());
-                assertEquals(0, ClientTools.failedTransactions(run.output()), run.output());
-                assertTrue(ClientTools.processedTransactions(run.output()) > 100, mode + script + run.output());
-            }
-        }
+        ClientTools.assertPgbenchRunsClean(proxy.appUrl(), 16, 2, List.of("simple", "extended", "prepared"),
+                ClientTools.SELECT_ONLY_AND_TPCB);
     }
 
     /** Results larger than one read, so runs end at read boundaries and start again in the next buffer. */

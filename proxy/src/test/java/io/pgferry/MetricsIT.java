@@ -55,7 +55,7 @@ class MetricsIT {
         String hocon = "pgferry.http.listen = \"127.0.0.1:0\"\npgferry.admin-users = [alice]\n"
                 + "pgferry.pool { mode = transaction, size = 2 }";
         try (TestProxy proxy = TestProxy.start(server, hocon)) {
-            String url = "postgresql://" + TestProxy.APP_USER + "@127.0.0.1:" + proxy.port() + "/app?sslmode=disable";
+            String url = proxy.appUrl();
             assertEquals(0, ClientTools.run(TestProxy.APP_PASSWORD,
                     List.of("pgbench", "-i", "-q", "-s", "1", url)).exitCode());
             CompletableFuture<ClientTools.Result> bench = CompletableFuture.supplyAsync(() -> {

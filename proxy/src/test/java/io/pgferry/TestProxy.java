@@ -84,6 +84,11 @@ public final class TestProxy implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl(database, parameters), properties);
     }
 
+    /** A libpq connection string (psql, pgbench) for database {@code app} as alice, without TLS. */
+    public String appUrl() {
+        return "postgresql://" + APP_USER + "@127.0.0.1:" + port() + "/app?sslmode=disable";
+    }
+
     /** A client of database {@code app} logged in as alice. */
     public Connection connectApp() throws SQLException {
         return connect("app", APP_USER, APP_PASSWORD);
