@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 class OutboundRunTest {
     /** Direct buffers that leak detection does not wrap, as in production. */
     private final ByteBufAllocator allocator = new UnpooledByteBufAllocator(true, true);
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final OutboundRun run = new OutboundRun();
 
     /** Four frames of 5, 7, 3 and 6 bytes, sliced from one direct buffer as the frame decoder slices a read. */
     private List<ByteBuf> framesOfOneRead(ByteBuf read) {
@@ -46,10 +48,8 @@ class OutboundRunTest {
 
     @Test
     void framesBackToBackInOneBufferLeaveAsOneWrite() {
-        EmbeddedChannel channel = new EmbeddedChannel();
         ByteBuf read = allocator.directBuffer(64);
         List<ByteBuf> frames = framesOfOneRead(read);
-        OutboundRun run = new OutboundRun();
         frames.forEach(frame -> run.add(channel, frame));
         assertNull(channel.readOutbound(), "nothing is written before the run ends");
 
@@ -63,10 +63,8 @@ class OutboundRunTest {
 
     @Test
     void aFrameFromElsewhereEndsTheRunAndKeepsItsPlace() {
-        EmbeddedChannel channel = new EmbeddedChannel();
         ByteBuf read = allocator.directBuffer(64);
         List<ByteBuf> frames = framesOfOneRead(read);
-        OutboundRun run = new OutboundRun();
         run.add(channel, frames.get(0));
         run.add(channel, frames.get(1));
         run.add(channel, allocator.directBuffer().writeBytes("XY".getBytes()));
@@ -81,10 +79,8 @@ class OutboundRunTest {
 
     @Test
     void skippedFramesSplitTheRun() {
-        EmbeddedChannel channel = new EmbeddedChannel();
         ByteBuf read = allocator.directBuffer(64);
         List<ByteBuf> frames = framesOfOneRead(read);
-        OutboundRun run = new OutboundRun();
         run.add(channel, frames.get(0));
         frames.get(1).release();
         run.add(channel, frames.get(2));
@@ -97,11 +93,9 @@ class OutboundRunTest {
 
     @Test
     void framesWrappedForLeakDetectionPassOneByOneAndAreAllReleased() {
-        EmbeddedChannel channel = new EmbeddedChannel();
         // The test JVM runs paranoid leak detection, so this pooled buffer and each slice of it are wrapped.
         ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(64);
         List<ByteBuf> frames = framesOfOneRead(read);
-        OutboundRun run = new OutboundRun();
         frames.forEach(frame -> run.add(channel, frame));
         run.flushTo(channel);
 
@@ -111,9 +105,7 @@ class OutboundRunTest {
 
     @Test
     void heapFramesPassOneByOne() {
-        EmbeddedChannel channel = new EmbeddedChannel();
         ByteBuf read = Unpooled.buffer(16).writeBytes("abcdef".getBytes());
-        OutboundRun run = new OutboundRun();
         run.add(channel, read.readRetainedSlice(2));
         run.add(channel, read.readRetainedSlice(4));
         read.release();
@@ -127,20 +119,19 @@ class OutboundRunTest {
     @Test
     void flushWithNothingWrittenDoesNotFlush() {
         int[] flushes = {0};
-        EmbeddedChannel channel = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
+        EmbeddedChannel counted = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
             @Override
             public void flush(ChannelHandlerContext ctx) {
                 flushes[0]++;
                 ctx.flush();
             }
         });
-        OutboundRun run = new OutboundRun();
-        run.flushTo(channel);
+        run.flushTo(counted);
         assertEquals(0, flushes[0]);
-        run.add(channel, allocator.directBuffer().writeByte('Z'));
-        run.flushTo(channel);
-        run.flushTo(channel);
+        run.add(counted, allocator.directBuffer().writeByte('Z'));
+        run.flushTo(counted);
+        run.flushTo(counted);
         assertEquals(1, flushes[0]);
-        assertEquals(1, written(channel).size());
+        assertEquals(1, written(counted).size());
     }
 }
