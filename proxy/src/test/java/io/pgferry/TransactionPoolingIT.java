@@ -225,6 +225,19 @@ class TransactionPoolingIT {
         }
     }
 
+    /** Replies pgferry makes itself, with no server reply behind them, still reach a client that only sent Flush. */
+    @Test
+    void answersMadeLocallyAreFlushedWithoutAServerReply() throws IOException {
+        try (RawClient client = RawClient.trusted(proxy.port(), USER, "postgres")) {
+            client.send(concat(parse("local_close", "SELECT 1"), sync()));
+            assertEquals("1 Z(I)", client.transcript(1));
+            client.send(concat(close('S', "local_close"), flush()));
+            assertEquals('3', client.read().type());
+            client.send(concat(parse("local_close", "SELECT 2"), flush()));
+            assertEquals('1', client.read().type());
+        }
+    }
+
     /** Each login seeds its own parameter set, whatever the client before it asked for on the same server. */
     @Test
     void eachLoginKeepsItsOwnStartupSettings() throws SQLException {
