@@ -1,7 +1,7 @@
 package io.pgferry.frontend;
 
 import io.netty.buffer.ByteBuf;
-import io.pgferry.protocol.ProtocolViolation;
+import io.pgferry.protocol.Messages;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,10 +33,7 @@ final class SessionStateScanner {
      * text is decoded only if its bytes may matter: most queries are plain DML, told apart in one pass.
      */
     static Effects scan(ByteBuf message, int from) {
-        int end = message.indexOf(from, message.writerIndex(), (byte) 0);
-        if (end < 0) {
-            throw new ProtocolViolation("unterminated string in message");
-        }
+        int end = Messages.skipCString(message, from) - 1;
         if (!mayAffectSession(message, from, end)) {
             return Effects.NONE;
         }

@@ -16,7 +16,6 @@ import io.netty.channel.Channel;
 public final class OutboundRun {
     private ByteBuf first;
     private int length;
-    private int frames;
     /** The buffer the run's frames were sliced from, and the address just past the run's last byte (0: no joining). */
     private ByteBuf root;
     private long end;
@@ -27,14 +26,12 @@ public final class OutboundRun {
         if (first != null && continuesRun(frame)) {
             length += frame.readableBytes();
             end += frame.readableBytes();
-            frames++;
             frame.release();
             return;
         }
         writeTo(channel);
         first = frame;
         length = frame.readableBytes();
-        frames = 1;
         root = frame.unwrap();
         end = isSliceOf(frame, root) ? address(frame) + length : 0;
     }
@@ -61,7 +58,7 @@ public final class OutboundRun {
         first = null;
         root = null;
         unflushed = true;
-        if (frames == 1) {
+        if (length == run.readableBytes()) {
             channel.write(run, channel.voidPromise());
             return;
         }
