@@ -81,9 +81,15 @@ final class Lifecycle implements ProxyControl {
             return;
         }
         Thread drain = new Thread(() -> {
-            proxy.drainAndClose(shutdownTimeout, mode);
-            LOG.info("pgferry stopped");
-            stopped.countDown();
+            try {
+                proxy.drainAndClose(shutdownTimeout, mode);
+                LOG.info("pgferry stopped");
+            } catch (RuntimeException | Error e) {
+                // A failed drain must still end the process: a supervisor that sent TERM waits for the exit.
+                LOG.error("shutdown failed, exiting anyway", e);
+            } finally {
+                stopped.countDown();
+            }
         }, "pgferry-shutdown");
         drain.start();
     }
