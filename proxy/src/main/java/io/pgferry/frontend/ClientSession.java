@@ -49,7 +49,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private IdleTimeouts idleTimeouts;
     private long id;
     private final long connectedAtMillis = System.currentTimeMillis();
-    private volatile long lastRequestMillis = connectedAtMillis;
+    private final long connectedAtNanos = System.nanoTime();
+    /** Monotonic, read once per request burst and shared by what it times; SHOW CLIENTS converts it to wall time. */
+    private volatile long lastRequestNanos = connectedAtNanos;
 
     ClientSession(FrontendContext context, ClientStartup startup, PoolMode mode, ServerPool pool) {
         this.context = context;
@@ -151,10 +153,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         idleTimeouts.requestArrived();
-        lastRequestMillis = System.currentTimeMillis();
+        long now = System.nanoTime();
+        lastRequestNanos = now;
         ServerConnection current = link;
         if (current != null && linkParked) {
-            if (pool.unpark(current, this)) {
+            if (pool.unpark(current, this, now)) {
                 linkParked = false;
                 activeLink = current;
             } else {
@@ -176,11 +179,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         inbound = new ArrayList<>();
         long batchNumber = ++dispatchedBatches;
         ServerConnection target = current;
-        target.execute(() -> forward(target, batch, batchNumber));
+        target.execute(() -> forward(target, batch, batchNumber, now));
     }
 
     /** Runs on the link's loop. */
-    private void forward(ServerConnection current, List<ByteBuf> batch, long batchNumber) {
+    private void forward(ServerConnection current, List<ByteBuf> batch, long batchNumber, long arrivedNanos) {
+        current.requestsArriving(arrivedNanos);
         boolean goOn;
         try {
             goOn = mode == PoolMode.SESSION ? SessionForwarding.forward(current, batch) : forwarder.forward(current, batch);
@@ -225,8 +229,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         activeLink = null;
         // Back-pressure set while this client held the link must not outlive the hand-over, on either side.
-        current.channel().config().setAutoRead(true);
-        channel.config().setAutoRead(true);
+        resumeReading(current.channel());
+        resumeReading(channel);
         if (pool.park(current, this)) {
             linkParked = true;
         } else {
@@ -241,6 +245,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         dispatchInbound();
+    }
+
+    /** Checked first: setting auto-read is an atomic swap, and it is almost always on already. */
+    private static void resumeReading(Channel reader) {
+        if (!reader.config().isAutoRead()) {
+            reader.config().setAutoRead(true);
+        }
     }
 
     @Override
@@ -265,7 +276,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         serverWait.abandon();
         ServerConnection held = link;
-        ServerConnection current = held != null && linkParked && !pool.unpark(held, this) ? null : held;
+        ServerConnection current = held != null && linkParked && !pool.unpark(held, this, System.nanoTime()) ? null : held;
         link = null;
         activeLink = null;
         boolean reset = mode == PoolMode.SESSION || forwarder.pin() != null;
@@ -371,6 +382,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     /** A snapshot for SHOW CLIENTS; any thread. */
     ClientInfo describe() {
         return ClientInfo.of(id, startup, channel, activeLink, serverWait.waitingSinceNanos(), connectedAtMillis,
-                lastRequestMillis, replies.applicationName(), forwarder.preparedStatementCount());
+                connectedAtMillis + (lastRequestNanos - connectedAtNanos) / 1_000_000, replies.applicationName(), forwarder.preparedStatementCount());
     }
 }

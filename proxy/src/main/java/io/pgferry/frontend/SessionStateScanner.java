@@ -1,6 +1,7 @@
 package io.pgferry.frontend;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.pgferry.protocol.Messages;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,6 +20,14 @@ final class SessionStateScanner {
     /** SELECT ... INTO TEMP creates a session temp table as CREATE TEMP TABLE AS does. */
     private static final Pattern SELECT_INTO_TEMP = Pattern.compile("(?i)\\binto\\s+(temp|temporary)\\s");
     private static final Pattern SET_CONFIG_CALL = Pattern.compile("(?i)\\bset_config\\s*\\(");
+    /** Query texts up to this length are pre-checked in the event loop thread's scratch array. */
+    private static final int SCRATCH_BYTES = 4096;
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[SCRATCH_BYTES];
+        }
+    };
 
     /** What a SQL string does to session state. */
     record Effects(PinReason pin, List<String> setParameters, boolean dropsAllStatements, String deallocate) {
@@ -133,17 +142,25 @@ final class SessionStateScanner {
     /**
      * A cheap pre-check on the hot path, over the UTF-8 bytes (every word it looks for is ASCII): plain single
      * SELECT/INSERT/UPDATE/DELETE/WITH statements without the words "advisory", "set_config" or "temp" cannot change
-     * session state, so most queries are neither decoded nor tokenized.
+     * session state, so most queries are neither decoded nor tokenized. The bytes are copied once into a per-thread
+     * array: reading them one by one through the buffer's checked accessors cost more than the scan itself.
      */
     static boolean mayAffectSession(ByteBuf sql, int from, int to) {
-        int i = from;
-        while (i < to && (isSpace(sql.getByte(i)) || sql.getByte(i) == '(')) {
+        int length = to - from;
+        byte[] bytes = length <= SCRATCH_BYTES ? SCRATCH.get() : new byte[length];
+        sql.getBytes(from, bytes, 0, length);
+        return mayAffectSession(bytes, length);
+    }
+
+    private static boolean mayAffectSession(byte[] sql, int to) {
+        int i = 0;
+        while (i < to && (isSpace(sql[i]) || sql[i] == '(')) {
             i++;
         }
         if (i == to) {
             return false;
         }
-        int first = sql.getByte(i) | 0x20;
+        int first = sql[i] | 0x20;
         boolean plainDml = first == 'i' || first == 'u' || first == 'w' || first == 'v' || first == 't'
                 || (first == 's' && matchesIgnoringCase(sql, i, to, "select"))
                 || (first == 'd' && matchesIgnoringCase(sql, i, to, "delete"));
@@ -152,7 +169,7 @@ final class SessionStateScanner {
         }
         boolean semicolon = false;
         for (; i < to; i++) {
-            byte b = sql.getByte(i);
+            byte b = sql[i];
             if (semicolon && !isSpace(b)) {
                 return true;
             }
@@ -174,12 +191,12 @@ final class SessionStateScanner {
     }
 
     /** Whether {@code word} (ASCII lower case letters and '_') occurs at {@code at}, in any case. */
-    private static boolean matchesIgnoringCase(ByteBuf sql, int at, int to, String word) {
+    private static boolean matchesIgnoringCase(byte[] sql, int at, int to, String word) {
         if (at + word.length() > to) {
             return false;
         }
         for (int i = 0; i < word.length(); i++) {
-            if ((sql.getByte(at + i) | 0x20) != (word.charAt(i) | 0x20)) {
+            if ((sql[at + i] | 0x20) != (word.charAt(i) | 0x20)) {
                 return false;
             }
         }

@@ -166,20 +166,20 @@ public final class ServerPool {
         }
         unused.park(link);
         link.parkedBy(owner);
-        link.markIdle();
         return true;
     }
 
     /**
      * The parking client takes its link back; {@code false} if another client took it meanwhile (and perhaps
-     * parked it again, as its own), or if it must close (RECONNECT or its lifetime passed).
+     * parked it again, as its own), or if it must close (RECONNECT or its lifetime passed by {@code now}, the
+     * caller's reading of {@link System#nanoTime()}).
      */
-    public boolean unpark(ServerConnection link, Object owner) {
+    public boolean unpark(ServerConnection link, Object owner, long now) {
         synchronized (this) {
             if (link.parkedBy() != owner || !unused.unpark(link)) {
                 return false;
             }
-            if (System.nanoTime() - link.expiresAtNanos() <= 0) {
+            if (now - link.expiresAtNanos() <= 0) {
                 return true;
             }
         }
@@ -252,7 +252,6 @@ public final class ServerPool {
             link.close();
             return;
         }
-        link.markIdle();
         handOver(link);
     }
 

@@ -48,6 +48,14 @@ class SessionStateScannerTest {
         assertTrue(mayAffectSession("RESET ALL"));
     }
 
+    @Test
+    void textsLongerThanTheScratchArrayAreCheckedWhole() {
+        String longList = "SELECT * FROM t WHERE id IN (" + "1, ".repeat(3000) + "1)";
+        assertFalse(mayAffectSession(longList));
+        assertTrue(mayAffectSession(longList + "; SELECT pg_advisory_lock(1)"));
+        assertEquals(PinReason.ADVISORY_LOCK, pin(longList + "; SELECT pg_advisory_lock(1)"));
+    }
+
     private static boolean mayAffectSession(String sql) {
         ByteBuf bytes = Unpooled.copiedBuffer(sql, StandardCharsets.UTF_8);
         try {
