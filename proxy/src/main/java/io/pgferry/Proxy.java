@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.ProxyConfig;
@@ -56,15 +57,20 @@ public final class Proxy implements AutoCloseable {
         Class<? extends Channel> clientChannel = transport.clientChannel;
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.threads(), transport.ioHandlerFactory());
         KeyDerivation keyDerivation = new KeyDerivation(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
-        ServerConnector connector = new ServerConnector(clientChannel, new ServerTlsContexts(), keyDerivation,
-                config.maxPreparedStatements());
+        Short receiveBufferGroup = transport.receivesFromRing() ? Transport.RECEIVE_BUFFER_GROUP : null;
+        ServerConnector connector = new ServerConnector(clientChannel, receiveBufferGroup, new ServerTlsContexts(),
+                keyDerivation, config.maxPreparedStatements());
         ProxyMetrics metrics = new ProxyMetrics();
         FrontendContext context = new FrontendContext(config, ClientTlsContext.build(config.clientTls()), connector,
                 keyDerivation, metrics);
         Pools pools = context.pools();
         metrics.bindFrontend(context);
         try {
-            Channel listener = new ServerBootstrap().group(group).channel(serverChannel)
+            ServerBootstrap bootstrap = new ServerBootstrap();
+            if (receiveBufferGroup != null) {
+                bootstrap.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, receiveBufferGroup);
+            }
+            Channel listener = bootstrap.group(group).channel(serverChannel)
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ServerConnector.WATER_MARK)
@@ -74,7 +80,7 @@ public final class Proxy implements AutoCloseable {
             group.next().scheduleAtFixedRate(() -> pools.housekeep(group.next()), interval, interval, TimeUnit.MILLISECONDS);
             HttpEndpoints http = config.httpListen() == null ? null : HttpEndpoints.start(group, serverChannel,
                     config.httpListen(), metrics, new UpstreamProbe(context::config));
-            LOG.info("pgferry listening on {} ({} transport){}", listener.localAddress(), transport.label(),
+            LOG.info("pgferry listening on {} (transport {}){}", listener.localAddress(), transport.label(),
                     http == null ? "" : ", HTTP on " + http.address());
             return new Proxy(group, listener, pools, keyDerivation, context, metrics, http);
         } catch (RuntimeException e) {

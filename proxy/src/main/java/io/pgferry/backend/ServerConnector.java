@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.config.Upstream;
 import io.pgferry.protocol.MessageFrameDecoder;
@@ -28,14 +29,17 @@ public final class ServerConnector {
     public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private final Class<? extends Channel> channelType;
+    private final Short receiveBufferGroup;
     private final ServerTlsContexts tlsContexts;
     private final KeyDerivation keyDerivation;
     private final int maxPreparedStatements;
 
-    public ServerConnector(Class<? extends Channel> channelType, ServerTlsContexts tlsContexts,
+    /** {@code receiveBufferGroup}: the io_uring buffer group server sockets receive from, or {@code null}. */
+    public ServerConnector(Class<? extends Channel> channelType, Short receiveBufferGroup, ServerTlsContexts tlsContexts,
                            KeyDerivation keyDerivation, int maxPreparedStatements) {
         this.maxPreparedStatements = maxPreparedStatements;
         this.channelType = channelType;
+        this.receiveBufferGroup = receiveBufferGroup;
         this.tlsContexts = tlsContexts;
         this.keyDerivation = keyDerivation;
     }
@@ -86,6 +90,9 @@ public final class ServerConnector {
                         channel.pipeline().addLast(handler);
                     }
                 });
+        if (receiveBufferGroup != null) {
+            bootstrap.option(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, receiveBufferGroup);
+        }
         ChannelFuture connect = bootstrap.connect(upstream.host(), upstream.port());
         connect.addListener(done -> {
             if (!done.isSuccess()) {
