@@ -140,9 +140,9 @@ final class SessionStateScanner {
     }
 
     /**
-     * A cheap pre-check on the hot path, over the UTF-8 bytes (every word it looks for is ASCII): plain single
-     * SELECT/INSERT/UPDATE/DELETE/WITH statements without the words "advisory", "set_config" or "temp" cannot change
-     * session state, so most queries are neither decoded nor tokenized. The bytes are copied once into a per-thread
+     * A cheap pre-check on the hot path, over the UTF-8 bytes (every word it looks for is ASCII): a single plain
+     * statement (DML or transaction control) without the words "advisory", "set_config" or "temp" cannot change
+     * session state, so most queries, BEGIN and COMMIT included, are neither decoded nor tokenized. The bytes are copied once into a per-thread
      * array: reading them one by one through the buffer's checked accessors cost more than the scan itself.
      */
     static boolean mayAffectSession(ByteBuf sql, int from, int to) {
@@ -160,11 +160,7 @@ final class SessionStateScanner {
         if (i == to) {
             return false;
         }
-        int first = sql[i] | 0x20;
-        boolean plainDml = first == 'i' || first == 'u' || first == 'w' || first == 'v' || first == 't'
-                || (first == 's' && matchesIgnoringCase(sql, i, to, "select"))
-                || (first == 'd' && matchesIgnoringCase(sql, i, to, "delete"));
-        if (!plainDml) {
+        if (!startsPlainStatement(sql, i, to)) {
             return true;
         }
         boolean semicolon = false;
@@ -184,6 +180,22 @@ final class SessionStateScanner {
             }
         }
         return false;
+    }
+
+    /** Whether the statement at {@code at} is DML or transaction control, which keep the session as it is. */
+    private static boolean startsPlainStatement(byte[] sql, int at, int to) {
+        return switch (sql[at] | 0x20) {
+            case 'i', 'u', 'w', 'v', 't' -> true;
+            case 's' -> matchesIgnoringCase(sql, at, to, "select") || matchesIgnoringCase(sql, at, to, "start")
+                    || matchesIgnoringCase(sql, at, to, "savepoint");
+            case 'd' -> matchesIgnoringCase(sql, at, to, "delete");
+            case 'b' -> matchesIgnoringCase(sql, at, to, "begin");
+            case 'c' -> matchesIgnoringCase(sql, at, to, "commit");
+            case 'e' -> matchesIgnoringCase(sql, at, to, "end");
+            case 'r' -> matchesIgnoringCase(sql, at, to, "rollback") || matchesIgnoringCase(sql, at, to, "release");
+            case 'a' -> matchesIgnoringCase(sql, at, to, "abort");
+            default -> false;
+        };
     }
 
     private static boolean isSpace(byte b) {

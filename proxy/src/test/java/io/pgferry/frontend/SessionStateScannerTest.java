@@ -49,6 +49,20 @@ class SessionStateScannerTest {
     }
 
     @Test
+    void transactionControlIsToldApartWithoutDecoding() {
+        for (String sql : List.of("BEGIN", "begin isolation level serializable", "END;", "COMMIT", "rollback",
+                "ROLLBACK TO SAVEPOINT a", "SAVEPOINT a", "release savepoint a", "START TRANSACTION READ ONLY", "ABORT")) {
+            assertFalse(mayAffectSession(sql), sql);
+            assertSame(SessionStateScanner.Effects.NONE, scan(sql), sql);
+        }
+        assertTrue(mayAffectSession("BEGIN; SET search_path = x"));
+        assertTrue(mayAffectSession("RESET search_path"));
+        assertTrue(mayAffectSession("CREATE TEMP TABLE t (x int)"));
+        assertTrue(mayAffectSession("analyze t"));
+        assertEquals(List.of("search_path"), scan("BEGIN; SET search_path = x").setParameters());
+    }
+
+    @Test
     void textsLongerThanTheScratchArrayAreCheckedWhole() {
         String longList = "SELECT * FROM t WHERE id IN (" + "1, ".repeat(3000) + "1)";
         assertFalse(mayAffectSession(longList));
