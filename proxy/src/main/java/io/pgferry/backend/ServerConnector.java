@@ -35,8 +35,8 @@ public final class ServerConnector {
     private final int maxPreparedStatements;
 
     /** {@code receiveBufferGroup}: the io_uring buffer group server sockets receive from, or {@code null}. */
-    public ServerConnector(Class<? extends Channel> channelType, Short receiveBufferGroup, ServerTlsContexts tlsContexts,
-                           KeyDerivation keyDerivation, int maxPreparedStatements) {
+    public ServerConnector(Class<? extends Channel> channelType, Short receiveBufferGroup,
+                           ServerTlsContexts tlsContexts, KeyDerivation keyDerivation, int maxPreparedStatements) {
         this.maxPreparedStatements = maxPreparedStatements;
         this.channelType = channelType;
         this.receiveBufferGroup = receiveBufferGroup;

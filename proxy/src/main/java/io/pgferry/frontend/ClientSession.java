@@ -276,7 +276,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         serverWait.abandon();
         ServerConnection held = link;
-        ServerConnection current = held != null && linkParked && !pool.unpark(held, this, System.nanoTime()) ? null : held;
+        boolean lostParked = held != null && linkParked && !pool.unpark(held, this, System.nanoTime());
+        ServerConnection current = lostParked ? null : held;
         link = null;
         activeLink = null;
         boolean reset = mode == PoolMode.SESSION || forwarder.pin() != null;
@@ -381,7 +382,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** A snapshot for SHOW CLIENTS; any thread. */
     ClientInfo describe() {
+        long lastRequestMillis = connectedAtMillis + (lastRequestNanos - connectedAtNanos) / 1_000_000;
         return ClientInfo.of(id, startup, channel, activeLink, serverWait.waitingSinceNanos(), connectedAtMillis,
-                connectedAtMillis + (lastRequestNanos - connectedAtNanos) / 1_000_000, replies.applicationName(), forwarder.preparedStatementCount());
+                lastRequestMillis, replies.applicationName(), forwarder.preparedStatementCount());
     }
 }

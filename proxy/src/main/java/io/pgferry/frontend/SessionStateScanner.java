@@ -142,8 +142,9 @@ final class SessionStateScanner {
     /**
      * A cheap pre-check on the hot path, over the UTF-8 bytes (every word it looks for is ASCII): a single plain
      * statement (DML or transaction control) without the words "advisory", "set_config" or "temp" cannot change
-     * session state, so most queries, BEGIN and COMMIT included, are neither decoded nor tokenized. The bytes are copied once into a per-thread
-     * array: reading them one by one through the buffer's checked accessors cost more than the scan itself.
+     * session state, so most queries, BEGIN and COMMIT included, are neither decoded nor tokenized. The bytes are
+     * copied once into a per-thread array: reading them one by one through the buffer's checked accessors cost more
+     * than the scan itself.
      */
     static boolean mayAffectSession(ByteBuf sql, int from, int to) {
         int length = to - from;

@@ -52,7 +52,8 @@ class CancelSenderTest {
             ServerConnection link = new ServerConnection(linkChannel,
                     Upstream.parse("postgres://u@127.0.0.1:" + listener.getLocalPort() + "/db?sslmode=require"),
                     Map.of(), 4242, 77, 10);
-            ServerConnector connector = new ServerConnector(NioSocketChannel.class, null, new ServerTlsContexts(), keys, 10);
+            ServerConnector connector = new ServerConnector(NioSocketChannel.class, null, new ServerTlsContexts(),
+                    keys, 10);
             connector.cancel(group.next(), link, Duration.ofSeconds(5)).channel().closeFuture().await(5, TimeUnit.SECONDS);
             return received.get(5, TimeUnit.SECONDS);
         } finally {

@@ -41,7 +41,8 @@ class CancelWaitTimeoutTest {
                     fillers.add(filler);
                 }
             }
-            ServerConnector connector = new ServerConnector(NioSocketChannel.class, null, new ServerTlsContexts(), keys, 10);
+            ServerConnector connector = new ServerConnector(NioSocketChannel.class, null, new ServerTlsContexts(),
+                    keys, 10);
             ServerConnection link = new ServerConnection(new EmbeddedChannel(),
                     Upstream.parse("postgres://u@127.0.0.1:" + stuck.getLocalPort() + "/db?sslmode=disable"),
                     Map.of(), 42, 7, 10);

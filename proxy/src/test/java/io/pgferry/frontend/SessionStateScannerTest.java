@@ -51,7 +51,8 @@ class SessionStateScannerTest {
     @Test
     void transactionControlIsToldApartWithoutDecoding() {
         for (String sql : List.of("BEGIN", "begin isolation level serializable", "END;", "COMMIT", "rollback",
-                "ROLLBACK TO SAVEPOINT a", "SAVEPOINT a", "release savepoint a", "START TRANSACTION READ ONLY", "ABORT")) {
+                "ROLLBACK TO SAVEPOINT a", "SAVEPOINT a", "release savepoint a", "START TRANSACTION READ ONLY",
+                "ABORT")) {
             assertFalse(mayAffectSession(sql), sql);
             assertSame(SessionStateScanner.Effects.NONE, scan(sql), sql);
         }
