@@ -42,11 +42,14 @@ final class SessionStateScanner {
      * text is decoded only if its bytes may matter: most queries are plain DML, told apart in one pass.
      */
     static Effects scan(ByteBuf message, int from) {
-        int end = Messages.skipCString(message, from) - 1;
-        if (!mayAffectSession(message, from, end)) {
+        int length = Messages.skipCString(message, from) - 1 - from;
+        // Copied once: reading byte by byte through the buffer's checked accessors cost more than the scan itself.
+        byte[] sql = length <= SCRATCH_BYTES ? SCRATCH.get() : new byte[length];
+        message.getBytes(from, sql, 0, length);
+        if (!mayAffectSession(sql, length)) {
             return Effects.NONE;
         }
-        return analyse(message.toString(from, end - from, StandardCharsets.UTF_8));
+        return analyse(new String(sql, 0, length, StandardCharsets.UTF_8));
     }
 
     private static Effects analyse(String sql) {
@@ -142,18 +145,10 @@ final class SessionStateScanner {
     /**
      * A cheap pre-check on the hot path, over the UTF-8 bytes (every word it looks for is ASCII): a single plain
      * statement (DML or transaction control) without the words "advisory", "set_config" or "temp" cannot change
-     * session state, so most queries, BEGIN and COMMIT included, are neither decoded nor tokenized. The bytes are
-     * copied once into a per-thread array: reading them one by one through the buffer's checked accessors cost more
-     * than the scan itself.
+     * session state, so most queries, BEGIN and COMMIT included, are neither decoded nor tokenized. Reads the first
+     * {@code to} bytes of {@code sql}.
      */
-    static boolean mayAffectSession(ByteBuf sql, int from, int to) {
-        int length = to - from;
-        byte[] bytes = length <= SCRATCH_BYTES ? SCRATCH.get() : new byte[length];
-        sql.getBytes(from, bytes, 0, length);
-        return mayAffectSession(bytes, length);
-    }
-
-    private static boolean mayAffectSession(byte[] sql, int to) {
+    static boolean mayAffectSession(byte[] sql, int to) {
         int i = 0;
         while (i < to && (isSpace(sql[i]) || sql[i] == '(')) {
             i++;

@@ -72,12 +72,8 @@ class SessionStateScannerTest {
     }
 
     private static boolean mayAffectSession(String sql) {
-        ByteBuf bytes = Unpooled.copiedBuffer(sql, StandardCharsets.UTF_8);
-        try {
-            return SessionStateScanner.mayAffectSession(bytes, 0, bytes.writerIndex());
-        } finally {
-            bytes.release();
-        }
+        byte[] bytes = sql.getBytes(StandardCharsets.UTF_8);
+        return SessionStateScanner.mayAffectSession(bytes, bytes.length);
     }
 
     @Test
