@@ -78,6 +78,8 @@ public final class Proxy implements AutoCloseable {
                     .bind(config.listen()).syncUninterruptibly().channel();
             long interval = config.housekeepingInterval().toMillis();
             group.next().scheduleAtFixedRate(() -> pools.housekeep(group.next()), interval, interval, TimeUnit.MILLISECONDS);
+            group.next().scheduleAtFixedRate(metrics::tickClock, ProxyMetrics.CLOCK_TICK_MILLIS,
+                    ProxyMetrics.CLOCK_TICK_MILLIS, TimeUnit.MILLISECONDS);
             HttpEndpoints http = config.httpListen() == null ? null : HttpEndpoints.start(group, serverChannel,
                     config.httpListen(), metrics, new UpstreamProbe(context::config));
             LOG.info("pgferry listening on {} (transport {}){}", listener.localAddress(), transport.label(),

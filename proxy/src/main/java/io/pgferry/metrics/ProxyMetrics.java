@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.pgferry.frontend.FrontendContext;
 import io.pgferry.frontend.PinReason;
 import io.pgferry.pool.PoolKey;
@@ -26,7 +27,11 @@ import java.util.function.ToIntBiFunction;
  * nothing; tags are bounded by the configured databases and users. Thread-safe.
  */
 public final class ProxyMetrics implements AutoCloseable {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** How often the meters' wall clock is read: the decaying maxima rotate every 20 s, so a second is plenty. */
+    public static final long CLOCK_TICK_MILLIS = 1000;
+    private final TickingClock clock = new TickingClock();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+            new PrometheusRegistry(), clock);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final Counter loginsOk;
     private final Counter loginsFailed;
@@ -48,6 +53,11 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("Client login attempts, by result").register(registry);
         loginsFailed = Counter.builder("pgferry.client.logins").tag("result", "failed")
                 .description("Client login attempts, by result").register(registry);
+    }
+
+    /** Refreshes the meters' wall clock; the proxy calls it every {@link #CLOCK_TICK_MILLIS}. */
+    public void tickClock() {
+        clock.tick();
     }
 
     /** A client finished authenticating ({@code ok}) or was refused. */
