@@ -1,5 +1,6 @@
 package io.pgferry.backend;
 
+import com.github.benmanes.caffeine.cache.Interner;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,8 @@ public final class ServerParameters {
     public record LoginParameter(String name, String lowerCaseName, String value) {
     }
 
+    /** Links of a pool nearly always report the same values: one shared list lets a login compare them by identity. */
+    private static final Interner<List<LoginParameter>> LOGIN_LISTS = Interner.newWeakInterner();
     private final Map<String, String> reported = new HashMap<>();
     private final List<LoginParameter> login;
     private final Map<String, String> applied = new HashMap<>();
@@ -24,9 +27,9 @@ public final class ServerParameters {
 
     ServerParameters(Map<String, String> atLogin) {
         atLogin.forEach((name, value) -> reported.put(lowerCaseName(name), value));
-        login = atLogin.entrySet().stream()
+        login = LOGIN_LISTS.intern(atLogin.entrySet().stream()
                 .map(entry -> new LoginParameter(entry.getKey(), lowerCaseName(entry.getKey()), entry.getValue()))
-                .toList();
+                .toList());
     }
 
     private static String lowerCaseName(String name) {

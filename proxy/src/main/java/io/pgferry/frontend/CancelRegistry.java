@@ -15,7 +15,8 @@ public final class CancelRegistry {
     /** Registers a session and returns its key: process id in the high 32 bits, secret in the low 32. */
     long register(ClientSession session) {
         while (true) {
-            long key = ((long) (random.nextInt() & 0x7FFFFFFF) << 32) | (random.nextInt() & 0xFFFFFFFFL);
+            // One draw for both halves: each draw from the CSPRNG takes its lock and mixes in system entropy.
+            long key = random.nextLong() & 0x7FFFFFFF_FFFFFFFFL;
             if (sessions.putIfAbsent(key, session) == null) {
                 return key;
             }

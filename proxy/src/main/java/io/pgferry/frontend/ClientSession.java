@@ -11,7 +11,6 @@ import io.pgferry.config.PoolMode;
 import io.pgferry.pool.ServerPool;
 import io.pgferry.prepared.ClientStatements;
 import io.pgferry.protocol.BackendMessages;
-import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.SqlState;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,8 +96,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         acquired.execute(() -> {
             acquired.attach(replies);
+            LoginDefaults defaults = greet ? LoginDefaults.of(acquired.parameters().login(), startup) : null;
             if (greet) {
-                forwarder.seedParameters(acquired.parameters().login(), startup);
+                forwarder.seedParameters(defaults.parameters());
             }
             try {
                 forwarder.arrive(acquired);
@@ -107,7 +107,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (greet) {
-                greet(acquired);
+                greet(acquired, defaults);
             }
             acquired.flush();
             if (greet) {
@@ -122,10 +122,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Sends the server's parameters as the client will see them, pgferry's BackendKeyData, and ReadyForQuery. */
-    private void greet(ServerConnection acquired) {
-        List<ParameterStatus> shown = startup.parametersShown(acquired.parameters().login());
+    private void greet(ServerConnection acquired, LoginDefaults defaults) {
         replies.applicationName(startup.valueOf("application_name", ""));
-        acquired.fake(BackendMessages.loginGreeting(channel.alloc(), shown, (int) (cancelKey >>> 32), (int) cancelKey));
+        acquired.fake(BackendMessages.loginGreeting(channel.alloc(), defaults.parameterStatuses(),
+                (int) (cancelKey >>> 32), (int) cancelKey));
         replies.flush();
         offerRelease(acquired);
     }

@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.pgferry.backend.ExpectedReplies.Action;
 import io.pgferry.backend.Request;
 import io.pgferry.backend.ServerConnection;
-import io.pgferry.backend.ServerParameters;
 import io.pgferry.prepared.ClientStatements;
 import io.pgferry.prepared.PreparedStatement;
 import io.pgferry.prepared.StatementRegistry;
@@ -15,10 +14,8 @@ import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.FrontendTag;
 import io.pgferry.protocol.Messages;
 import io.pgferry.protocol.ProtocolViolation;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Writes one client's requests to the server link serving it, in transaction and statement mode: client
@@ -279,32 +276,9 @@ final class RequestForwarder {
         discardingUntilSync = true;
     }
 
-    /** A computed seed, kept for the next client with the same startup settings on an equal server. */
-    private record Seed(List<ServerParameters.LoginParameter> serverDefaults, Map<String, String> startupParameters,
-                        SessionParameters parameters) {
-    }
-
-    /** The last seed; clients of a pool nearly always repeat it, and a login then skips building the set. */
-    private static volatile Seed lastSeed;
-
-    /**
-     * The client's parameters start as the server's login defaults overlaid with its startup packet; from then on
-     * they follow the ParameterStatus messages the client receives.
-     */
-    void seedParameters(List<ServerParameters.LoginParameter> serverDefaults, ClientStartup startup) {
-        Seed last = lastSeed;
-        if (last != null && last.startupParameters.equals(startup.sessionParameters())
-                && last.serverDefaults.equals(serverDefaults)) {
-            parameters = last.parameters;
-            return;
-        }
-        Map<String, String> seed = new HashMap<>(startup.sessionParameters());
-        for (ServerParameters.LoginParameter parameter : serverDefaults) {
-            seed.put(parameter.lowerCaseName(), startup.valueOf(parameter.lowerCaseName(), parameter.value()));
-        }
-        seed.keySet().removeIf(name -> !ParameterSync.settable(name));
-        parameters = SessionParameters.of(seed);
-        lastSeed = new Seed(serverDefaults, startup.sessionParameters(), parameters);
+    /** The client's parameters start as its login defaults; from then on they follow its ParameterStatus messages. */
+    void seedParameters(SessionParameters atLogin) {
+        parameters = atLogin;
     }
 
     /** Records a ParameterStatus the client received: its own SET of a reported parameter. */

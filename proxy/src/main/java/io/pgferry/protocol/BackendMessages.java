@@ -2,6 +2,7 @@ package io.pgferry.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -47,13 +48,28 @@ public final class BackendMessages {
     }
 
     /** The end of a login in one buffer: a ParameterStatus per parameter, BackendKeyData, ReadyForQuery (idle). */
-    public static ByteBuf loginGreeting(ByteBufAllocator allocator, List<ParameterStatus> parameters, int processId,
-                                        int secretKey) {
+    /** ParameterStatus messages back to back, as bytes: the part of a login greeting that clients share. */
+    public static byte[] parameterStatuses(ByteBufAllocator allocator, List<ParameterStatus> parameters) {
+        if (parameters.isEmpty()) {
+            return new byte[0];
+        }
         MessageWriter writer = MessageWriter.empty(allocator);
         for (ParameterStatus parameter : parameters) {
             writer = writer.then(BackendTag.PARAMETER_STATUS).cString(parameter.name()).cString(parameter.value());
         }
-        return writer.then(BackendTag.BACKEND_KEY_DATA).int32(processId).int32(secretKey)
+        ByteBuf messages = writer.finish();
+        try {
+            return ByteBufUtil.getBytes(messages);
+        } finally {
+            messages.release();
+        }
+    }
+
+    /** What ends a login: the ParameterStatus messages (from {@link #parameterStatuses}), BackendKeyData, ReadyForQuery. */
+    public static ByteBuf loginGreeting(ByteBufAllocator allocator, byte[] parameterStatuses, int processId,
+                                        int secretKey) {
+        ByteBuf greeting = allocator.buffer(parameterStatuses.length + 19).writeBytes(parameterStatuses);
+        return MessageWriter.after(greeting).then(BackendTag.BACKEND_KEY_DATA).int32(processId).int32(secretKey)
                 .then(BackendTag.READY_FOR_QUERY).byte1('I').finish();
     }
 

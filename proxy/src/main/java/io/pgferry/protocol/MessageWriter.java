@@ -29,7 +29,12 @@ final class MessageWriter {
 
     /** A buffer with no message begun: {@link #then} starts the first. */
     static MessageWriter empty(ByteBufAllocator allocator) {
-        return new MessageWriter(allocator.buffer(), NO_MESSAGE);
+        return after(allocator.buffer());
+    }
+
+    /** Appends to {@code buffer}, which already holds whole messages: {@link #then} starts the next. */
+    static MessageWriter after(ByteBuf buffer) {
+        return new MessageWriter(buffer, NO_MESSAGE);
     }
 
     static MessageWriter untyped(ByteBufAllocator allocator) {

@@ -3,9 +3,20 @@ package io.pgferry.protocol;
 import io.netty.buffer.ByteBuf;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Readers for untyped startup-phase messages (length word at index 0, then the Int32 code). */
 public final class StartupMessage {
+    /**
+     * Parameter names drivers commonly send: a client that sends one holds this shared copy for its whole session.
+     * Other names keep their own copy; interning whatever a client sends would let it grow the JVM's string table.
+     */
+    private static final Map<String, String> COMMON_NAMES = Stream.of("user", "database", "options", "replication",
+            "application_name", "fallback_application_name", "client_encoding", "DateStyle", "TimeZone",
+            "extra_float_digits", "search_path", "IntervalStyle", "lc_messages", "statement_timeout",
+            "idle_in_transaction_session_timeout", "geqo").collect(Collectors.toUnmodifiableMap(name -> name, name -> name));
+
     private StartupMessage() {
     }
 
@@ -20,8 +31,8 @@ public final class StartupMessage {
         int at = message.readerIndex() + 8;
         int end = message.writerIndex();
         while (at < end && message.getByte(at) != 0) {
-            // Names are interned: a few well-known ones, held by every client for its whole session.
-            String name = Messages.cString(message, at).intern();
+            String sent = Messages.cString(message, at);
+            String name = COMMON_NAMES.getOrDefault(sent, sent);
             at = Messages.skipCString(message, at);
             if (at >= end) {
                 throw new ProtocolViolation("startup parameter " + name + " has no value");

@@ -37,8 +37,17 @@ class BackendMessagesTest {
             expected.writeBytes(part);
             part.release();
         }
-        assertArrayEquals(bytes(expected), bytes(BackendMessages.loginGreeting(ALLOC,
-                List.of(new ParameterStatus("TimeZone", "UTC"), new ParameterStatus("application_name", "")), 7, -2)));
+        byte[] statuses = BackendMessages.parameterStatuses(ALLOC,
+                List.of(new ParameterStatus("TimeZone", "UTC"), new ParameterStatus("application_name", "")));
+        assertArrayEquals(bytes(expected), bytes(BackendMessages.loginGreeting(ALLOC, statuses, 7, -2)));
+    }
+
+    @Test
+    void loginGreetingWithoutParameterStatuses() {
+        byte[] none = BackendMessages.parameterStatuses(ALLOC, List.of());
+        assertEquals(0, none.length);
+        assertArrayEquals(new byte[] {'K', 0, 0, 0, 12, 0, 0, 0, 1, 0, 0, 0, 2, 'Z', 0, 0, 0, 5, 'I'},
+                bytes(BackendMessages.loginGreeting(ALLOC, none, 1, 2)));
     }
 
     @Test
