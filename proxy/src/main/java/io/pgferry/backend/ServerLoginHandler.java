@@ -179,7 +179,9 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
     private void loggedIn(ChannelHandlerContext ctx) {
         ServerConnection link = new ServerConnection(ctx.channel(), login.upstream(), parameters, processId, secretKey,
                 maxPreparedStatements);
-        ctx.pipeline().replace(this, "server-link", new ServerLinkHandler(link));
+        // The link frames by itself: the framer goes, handing any bytes it holds on to the link's handler.
+        ctx.pipeline().replace(this, "server-link", new ServerLinkHandler(link, ctx.alloc()));
+        ctx.pipeline().remove(MessageFrameDecoder.class);
         if (!result.complete(link)) {
             ctx.close();
         }

@@ -11,7 +11,9 @@ import io.pgferry.config.PoolMode;
 import io.pgferry.pool.ServerPool;
 import io.pgferry.prepared.ClientStatements;
 import io.pgferry.protocol.BackendMessages;
+import io.pgferry.protocol.MessageFrameDecoder;
 import io.pgferry.protocol.SqlState;
+import io.pgferry.protocol.TypedFrames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +44,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean linkParked;
     private ClientReplies replies;
     private List<ByteBuf> inbound = new ArrayList<>();
+    private TypedFrames frames;
     private long dispatchedBatches;
     private long cancelKey;
     private boolean ready;
@@ -70,6 +73,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         idleTimeouts = new IdleTimeouts(channel, context.config().clientIdleTimeout(),
                 context.config().idleTransactionTimeout());
         channel.config().setAutoRead(false);
+        // From here the session frames by itself, in place; the framer hands over any bytes it still holds.
+        frames = new TypedFrames(context.config().maxMessageSize(), channel.alloc(), frame -> inbound.add(frame));
+        ctx.pipeline().remove(MessageFrameDecoder.class);
         acquire();
     }
 
@@ -140,7 +146,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        inbound.add((ByteBuf) msg);
+        frames.read((ByteBuf) msg);
     }
 
     @Override
@@ -269,6 +275,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         pool.clientLeft();
         context.sessions().unregister(id);
         ready = false;
+        frames.release();
         inbound.forEach(ByteBuf::release);
         inbound.clear();
         if (cancelKey != 0) {
