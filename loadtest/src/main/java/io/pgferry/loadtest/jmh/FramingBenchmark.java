@@ -1,9 +1,11 @@
 package io.pgferry.loadtest.jmh;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgferry.protocol.MessageFrameDecoder;
+import io.pgferry.protocol.TypedFrames;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,7 +18,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Framing a server's replies to one transaction (four messages in one read) into retained slices. */
+/**
+ * Framing a server's replies to one transaction (four messages in one read) into retained slices: by the
+ * startup-phase decoder, a ByteToMessageDecoder that passes each message down the pipeline, and in place by
+ * {@link TypedFrames}, which the links and sessions use once logged in.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -26,11 +32,17 @@ import org.openjdk.jmh.annotations.Warmup;
 public class FramingBenchmark {
     private EmbeddedChannel channel;
     private ByteBuf replies;
+    private TypedFrames inPlace;
+    private int framed;
 
     @Setup
     public void setUp() {
         channel = new EmbeddedChannel(new MessageFrameDecoder(MessageFrameDecoder.State.TYPED, 1 << 20));
         replies = HotPathMessages.replies();
+        inPlace = new TypedFrames(1 << 20, PooledByteBufAllocator.DEFAULT, frame -> {
+            framed++;
+            frame.release();
+        });
     }
 
     @Benchmark
@@ -43,5 +55,12 @@ public class FramingBenchmark {
             frame.release();
         }
         return frames;
+    }
+
+    @Benchmark
+    public int frameOneTransactionsRepliesInPlace() {
+        framed = 0;
+        inPlace.read(Unpooled.wrappedBuffer(replies.retain()));
+        return framed;
     }
 }
