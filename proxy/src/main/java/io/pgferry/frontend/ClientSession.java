@@ -102,8 +102,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         acquired.execute(() -> {
             acquired.attach(replies);
-            LoginDefaults defaults = greet ? LoginDefaults.of(acquired.parameters().login(), startup) : null;
+            LoginDefaults defaults = null;
             if (greet) {
+                defaults = LoginDefaults.of(acquired.parameters().login(), startup);
                 forwarder.seedParameters(defaults.parameters());
             }
             try {

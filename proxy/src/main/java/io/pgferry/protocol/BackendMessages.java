@@ -47,7 +47,6 @@ public final class BackendMessages {
         return MessageWriter.typed(allocator, BackendTag.PARAMETER_STATUS).cString(name).cString(value).finish();
     }
 
-    /** The end of a login in one buffer: a ParameterStatus per parameter, BackendKeyData, ReadyForQuery (idle). */
     /** ParameterStatus messages back to back, as bytes: the part of a login greeting that clients share. */
     public static byte[] parameterStatuses(ByteBufAllocator allocator, List<ParameterStatus> parameters) {
         if (parameters.isEmpty()) {
@@ -65,7 +64,7 @@ public final class BackendMessages {
         }
     }
 
-    /** What ends a login: the ParameterStatus messages (from {@link #parameterStatuses}), BackendKeyData, ReadyForQuery. */
+    /** The end of a login in one buffer: the ParameterStatus messages, BackendKeyData, ReadyForQuery (idle). */
     public static ByteBuf loginGreeting(ByteBufAllocator allocator, byte[] parameterStatuses, int processId,
                                         int secretKey) {
         ByteBuf greeting = allocator.buffer(parameterStatuses.length + 19).writeBytes(parameterStatuses);
