@@ -45,10 +45,9 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
         }
         int length = in.getInt(start + typeBytes);
         int limit = state == State.TYPED ? maxMessageLength : StartupCode.MAX_STARTUP_LENGTH;
-        if (length < 4 || length > limit) {
+        if (!Messages.isValidLength(length, limit)) {
             in.skipBytes(in.readableBytes());
-            throw new ProtocolViolation(length < 4 ? "invalid message length " + length
-                    : "message length " + length + " exceeds the limit of " + limit + " bytes");
+            throw Messages.invalidLength(length, limit);
         }
         int total = typeBytes + length;
         if (in.readableBytes() < total) {

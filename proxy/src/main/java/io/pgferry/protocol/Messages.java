@@ -11,6 +11,17 @@ public final class Messages {
     private Messages() {
     }
 
+    /** Whether a message's length word (which counts itself) is at least its own size and at most {@code limit}. */
+    static boolean isValidLength(int length, int limit) {
+        return length >= 4 && length <= limit;
+    }
+
+    /** The error for a length word that {@link #isValidLength} refused. */
+    static ProtocolViolation invalidLength(int length, int limit) {
+        return new ProtocolViolation(length < 4 ? "invalid message length " + length
+                : "message length " + length + " exceeds the limit of " + limit + " bytes");
+    }
+
     public static byte type(ByteBuf message) {
         return message.getByte(message.readerIndex());
     }

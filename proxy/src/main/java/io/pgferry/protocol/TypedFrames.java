@@ -31,9 +31,8 @@ public final class TypedFrames {
             while (in.readableBytes() >= HEADER) {
                 int start = in.readerIndex();
                 int length = in.getInt(start + 1);
-                if (length < 4 || length > maxMessageLength) {
-                    throw new ProtocolViolation(length < 4 ? "invalid message length " + length
-                            : "message length " + length + " exceeds the limit of " + maxMessageLength + " bytes");
+                if (!Messages.isValidLength(length, maxMessageLength)) {
+                    throw Messages.invalidLength(length, maxMessageLength);
                 }
                 if (in.readableBytes() - 1 < length) {
                     break;
