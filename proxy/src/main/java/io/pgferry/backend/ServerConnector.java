@@ -28,6 +28,9 @@ public final class ServerConnector {
      */
     public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
+    /** Servers are trusted to frame their messages: no limit below what a length word holds (PostgreSQL's is 1 GB). */
+    static final int MAX_SERVER_MESSAGE_LENGTH = Integer.MAX_VALUE;
+
     private final Class<? extends Channel> channelType;
     private final Short receiveBufferGroup;
     private final ServerTlsContexts tlsContexts;
@@ -85,7 +88,8 @@ public final class ServerConnector {
                     @Override
                     protected void initChannel(Channel channel) {
                         if (!upstream.sslMode().attemptsTls()) {
-                            channel.pipeline().addLast(new MessageFrameDecoder(MessageFrameDecoder.State.TYPED, Integer.MAX_VALUE));
+                            channel.pipeline().addLast(new MessageFrameDecoder(MessageFrameDecoder.State.TYPED,
+                                    MAX_SERVER_MESSAGE_LENGTH));
                         }
                         channel.pipeline().addLast(handler);
                     }

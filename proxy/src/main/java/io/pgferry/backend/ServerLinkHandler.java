@@ -23,7 +23,7 @@ final class ServerLinkHandler extends ChannelInboundHandlerAdapter {
 
     ServerLinkHandler(ServerConnection link, ByteBufAllocator allocator) {
         this.link = link;
-        this.frames = new TypedFrames(Integer.MAX_VALUE, allocator, link::onMessage);
+        this.frames = new TypedFrames(ServerConnector.MAX_SERVER_MESSAGE_LENGTH, allocator, link::onMessage);
     }
 
     @Override

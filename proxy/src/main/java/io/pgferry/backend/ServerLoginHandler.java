@@ -92,7 +92,7 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.pipeline().addBefore(ctx.name(), null,
-                new MessageFrameDecoder(MessageFrameDecoder.State.TYPED, Integer.MAX_VALUE));
+                new MessageFrameDecoder(MessageFrameDecoder.State.TYPED, ServerConnector.MAX_SERVER_MESSAGE_LENGTH));
         if (answer == 'S') {
             SslHandler tls = sslContext.newHandler(ctx.alloc(), login.upstream().host(), login.upstream().port());
             ctx.pipeline().addFirst(tls);
