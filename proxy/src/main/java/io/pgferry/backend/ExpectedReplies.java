@@ -21,6 +21,24 @@ public final class ExpectedReplies {
     public enum Action { FORWARD, SKIP, FAKE }
 
     private record Entry(Request request, Action action, ByteBuf fake, Runnable onFailure) {
+        /** A shared entry per request and action, for those without a fake reply or failure hook: most of them. */
+        private static final Entry[][] PLAIN = plainEntries();
+
+        private static Entry[][] plainEntries() {
+            Entry[][] plain = new Entry[Request.values().length][Action.values().length];
+            for (Request request : Request.values()) {
+                for (Action action : Action.values()) {
+                    plain[request.ordinal()][action.ordinal()] = new Entry(request, action, null, null);
+                }
+            }
+            return plain;
+        }
+
+        static Entry of(Request request, Action action, Runnable onFailure) {
+            return onFailure == null ? PLAIN[request.ordinal()][action.ordinal()]
+                    : new Entry(request, action, null, onFailure);
+        }
+
         /** The request failed, or the server skipped it after an earlier error. */
         void failed() {
             if (onFailure != null) {
@@ -53,7 +71,7 @@ public final class ExpectedReplies {
             }
             discardingUntilSync = false;
         }
-        entries.add(new Entry(request, action, null, onFailure));
+        entries.add(Entry.of(request, action, onFailure));
     }
 
     /** Queues a reply pgferry makes itself; it reaches the client after every reply queued before it. */

@@ -103,7 +103,7 @@ final class RequestForwarder {
     }
 
     private void onQuery(ServerConnection link, ByteBuf frame) {
-        SessionStateScanner.Effects effects = SessionStateScanner.scan(frame, frame.readerIndex() + Messages.BODY);
+        SessionStateScanner.Effects effects = SessionStateScanner.scanQuery(frame);
         applyEffects(link, effects);
         // A simple Query replaces the unnamed statement.
         link.statements().unnamedFilledBy(null);

@@ -42,7 +42,23 @@ final class SessionStateScanner {
      * text is decoded only if its bytes may matter: most queries are plain DML, told apart in one pass.
      */
     static Effects scan(ByteBuf message, int from) {
-        int length = Messages.skipCString(message, from) - 1 - from;
+        return scan(message, from, Messages.skipCString(message, from) - 1 - from);
+    }
+
+    /**
+     * What the text of a simple Query frame does to session state. The text is the whole body but its final NUL,
+     * so it needs no search for its end; a frame without that NUL takes the searching path, which rejects it.
+     */
+    static Effects scanQuery(ByteBuf query) {
+        int from = query.readerIndex() + Messages.BODY;
+        int last = query.writerIndex() - 1;
+        if (last < from || query.getByte(last) != 0) {
+            return scan(query, from);
+        }
+        return scan(query, from, last - from);
+    }
+
+    private static Effects scan(ByteBuf message, int from, int length) {
         // Copied once: reading byte by byte through the buffer's checked accessors cost more than the scan itself.
         byte[] sql = length <= SCRATCH_BYTES ? SCRATCH.get() : new byte[length];
         message.getBytes(from, sql, 0, length);

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.pgferry.protocol.FrontendMessages;
+import io.pgferry.protocol.ProtocolViolation;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -111,5 +115,21 @@ class SessionStateScannerTest {
         assertEquals("a1", scan("deallocate prepare A1").deallocate());
         assertTrue(scan("DEALLOCATE ALL").dropsAllStatements());
         assertTrue(scan("discard all").dropsAllStatements());
+    }
+
+    @Test
+    void aQueryFrameIsReadToItsFinalNulAndOneWithoutItIsRejected() {
+        ByteBuf set = FrontendMessages.query(ByteBufAllocator.DEFAULT, "SET search_path = app");
+        ByteBuf select = FrontendMessages.query(ByteBufAllocator.DEFAULT, "SELECT 1");
+        ByteBuf unterminated = Unpooled.copiedBuffer("Q\0\0\0\014SET x = 1", StandardCharsets.US_ASCII);
+        try {
+            assertEquals(List.of("search_path"), SessionStateScanner.scanQuery(set).setParameters());
+            assertSame(SessionStateScanner.Effects.NONE, SessionStateScanner.scanQuery(select));
+            assertThrows(ProtocolViolation.class, () -> SessionStateScanner.scanQuery(unterminated));
+        } finally {
+            set.release();
+            select.release();
+            unterminated.release();
+        }
     }
 }
