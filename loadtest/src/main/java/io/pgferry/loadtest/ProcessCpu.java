@@ -4,24 +4,92 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** CPU time and resident memory of another process, from /proc. */
+/** CPU time and resident memory of processes, and the machine's idle time, from /proc. */
 final class ProcessCpu {
     private static final double TICKS_PER_SECOND = 100.0;
+    /** Fields of /proc/PID/stat after the command name: ppid, then utime, stime, cutime and cstime. */
+    private static final int PPID = 1;
+    private static final int UTIME = 11;
+    private static final int STIME = 12;
+    private static final int CUTIME = 13;
+    private static final int CSTIME = 14;
+
+    /** Busy and idle time of all CPUs together, from the first line of /proc/stat. */
+    record MachineTime(long busyTicks, long idleTicks) {
+        static MachineTime now() {
+            try {
+                String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+                long busy = 0;
+                // user, nice, system, idle, iowait, irq, softirq; steal is time the machine did not have.
+                for (int i = 1; i < Math.min(fields.length, 8); i++) {
+                    busy += Long.parseLong(fields[i]);
+                }
+                return new MachineTime(busy - idle, idle);
+            } catch (IOException e) {
+                return new MachineTime(0, 0);
+            }
+        }
+
+        /** The share of CPU time spent idle since {@code before}. */
+        double idleShareSince(MachineTime before) {
+            long busy = busyTicks - before.busyTicks;
+            long idle = idleTicks - before.idleTicks;
+            return busy + idle == 0 ? Double.NaN : (double) idle / (busy + idle);
+        }
+    }
 
     private ProcessCpu() {
     }
 
-
     /** utime + stime of {@code pid}, from /proc/PID/stat (clock ticks, USER_HZ = 100 on Linux). */
     static long nanos(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            return (long) (ticks / TICKS_PER_SECOND * 1e9);
+        String[] fields = stat(Long.toString(pid));
+        return fields == null ? 0 : ticksToNanos(Long.parseLong(fields[UTIME]) + Long.parseLong(fields[STIME]));
+    }
+
+    /**
+     * CPU time of {@code rootPid} and its children, living and exited: PostgreSQL's postmaster and its backends.
+     * A backend's time moves to the postmaster's children's time when it exits, so the sum does not drop.
+     */
+    static long treeNanos(long rootPid) {
+        long ticks = 0;
+        String root = Long.toString(rootPid);
+        try (var entries = Files.list(Path.of("/proc"))) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                String name = entry.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                String[] fields = stat(name);
+                if (fields != null && (name.equals(root) || fields[PPID].equals(root))) {
+                    ticks += Long.parseLong(fields[UTIME]) + Long.parseLong(fields[STIME])
+                            + Long.parseLong(fields[CUTIME]) + Long.parseLong(fields[CSTIME]);
+                }
+            }
         } catch (IOException e) {
             return 0;
         }
+        return ticksToNanos(ticks);
+    }
+
+    /** CPU time of this JVM's exited child processes: pgbench's, once it has been waited for. */
+    static long exitedChildrenNanos() {
+        String[] fields = stat("self");
+        return fields == null ? 0 : ticksToNanos(Long.parseLong(fields[CUTIME]) + Long.parseLong(fields[CSTIME]));
+    }
+
+    private static String[] stat(String pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static long ticksToNanos(long ticks) {
+        return (long) (ticks / TICKS_PER_SECOND * 1e9);
     }
 
     /** Resident set size of {@code pid} in bytes, from /proc/PID/status. */

@@ -12,7 +12,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The throughput scenario: pgbench select-only and TPC-B-like, in each protocol mode and client count, against a
  * direct connection, pgferry and PgBouncer (both transaction mode, same pool size) in one run, reporting TPS,
- * latency and each pooler's own CPU time per transaction. Starts and stops everything it uses.
+ * latency and each pooler's own CPU time per transaction, and where the rest of the machine's time went (PostgreSQL,
+ * pgbench, idle). Starts and stops everything it uses.
  */
 public final class Throughput {
     private static final String USER = "bench";
@@ -23,13 +24,20 @@ public final class Throughput {
         }
     }
 
+    /**
+     * One run's figures. Beside the pooler's CPU per transaction, PostgreSQL's and pgbench's, and the share of the
+     * machine left idle: on a machine all three share, what one of them costs the others shows there.
+     */
     private record Result(double tps, double latencyMs, long transactions, long failed, boolean aborted,
-                          double cpuMicrosPerTransaction) {
+                          double cpuMicrosPerTransaction, double postgresMicrosPerTransaction,
+                          double pgbenchMicrosPerTransaction, double idleShare) {
         /** Each figure's median over rounds (the lower middle for an even count); failures add up. */
         static Result median(List<Result> rounds) {
             return new Result(middle(rounds, Result::tps), middle(rounds, Result::latencyMs),
                     rounds.stream().mapToLong(Result::transactions).sum(), rounds.stream().mapToLong(Result::failed).sum(),
-                    rounds.stream().anyMatch(Result::aborted), middle(rounds, Result::cpuMicrosPerTransaction));
+                    rounds.stream().anyMatch(Result::aborted), middle(rounds, Result::cpuMicrosPerTransaction),
+                    middle(rounds, Result::postgresMicrosPerTransaction), middle(rounds, Result::pgbenchMicrosPerTransaction),
+                    middle(rounds, Result::idleShare));
         }
 
         private static double middle(List<Result> rounds, ToDoubleFunction<Result> figure) {
@@ -89,7 +97,7 @@ public final class Throughput {
                     int shares = warmUps.values().stream().mapToInt(Integer::intValue).sum();
                     for (Map.Entry<Cell, Integer> warmUp : warmUps.entrySet()) {
                         run(warmUp.getKey(), "postgresql://" + USER + "@127.0.0.1:" + ferryPort + "/app?sslmode=disable",
-                                Math.max(1, warmup * warmUp.getValue() / shares), "pgferry", ferry.pid());
+                                Math.max(1, warmup * warmUp.getValue() / shares), "pgferry", ferry.pid(), postgres.pid());
                     }
                 }
                 Map<String, Map<String, Result>> results = new LinkedHashMap<>();
@@ -108,10 +116,12 @@ public final class Throughput {
                                 case "pgbouncer" -> bouncer.pid();
                                 default -> -1;
                             };
-                            Result result = run(cell, url, duration, target, pid);
+                            Result result = run(cell, url, duration, target, pid, postgres.pid());
                             byTarget.computeIfAbsent(target, k -> new ArrayList<>()).add(result);
-                            System.err.printf("%-32s %-9s tps %9.0f  cpu/txn %6.1f us  failed %d%s%n", cell.label(),
-                                    target, result.tps, result.cpuMicrosPerTransaction, result.failed,
+                            System.err.printf("%-32s %-9s tps %9.0f  cpu/txn %6.1f us  postgres %6.1f us"
+                                            + "  pgbench %5.1f us  idle %4.1f %%  failed %d%s%n", cell.label(), target,
+                                    result.tps, result.cpuMicrosPerTransaction, result.postgresMicrosPerTransaction,
+                                    result.pgbenchMicrosPerTransaction, 100 * result.idleShare, result.failed,
                                     result.aborted ? " aborted" : "");
                         }
                     }
@@ -120,11 +130,13 @@ public final class Throughput {
                     results.put(cell.label(), medians);
                 }
                 System.out.println(table(results, targets));
+                System.out.println(machineTable(results, targets));
             }
         }
     }
 
-    private static Result run(Cell cell, String url, int duration, String target, long pid) throws IOException, InterruptedException {
+    private static Result run(Cell cell, String url, int duration, String target, long pid, long postgresPid)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("pgbench", "-n", "-c", Integer.toString(cell.clients),
                 // One thread per client: pgbench before 17 prepares with a blocking call per thread, which stalls a
                 // thread's other clients whenever a transaction pool is smaller than the number of clients.
@@ -138,12 +150,21 @@ public final class Throughput {
         command.add(url);
         boolean pooler = pid > 0;
         long before = pooler ? ProcessCpu.nanos(pid) : 0;
+        long postgresBefore = ProcessCpu.treeNanos(postgresPid);
+        long pgbenchBefore = ProcessCpu.exitedChildrenNanos();
+        ProcessCpu.MachineTime machineBefore = ProcessCpu.MachineTime.now();
         Pgbench.Output output = Pgbench.run(target.equals("direct") ? PostgresServer.Role.SCRAM.password : "", command);
+        double idleShare = ProcessCpu.MachineTime.now().idleShareSince(machineBefore);
         long used = pooler ? ProcessCpu.nanos(pid) - before : 0;
-        double perTransaction = !pooler || output.transactions() == 0 ? Double.NaN
-                : used / 1000.0 / output.transactions();
-        return new Result(output.tps(), output.latencyMs(), output.transactions(), output.failed(), output.aborted(),
-                perTransaction);
+        long transactions = output.transactions();
+        return new Result(output.tps(), output.latencyMs(), transactions, output.failed(), output.aborted(),
+                pooler ? perTransaction(used, transactions) : Double.NaN,
+                perTransaction(ProcessCpu.treeNanos(postgresPid) - postgresBefore, transactions),
+                perTransaction(ProcessCpu.exitedChildrenNanos() - pgbenchBefore, transactions), idleShare);
+    }
+
+    private static double perTransaction(long nanos, long transactions) {
+        return transactions == 0 ? Double.NaN : nanos / 1000.0 / transactions;
     }
 
 
@@ -198,6 +219,22 @@ public final class Throughput {
                 out.append(String.format(" %.2f |", byTarget.get("pgferry").tps / byTarget.get("direct").tps));
             }
             out.append('\n');
+        });
+        return out.toString();
+    }
+
+    /** Where the machine's CPU went per transaction in each cell, for each target. */
+    private static String machineTable(Map<String, Map<String, Result>> results, List<String> targets) {
+        StringBuilder out = new StringBuilder("| cell | target | PostgreSQL CPU µs/txn | pgbench CPU µs/txn |"
+                + " pooler CPU µs/txn | machine idle |\n|---|---|---|---|---|---|\n");
+        results.forEach((cell, byTarget) -> {
+            for (String target : targets) {
+                Result r = byTarget.get(target);
+                out.append(String.format("| %s | %s | %.1f | %.1f | %s | %.1f %% |%n", cell, target,
+                        r.postgresMicrosPerTransaction, r.pgbenchMicrosPerTransaction,
+                        target.equals("direct") ? "" : String.format("%.1f", r.cpuMicrosPerTransaction),
+                        100 * r.idleShare));
+            }
         });
         return out.toString();
     }

@@ -181,6 +181,15 @@ public final class PostgresServer implements AutoCloseable {
         return "127.0.0.1";
     }
 
+    /** The postmaster's process id, from its pid file; -1 if the server is not running. */
+    public long pid() {
+        try {
+            return Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     public int port() {
         return port;
     }

@@ -1,0 +1,49 @@
+package io.pgferry.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The /proc readings the throughput table divides by transactions count what they claim to. */
+class ProcessCpuTest {
+    /** A child shell that spins for about half a second of CPU time. */
+    private static Process spinningChild() throws Exception {
+        return new ProcessBuilder("sh", "-c", "end=$(($(date +%s%N) + 500000000));"
+                + " while [ $(date +%s%N) -lt $end ]; do :; done").start();
+    }
+
+    @Test
+    void anExitedChildsTimeCountsOnceItIsWaitedFor() throws Exception {
+        long before = ProcessCpu.exitedChildrenNanos();
+        Process child = spinningChild();
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        long gained = ProcessCpu.exitedChildrenNanos() - before;
+        assertTrue(gained >= 100_000_000, "a child that spun for 0.5 s counted " + gained + " ns");
+    }
+
+    @Test
+    void aProcessTreeCountsItsLivingChildren() throws Exception {
+        long self = ProcessHandle.current().pid();
+        long before = ProcessCpu.treeNanos(self);
+        Process child = spinningChild();
+        try {
+            Thread.sleep(400);
+            long gained = ProcessCpu.treeNanos(self) - before;
+            assertTrue(gained >= 100_000_000, "a child spinning for 0.4 s added " + gained + " ns to its parent's tree");
+            assertTrue(ProcessCpu.treeNanos(self) >= ProcessCpu.nanos(self));
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aBusyMachineIsNotAllIdle() throws Exception {
+        ProcessCpu.MachineTime before = ProcessCpu.MachineTime.now();
+        Process child = spinningChild();
+        child.waitFor(30, TimeUnit.SECONDS);
+        double idle = ProcessCpu.MachineTime.now().idleShareSince(before);
+        assertTrue(idle >= 0 && idle < 0.9, "idle share while one core spun: " + idle);
+    }
+}
