@@ -4,6 +4,7 @@ import io.pgferry.testkit.PostgresServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,9 +104,11 @@ public final class Throughput {
                 Map<String, Map<String, Result>> results = new LinkedHashMap<>();
                 for (Cell cell : cells) {
                     Map<String, List<Result>> byTarget = new LinkedHashMap<>();
-                    // Targets take turns within each round, so a slow spell of this shared machine hits them alike.
+                    // Targets take turns within each round, so a slow spell of this shared machine hits them alike,
+                    // and the order rotates from round to round: the run just before leaves work behind (exiting
+                    // connections, cold caches) that would otherwise always fall on the same target.
                     for (int round = 0; round < rounds; round++) {
-                        for (String target : targets) {
+                        for (String target : rotated(targets, round)) {
                             String url = switch (target) {
                                 case "direct" -> direct;
                                 case "pgferry" -> "postgresql://" + USER + "@127.0.0.1:" + ferryPort + "/app?sslmode=disable";
@@ -161,6 +164,13 @@ public final class Throughput {
                 pooler ? perTransaction(used, transactions) : Double.NaN,
                 perTransaction(ProcessCpu.treeNanos(postgresPid) - postgresBefore, transactions),
                 perTransaction(ProcessCpu.exitedChildrenNanos() - pgbenchBefore, transactions), idleShare);
+    }
+
+    /** The order of round {@code by}: over as many rounds as there are targets, each runs once in each position. */
+    static List<String> rotated(List<String> targets, int by) {
+        List<String> order = new ArrayList<>(targets);
+        Collections.rotate(order, -by);
+        return order;
     }
 
     private static double perTransaction(long nanos, long transactions) {
