@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgferry.testkit.PostgresExtension;
 import io.pgferry.testkit.PostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +56,38 @@ class LimitsAndTimeoutsIT {
             Thread.sleep(1200);
             SQLException error = assertThrows(SQLException.class, () -> SessionPoolingIT.single(client, "SELECT 2"));
             assertEquals("25P04", error.getSQLState(), error.getMessage());
+        }
+    }
+
+    @Test
+    void aClientLogsInWhileEveryServerIsBusyAndWaitsOnlyForItsFirstQuery(PostgresServer server) throws Exception {
+        try (TestProxy proxy = TestProxy.start(server, "pgferry.pool { mode = transaction, size = 1 }");
+             Connection holder = proxy.connectApp()) {
+            holder.setAutoCommit(false);
+            assertEquals("1", SessionPoolingIT.single(holder, "SELECT 1"));
+            // The pool's only server is in the holder's transaction; a login needs none, as with PgBouncer. A raw
+            // client, because pgjdbc queries during its connect.
+            CompletableFuture<RawClient> login = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return RawClient.trusted(proxy.port(), "trust_user", "app");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            try (RawClient newcomer = login.get(5, TimeUnit.SECONDS)) {
+                newcomer.send(RawClient.query("SELECT 2"));
+                CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return newcomer.transcript(1);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                Thread.sleep(300);
+                assertFalse(first.isDone(), "the first query waits for the pool's server");
+                holder.commit();
+                assertEquals("T D(2) C(SELECT 1) Z(I)", first.get(5, TimeUnit.SECONDS));
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.ServerLoginFailure;
+import io.pgferry.backend.ServerParameters;
 import io.pgferry.config.PoolMode;
 import io.pgferry.pool.ServerPool;
 import io.pgferry.prepared.ClientStatements;
@@ -76,7 +77,23 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         // From here the session frames by itself, in place; the framer hands over any bytes it still holds.
         frames = new TypedFrames(context.config().maxMessageSize(), channel.alloc(), frame -> inbound.add(frame));
         ctx.pipeline().remove(MessageFrameDecoder.class);
-        acquire();
+        List<ServerParameters.LoginParameter> known = mode == PoolMode.SESSION ? null : pool.knownLogin();
+        if (known != null) {
+            greetFromPool(known);
+        } else {
+            acquire();
+        }
+    }
+
+    /**
+     * Logs the client in with what the pool's servers reported, as PgBouncer greets from its cached welcome: a
+     * transaction-pooled client needs no server before its first request, so a login costs no hand-over.
+     */
+    private void greetFromPool(List<ServerParameters.LoginParameter> serverLogin) {
+        cancelKey = context.cancels().register(this);
+        channel.writeAndFlush(greeting(welcome(serverLogin)));
+        // A task of its own: the session handler may still be joining the pipeline.
+        channel.eventLoop().execute(this::finishLogin);
     }
 
     private void acquire() {
@@ -102,11 +119,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         acquired.execute(() -> {
             acquired.attach(replies);
-            LoginDefaults defaults = null;
-            if (greet) {
-                defaults = LoginDefaults.of(acquired.parameters().login(), startup);
-                forwarder.seedParameters(defaults.parameters());
-            }
+            LoginDefaults defaults = greet ? welcome(acquired.parameters().login()) : null;
             try {
                 forwarder.arrive(acquired);
             } catch (IllegalArgumentException e) {
@@ -128,11 +141,23 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** Sends the server's parameters as the client will see them, pgferry's BackendKeyData, and ReadyForQuery. */
-    private void greet(ServerConnection acquired, LoginDefaults defaults) {
+    /** The client's starting parameters: the servers' login values overlaid with its startup settings. */
+    private LoginDefaults welcome(List<ServerParameters.LoginParameter> serverLogin) {
+        LoginDefaults defaults = LoginDefaults.of(serverLogin, startup);
+        forwarder.seedParameters(defaults.parameters());
         replies.applicationName(startup.valueOf("application_name", ""));
-        acquired.fake(BackendMessages.loginGreeting(channel.alloc(), defaults.parameterStatuses(),
-                (int) (cancelKey >>> 32), (int) cancelKey));
+        return defaults;
+    }
+
+    /** The server's parameters as the client will see them, pgferry's BackendKeyData, and ReadyForQuery. */
+    private ByteBuf greeting(LoginDefaults defaults) {
+        return BackendMessages.loginGreeting(channel.alloc(), defaults.parameterStatuses(), (int) (cancelKey >>> 32),
+                (int) cancelKey);
+    }
+
+    /** Greets through the link taken for the login, then offers the link back. */
+    private void greet(ServerConnection acquired, LoginDefaults defaults) {
+        acquired.fake(greeting(defaults));
         replies.flush();
         offerRelease(acquired);
     }

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.backend.ServerLoginFailure;
+import io.pgferry.backend.ServerParameters;
 import io.pgferry.config.PoolSettings;
 import io.pgferry.metrics.PoolActivity;
 import io.pgferry.protocol.SqlState;
@@ -48,6 +49,8 @@ public final class ServerPool {
     private volatile boolean closed;
     private final LoginRetry loginRetry = new LoginRetry();
     private volatile long reconnectRequestedNanos;
+    /** What the latest server to log in reported, for greeting clients before they need a server. */
+    private volatile List<ServerParameters.LoginParameter> knownLogin;
 
     ServerPool(PoolKey key, ServerConnector connector, ServerConnector.Login login, PoolSettings settings,
                PoolActivity activity, PoolLimits limits) {
@@ -187,6 +190,14 @@ public final class ServerPool {
         return false;
     }
 
+    /**
+     * The parameters the latest of this pool's servers reported at login, or {@code null} before any logged in. A
+     * pool's servers nearly always report the same values, so a new client can be greeted with them at once.
+     */
+    public List<ServerParameters.LoginParameter> knownLogin() {
+        return knownLogin;
+    }
+
     /** Removes a waiter that gave up (its client disconnected or cancelled). */
     public synchronized void abandon(LinkRequest request) {
         waiters.remove(request);
@@ -212,6 +223,7 @@ public final class ServerPool {
                 link.expireAt(link.createdNanos() + (long) (lifetime * (1 - jitter)));
             }
             link.reportTo(activity);
+            knownLogin = link.parameters().login();
             links.add(link);
             link.onClose(this::onLinkClosed);
             LOG.info("pool {}: server connection opened, pid {}", key, link.processId());
