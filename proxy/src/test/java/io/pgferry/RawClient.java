@@ -23,9 +23,18 @@ public final class RawClient implements AutoCloseable {
 
         /** The SQLSTATE of an ErrorResponse or NoticeResponse. */
         public String sqlState() {
+            return field('C');
+        }
+
+        /** The non-localized severity of an ErrorResponse or NoticeResponse. */
+        public String severity() {
+            return field('V');
+        }
+
+        private String field(char code) {
             String[] fields = new String(body, StandardCharsets.UTF_8).split("\0");
             for (String field : fields) {
-                if (field.startsWith("C")) {
+                if (!field.isEmpty() && field.charAt(0) == code) {
                     return field.substring(1);
                 }
             }

@@ -285,4 +285,25 @@ class TransactionPoolingIT {
             assertEquals("T D(t) C(SELECT 1) Z(I)", next.transcript(1), "the reset query removed the setting");
         }
     }
+
+    @Test
+    void aStartupSettingTheServerRejectsEndsTheSessionWithFatalAtTheFirstQuery() throws IOException {
+        try (RawClient known = RawClient.trusted(proxy.port(), USER, "postgres")) {
+            known.send(query("SELECT 1"));
+            assertEquals("T D(1) C(SELECT 1) Z(I)", known.transcript(1), "the pool knows its servers' parameters");
+        }
+        try (RawClient client = new RawClient(proxy.port())) {
+            client.send(RawClient.startup("user", USER, "database", "postgres", "options", "-c work_mem=abc"));
+            assertEquals('Z', client.readUntil('Z').type(), "greeted from the pool's known parameters");
+            client.send(query("SELECT 1"));
+            RawClient.Message error = client.readUntil('E');
+            assertEquals("FATAL 22023", error.severity() + " " + error.sqlState(), error.text());
+            assertTrue(error.text().contains("invalid value for parameter \"work_mem\""), error.text());
+            assertTrue(client.closedByPeer());
+        }
+        try (RawClient next = RawClient.trusted(proxy.port(), USER, "postgres")) {
+            next.send(query("SHOW work_mem"));
+            assertEquals("T D(4MB) C(SHOW) Z(I)", next.transcript(1), "the server went on to the next client");
+        }
+    }
 }

@@ -83,7 +83,7 @@ final class ClientReplies implements ServerClient {
         }
         run.writeTo(channel);
         fatalSent = true;
-        channel.writeAndFlush(errorResponse).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(ErrorFields.escalateToFatal(errorResponse)).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +94,24 @@ class BackendMessagesTest {
             assertEquals(new ErrorFields("FATAL", "28P01", "no"), ErrorFields.read(error));
         } finally {
             error.release();
+        }
+    }
+
+    @Test
+    void anErrorAfterWhichTheSessionEndsReadsAsFatal() {
+        ByteBuf error = BackendMessages.errorResponse(ALLOC, "ERROR", "22023", "invalid value for parameter");
+        ByteBuf localized = MessageWriter.typed(ALLOC, BackendTag.ERROR_RESPONSE).byte1('S').cString("FEHLER")
+                .byte1('V').cString("ERROR").byte1('C').cString("22023").byte1('M').cString("ERROR").byte1(0).finish();
+        try {
+            assertEquals(new ErrorFields("FATAL", "22023", "invalid value for parameter"),
+                    ErrorFields.read(ErrorFields.escalateToFatal(error)));
+            assertEquals("SFATAL", error.toString(Messages.BODY, 6, StandardCharsets.US_ASCII));
+            assertEquals(new ErrorFields("FATAL", "22023", "ERROR"), ErrorFields.read(ErrorFields.escalateToFatal(localized)),
+                    "only the severity fields change");
+            assertEquals("SFEHLER", localized.toString(Messages.BODY, 7, StandardCharsets.US_ASCII));
+        } finally {
+            error.release();
+            localized.release();
         }
     }
 
