@@ -7,27 +7,23 @@ import java.nio.charset.StandardCharsets;
 public record ErrorFields(String severity, String sqlState, String message) {
     private static final byte[] FATAL = "FATAL".getBytes(StandardCharsets.US_ASCII);
 
+    /** Receives each field of an ErrorResponse or NoticeResponse: its code and where its value starts. */
+    @FunctionalInterface
+    private interface FieldVisitor {
+        void field(byte code, int valueAt);
+    }
+
     public static ErrorFields read(ByteBuf message) {
-        String severity = "";
-        String sqlState = "";
-        String text = "";
-        int at = message.readerIndex() + Messages.BODY;
-        int end = message.writerIndex();
-        while (at < end) {
-            byte field = message.getByte(at++);
-            if (field == 0) {
-                break;
-            }
-            String value = Messages.cString(message, at);
-            at = Messages.skipCString(message, at);
-            switch (field) {
-                case 'V' -> severity = value;
-                case 'C' -> sqlState = value;
-                case 'M' -> text = value;
+        String[] kept = {"", "", ""};
+        forEachField(message, (code, at) -> {
+            switch (code) {
+                case 'V' -> kept[0] = Messages.cString(message, at);
+                case 'C' -> kept[1] = Messages.cString(message, at);
+                case 'M' -> kept[2] = Messages.cString(message, at);
                 default -> { }
             }
-        }
-        return new ErrorFields(severity, sqlState, text);
+        });
+        return new ErrorFields(kept[0], kept[1], kept[2]);
     }
 
     /**
@@ -36,19 +32,25 @@ public record ErrorFields(String severity, String sqlState, String message) {
      * from PostgreSQL. A localized severity other than ERROR stays; the non-localized one is always in English.
      */
     public static ByteBuf escalateToFatal(ByteBuf message) {
+        forEachField(message, (code, at) -> {
+            if ((code == 'S' || code == 'V') && "ERROR".equals(Messages.cString(message, at))) {
+                message.setBytes(at, FATAL);
+            }
+        });
+        return message;
+    }
+
+    private static void forEachField(ByteBuf message, FieldVisitor visitor) {
         int at = message.readerIndex() + Messages.BODY;
         int end = message.writerIndex();
         while (at < end) {
-            byte field = message.getByte(at++);
-            if (field == 0) {
-                break;
+            byte code = message.getByte(at++);
+            if (code == 0) {
+                return;
             }
-            if ((field == 'S' || field == 'V') && "ERROR".equals(Messages.cString(message, at))) {
-                message.setBytes(at, FATAL);
-            }
+            visitor.field(code, at);
             at = Messages.skipCString(message, at);
         }
-        return message;
     }
 
     public boolean isFatal() {
