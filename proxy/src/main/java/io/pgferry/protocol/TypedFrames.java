@@ -11,7 +11,6 @@ import java.util.function.Consumer;
  * whole. Confined to one event loop; owns the carried bytes until {@link #release()}.
  */
 public final class TypedFrames {
-    private static final int HEADER = 5;
     private final int maxMessageLength;
     private final Consumer<ByteBuf> consumer;
     private final ByteBufAllocator allocator;
@@ -28,7 +27,7 @@ public final class TypedFrames {
         ByteBuf in = carried == null ? received : join(carried, received);
         carried = null;
         try {
-            while (in.readableBytes() >= HEADER) {
+            while (in.readableBytes() >= Messages.BODY) {
                 int start = in.readerIndex();
                 int length = in.getInt(start + 1);
                 if (!Messages.isValidLength(length, maxMessageLength)) {
@@ -52,8 +51,9 @@ public final class TypedFrames {
 
     /**
      * The carried bytes followed by the received ones. Appends in place (dropping the bytes already framed) when the
-     * carried buffer is not shared with slices still in flight and may grow; otherwise copies both into a new buffer. Either way capacity grows
-     * geometrically, so a large message arriving in many reads is copied a bounded number of times.
+     * carried buffer is not shared with slices still in flight and may grow; otherwise copies both into a new
+     * buffer. Either way capacity grows geometrically, so a large message arriving in many reads is copied a bounded
+     * number of times.
      */
     private ByteBuf join(ByteBuf previous, ByteBuf received) {
         try {
