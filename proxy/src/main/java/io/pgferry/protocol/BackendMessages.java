@@ -67,7 +67,8 @@ public final class BackendMessages {
     /** The end of a login in one buffer: the ParameterStatus messages, BackendKeyData, ReadyForQuery (idle). */
     public static ByteBuf loginGreeting(ByteBufAllocator allocator, byte[] parameterStatuses, int processId,
                                         int secretKey) {
-        ByteBuf greeting = allocator.buffer(parameterStatuses.length + 19).writeBytes(parameterStatuses);
+        // BackendKeyData is 13 bytes and ReadyForQuery 6: sized once, the greeting is never copied to grow.
+        ByteBuf greeting = allocator.buffer(parameterStatuses.length + 13 + 6).writeBytes(parameterStatuses);
         return MessageWriter.after(greeting).then(BackendTag.BACKEND_KEY_DATA).int32(processId).int32(secretKey)
                 .then(BackendTag.READY_FOR_QUERY).byte1('I').finish();
     }
