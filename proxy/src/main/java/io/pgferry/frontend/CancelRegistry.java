@@ -1,5 +1,6 @@
 package io.pgferry.frontend;
 
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,18 +10,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * its target in O(1). Keys are drawn from a CSPRNG: a 31-bit process id and a 32-bit secret. Thread-safe.
  */
 public final class CancelRegistry {
+    private static final int KEYS_PER_DRAW = 64;
     private final Map<Long, ClientSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    /** Keys drawn ahead, guarded by {@code this}; the next one is at the buffer's position. */
+    private final ByteBuffer drawn = ByteBuffer.allocate(KEYS_PER_DRAW * Long.BYTES).position(KEYS_PER_DRAW * Long.BYTES);
 
     /** Registers a session and returns its key: process id in the high 32 bits, secret in the low 32. */
     long register(ClientSession session) {
         while (true) {
-            // One draw for both halves: each draw from the CSPRNG takes its lock and mixes in system entropy.
-            long key = random.nextLong() & 0x7FFFFFFF_FFFFFFFFL;
+            long key = nextKey() & 0x7FFFFFFF_FFFFFFFFL;
             if (sessions.putIfAbsent(key, session) == null) {
                 return key;
             }
         }
+    }
+
+    /** Each draw from the CSPRNG hashes and may read system entropy, so a login takes its key from a batch. */
+    private synchronized long nextKey() {
+        if (!drawn.hasRemaining()) {
+            random.nextBytes(drawn.array());
+            drawn.clear();
+        }
+        return drawn.getLong();
     }
 
     void unregister(long key) {

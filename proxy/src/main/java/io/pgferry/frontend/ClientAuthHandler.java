@@ -3,18 +3,8 @@ package io.pgferry.frontend;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslHandler;
-import io.pgferry.admin.AdminConsole;
-import io.pgferry.admin.AdminSessionHandler;
 import io.pgferry.auth.AuthenticationFailure;
 import io.pgferry.auth.ScramServerExchange;
-import io.pgferry.backend.ServerConnector;
-import io.pgferry.config.AuthMethod;
-import io.pgferry.config.DatabaseConfig;
-import io.pgferry.config.PoolMode;
-import io.pgferry.pool.PoolKey;
-import io.pgferry.pool.ServerPool;
-import io.pgferry.config.ProxyConfig;
 import io.pgferry.config.UserConfig;
 import io.pgferry.protocol.BackendMessages;
 import io.pgferry.protocol.FrontendTag;
@@ -26,45 +16,34 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates a client by its configured method (scram-sha-256, md5, password or trust). Unknown users and
- * wrong passwords end alike, with 28P01, after a full exchange, so user names cannot be probed. Checking a
+ * Authenticates a client by a password exchange (scram-sha-256, md5 or password); trusted users never meet it,
+ * see {@link ClientLogin#trusted()}. Unknown users and wrong passwords end alike, with 28P01, after a full exchange, so user names cannot be probed. Checking a
  * cleartext password against a SCRAM verifier needs PBKDF2, which runs on the key-derivation workers.
  * Runs on the client's event loop; releases every message it reads.
  */
 final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
-    private static final Logger LOG = LoggerFactory.getLogger(ClientAuthHandler.class);
     private enum Step { SASL_INITIAL, SASL_FINAL, MD5_RESPONSE, CLEARTEXT, VERIFYING }
 
     private final FrontendContext context;
-    private final ClientStartup startup;
+    private final ClientLogin login;
     private final UserConfig user;
     private Step step;
     private ScramServerExchange scram;
     private byte[] md5Salt;
 
-    ClientAuthHandler(FrontendContext context, ClientStartup startup) {
+    ClientAuthHandler(FrontendContext context, ClientLogin login) {
         this.context = context;
-        this.startup = startup;
-        this.user = context.config().users().get(startup.user());
+        this.login = login;
+        this.user = login.user();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        ProxyConfig config = context.config();
-        AuthMethod method = user != null ? user.authMethod() : config.defaultAuthMethod();
-        switch (method) {
-            case TRUST -> {
-                if (user != null) {
-                    succeed(ctx);
-                } else {
-                    startScram(ctx);
-                }
-            }
-            case SCRAM_SHA_256 -> startScram(ctx);
+        switch (login.method()) {
+            // A trusted user never gets here; an unknown one under trust gets the mock exchange, as for SCRAM.
+            case TRUST, SCRAM_SHA_256 -> startScram(ctx);
             case MD5 -> {
                 md5Salt = new byte[4];
                 new SecureRandom().nextBytes(md5Salt);
@@ -80,7 +59,7 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
 
     private void startScram(ChannelHandlerContext ctx) {
         scram = user != null && user.scram() != null ? ScramServerExchange.forSecret(user.scram())
-                : ScramServerExchange.mock(startup.user(), context.mockScramSecret());
+                : ScramServerExchange.mock(login.userName(), context.mockScramSecret());
         step = Step.SASL_INITIAL;
         ctx.writeAndFlush(BackendMessages.authenticationSasl(ctx.alloc(), List.of(ScramServerExchange.MECHANISM)));
     }
@@ -163,58 +142,13 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void succeed(ChannelHandlerContext ctx) {
-        context.metrics().clientLogin(true);
-        if (context.config().logConnections()) {
-            LOG.info("client {} logged in: user {} database {}{}", ctx.channel().remoteAddress(), startup.user(),
-                    startup.database(), ctx.pipeline().get(SslHandler.class) != null ? " over TLS" : "");
-        }
-        if (AdminConsole.DATABASES.contains(startup.database())) {
-            openConsole(ctx);
-            return;
-        }
-        DatabaseConfig database = context.config().database(startup.database());
-        if (database == null) {
-            ClientErrors.fatal(ctx.channel(), SqlState.INVALID_CATALOG_NAME,
-                    "database \"" + startup.database() + "\" does not exist");
-            return;
-        }
-        if (context.isDraining()) {
-            ClientErrors.fatal(ctx.channel(), SqlState.ADMIN_SHUTDOWN, "pgferry is shutting down");
-            return;
-        }
-        if (context.disabledDatabases().contains(startup.database())) {
-            ClientErrors.fatal(ctx.channel(), SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
-                    "database \"" + startup.database() + "\" does not allow connections (DISABLE)");
-            return;
-        }
-        String upstreamUser = database.upstream().user() != null ? database.upstream().user() : startup.user();
-        String password = database.upstream().user() != null ? database.upstream().password()
-                : user == null ? null : user.plainPassword();
-        ServerConnector.Login login = new ServerConnector.Login(database.upstream(),
-                database.upstreamDatabase(startup.database()), upstreamUser, password);
-        ServerPool pool = context.pools().pool(new PoolKey(startup.database(), upstreamUser), login, database.pool());
-        PoolMode mode = user != null && user.poolMode() != null ? user.poolMode() : database.pool().mode();
-        ctx.write(BackendMessages.authenticationOk(ctx.alloc()));
-        ctx.pipeline().replace(this, "session", new ClientSession(context, startup, mode, pool));
-    }
-
-    /** Admin users may run every command; stats users only SHOW. */
-    private void openConsole(ChannelHandlerContext ctx) {
-        ProxyConfig config = context.config();
-        boolean admin = config.adminUsers().contains(startup.user());
-        if (!admin && !config.statsUsers().contains(startup.user())) {
-            ClientErrors.fatal(ctx.channel(), SqlState.INVALID_AUTHORIZATION, "not allowed");
-            return;
-        }
-        ClientStartupHandler.loginDone(ctx.channel());
-        ctx.write(BackendMessages.authenticationOk(ctx.alloc()));
-        ctx.pipeline().replace(this, "admin", new AdminSessionHandler(new AdminConsole(context, admin)));
+        login.succeed(ctx, this);
     }
 
     private void reject(ChannelHandlerContext ctx) {
         context.metrics().clientLogin(false);
         ClientErrors.fatal(ctx.channel(), SqlState.INVALID_PASSWORD,
-                "password authentication failed for user \"" + startup.user() + "\"");
+                "password authentication failed for user \"" + login.userName() + "\"");
     }
 
     @Override

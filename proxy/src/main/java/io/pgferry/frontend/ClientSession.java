@@ -73,7 +73,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         id = context.sessions().register(this);
         idleTimeouts = new IdleTimeouts(channel, context.config().clientIdleTimeout(),
                 context.config().idleTransactionTimeout());
-        channel.config().setAutoRead(false);
         // From here the session frames by itself, in place; the framer hands over any bytes it still holds.
         frames = new TypedFrames(context.config().maxMessageSize(), channel.alloc(), frame -> inbound.add(frame));
         ctx.pipeline().remove(MessageFrameDecoder.class);
@@ -81,6 +80,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (known != null) {
             greetFromPool(known);
         } else {
+            // Nothing is read while the login waits for a server; greeted at once, the client needs no such pause.
+            channel.config().setAutoRead(false);
             acquire();
         }
     }
@@ -165,7 +166,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private void finishLogin() {
         ready = true;
         ClientStartupHandler.loginDone(channel);
-        channel.config().setAutoRead(true);
+        resumeReading(channel);
         idleTimeouts.waitingForClient((byte) 'I');
         dispatchInbound();
     }

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The first phase of a client connection (protocol section "Start-up"): answers SSLRequest (starting TLS when
  * configured) and GSSENCRequest, routes a CancelRequest, and checks the StartupMessage before handing over to
- * {@link ClientAuthHandler}. Runs on the client's event loop; releases every message it reads.
+ * {@link ClientAuthHandler}, or straight to {@link ClientLogin} for a trusted user. Runs on the client's event loop; releases every message it reads.
  */
 final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     private static final AttributeKey<ScheduledFuture<?>> LOGIN_TIMER = AttributeKey.valueOf("pgferry.loginTimer");
@@ -127,7 +127,14 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         }
         parameters.putIfAbsent("database", user);
         decoder.startTypedMessages();
-        ctx.pipeline().replace(this, "auth", new ClientAuthHandler(context, ClientStartup.of(parameters)));
+        ClientStartup startup = ClientStartup.of(parameters);
+        ClientLogin login = new ClientLogin(context, startup, config.users().get(startup.user()));
+        if (login.trusted()) {
+            // No exchange to run, so no handler to add and remove again.
+            login.succeed(ctx, this);
+        } else {
+            ctx.pipeline().replace(this, "auth", new ClientAuthHandler(context, login));
+        }
     }
 
     @Override
