@@ -125,6 +125,13 @@ class LifecycleIT {
                 Thread.sleep(100);
             }
             assertEquals(List.of("9"), poolSizes(admin), "SIGHUP applied the new pool size");
+            // Log lines are buffered, but reach stderr within the flush interval while pgferry runs on.
+            String logged = "";
+            for (int i = 0; i < 50 && !logged.contains("configuration reloaded"); i++) {
+                Thread.sleep(100);
+                logged = Files.readString(child.log());
+            }
+            assertTrue(logged.contains("configuration reloaded"), "an INFO line is flushed while running: " + logged);
             assertTrue(SessionPoolingIT.single(admin, "SHOW VERSION").startsWith("pgferry"),
                     "the admin session survived the reload");
             admin.close();
