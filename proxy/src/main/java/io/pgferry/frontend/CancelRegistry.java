@@ -11,10 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CancelRegistry {
     private static final int KEYS_PER_DRAW = 64;
+    private static final int DRAW_BYTES = KEYS_PER_DRAW * Long.BYTES;
     private final Map<Long, ClientSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     /** Keys drawn ahead, guarded by {@code this}; the next one is at the buffer's position. */
-    private final ByteBuffer drawn = ByteBuffer.allocate(KEYS_PER_DRAW * Long.BYTES).position(KEYS_PER_DRAW * Long.BYTES);
+    private final ByteBuffer drawn = ByteBuffer.allocate(DRAW_BYTES).position(DRAW_BYTES);
 
     /** Registers a session and returns its key: process id in the high 32 bits, secret in the low 32. */
     long register(ClientSession session) {

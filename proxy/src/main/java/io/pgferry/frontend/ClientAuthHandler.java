@@ -18,10 +18,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Authenticates a client by a password exchange (scram-sha-256, md5 or password); trusted users never meet it,
- * see {@link ClientLogin#trusted()}. Unknown users and wrong passwords end alike, with 28P01, after a full exchange, so user names cannot be probed. Checking a
- * cleartext password against a SCRAM verifier needs PBKDF2, which runs on the key-derivation workers.
- * Runs on the client's event loop; releases every message it reads.
+ * Authenticates a client by a password exchange (scram-sha-256, md5 or password); trusted users never meet it
+ * (see {@link ClientLogin#trusted()}). Unknown users and wrong passwords end alike, with 28P01, after a full
+ * exchange, so user names cannot be probed. Checking a cleartext password against a SCRAM verifier needs PBKDF2,
+ * which runs on the key-derivation workers. Runs on the client's event loop; releases every message it reads.
  */
 final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
     private enum Step { SASL_INITIAL, SASL_FINAL, MD5_RESPONSE, CLEARTEXT, VERIFYING }

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The first phase of a client connection (protocol section "Start-up"): answers SSLRequest (starting TLS when
  * configured) and GSSENCRequest, routes a CancelRequest, and checks the StartupMessage before handing over to
- * {@link ClientAuthHandler}, or straight to {@link ClientLogin} for a trusted user. Runs on the client's event loop; releases every message it reads.
+ * {@link ClientAuthHandler}, or straight to {@link ClientLogin} for a trusted user. Runs on the client's event
+ * loop; releases every message it reads.
  */
 final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     private static final AttributeKey<ScheduledFuture<?>> LOGIN_TIMER = AttributeKey.valueOf("pgferry.loginTimer");
