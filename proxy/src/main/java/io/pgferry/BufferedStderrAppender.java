@@ -12,21 +12,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes log lines to standard error through a buffer flushed every {@link #setFlushMillis flushMillis} (100 ms),
- * at once for WARN and above, and at exit. Under a connect-per-transaction load the two lines per connection
- * otherwise cost the event loop a write system call each (loadtest/RESULTS.md). Lines are never split between
- * writes, so they do not interleave with other output. A process killed outright loses at most the last interval.
+ * Writes log lines to standard error through a buffer flushed every 100 ms, at once for WARN and above, and at
+ * exit. Under a connect-per-transaction load the two lines per connection otherwise cost the event loop a write
+ * system call each (loadtest/RESULTS.md). Lines are never split between writes, so they do not interleave with
+ * other output. A process killed outright loses at most the last interval.
  */
 public final class BufferedStderrAppender extends OutputStreamAppender<ILoggingEvent> {
     private static final int BUFFER_BYTES = 64 * 1024;
+    private static final long FLUSH_MILLIS = 100;
 
-    private long flushMillis = 100;
     private ScheduledExecutorService flusher;
     private Thread exitFlush;
-
-    public void setFlushMillis(long flushMillis) {
-        this.flushMillis = flushMillis;
-    }
 
     @Override
     public void start() {
@@ -38,7 +34,7 @@ public final class BufferedStderrAppender extends OutputStreamAppender<ILoggingE
             thread.setDaemon(true);
             return thread;
         });
-        flusher.scheduleWithFixedDelay(this::flush, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
+        flusher.scheduleWithFixedDelay(this::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
         // Shutdown hooks run together, and others may still log: after this one, every line is written at once.
         exitFlush = new Thread(this::flushFromNowOn, "pgferry-log-exit");
         Runtime.getRuntime().addShutdownHook(exitFlush);
