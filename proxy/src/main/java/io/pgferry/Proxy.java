@@ -8,6 +8,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.ProxyConfig;
@@ -55,7 +56,9 @@ public final class Proxy implements AutoCloseable {
         Transport transport = Transport.choose(config.transport(), Transport.IO_URING, Transport.EPOLL);
         Class<? extends ServerChannel> serverChannel = transport.serverChannel;
         Class<? extends Channel> clientChannel = transport.clientChannel;
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.threads(), transport.ioHandlerFactory());
+        // Named, so a thread dump or `top -H` tells the I/O loops from the JVM's own threads.
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.threads(), new DefaultThreadFactory("pgferry-io"),
+                transport.ioHandlerFactory());
         KeyDerivation keyDerivation = new KeyDerivation(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         Short receiveBufferGroup = transport.receivesFromRing() ? Transport.RECEIVE_BUFFER_GROUP : null;
         ServerConnector connector = new ServerConnector(clientChannel, receiveBufferGroup, new ServerTlsContexts(),

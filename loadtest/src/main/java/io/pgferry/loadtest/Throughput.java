@@ -18,6 +18,11 @@ import java.util.function.ToDoubleFunction;
  */
 public final class Throughput {
     private static final String USER = "bench";
+    /**
+     * pgferry's I/O threads' names start so; its other threads are the JVM's (JIT compilers, GC) and a few of its
+     * own that sleep under load. PgBouncer has one thread, its event loop.
+     */
+    private static final String EVENT_LOOP_THREADS = "pgferry-io";
 
     private record Cell(String script, String mode, int clients, boolean connectEachTransaction) {
         String label() {
@@ -30,13 +35,15 @@ public final class Throughput {
      * machine left idle: on a machine all three share, what one of them costs the others shows there.
      */
     private record Result(double tps, double latencyMs, long transactions, long failed, boolean aborted,
-                          double cpuMicrosPerTransaction, double postgresMicrosPerTransaction,
+                          double cpuMicrosPerTransaction, double outsideLoopsMicrosPerTransaction,
+                          double postgresMicrosPerTransaction,
                           double pgbenchMicrosPerTransaction, double idleShare) {
         /** Each figure's median over rounds (the lower middle for an even count); failures add up. */
         static Result median(List<Result> rounds) {
             return new Result(middle(rounds, Result::tps), middle(rounds, Result::latencyMs),
                     rounds.stream().mapToLong(Result::transactions).sum(), rounds.stream().mapToLong(Result::failed).sum(),
                     rounds.stream().anyMatch(Result::aborted), middle(rounds, Result::cpuMicrosPerTransaction),
+                    middle(rounds, Result::outsideLoopsMicrosPerTransaction),
                     middle(rounds, Result::postgresMicrosPerTransaction), middle(rounds, Result::pgbenchMicrosPerTransaction),
                     middle(rounds, Result::idleShare));
         }
@@ -121,9 +128,10 @@ public final class Throughput {
                             };
                             Result result = run(cell, url, duration, target, pid, postgres.pid());
                             byTarget.computeIfAbsent(target, k -> new ArrayList<>()).add(result);
-                            System.err.printf("%-32s %-9s tps %9.0f  cpu/txn %6.1f us  postgres %6.1f us"
-                                            + "  pgbench %5.1f us  idle %4.1f %%  failed %d%s%n", cell.label(), target,
-                                    result.tps, result.cpuMicrosPerTransaction, result.postgresMicrosPerTransaction,
+                            System.err.printf("%-32s %-9s tps %9.0f  cpu/txn %6.1f us (outside loops %4.1f)"
+                                            + "  postgres %6.1f us  pgbench %5.1f us  idle %4.1f %%  failed %d%s%n",
+                                    cell.label(), target, result.tps, result.cpuMicrosPerTransaction,
+                                    result.outsideLoopsMicrosPerTransaction, result.postgresMicrosPerTransaction,
                                     result.pgbenchMicrosPerTransaction, 100 * result.idleShare, result.failed,
                                     result.aborted ? " aborted" : "");
                         }
@@ -153,15 +161,18 @@ public final class Throughput {
         command.add(url);
         boolean pooler = pid > 0;
         long before = pooler ? ProcessCpu.nanos(pid) : 0;
+        long loopsBefore = pooler ? ProcessCpu.threadNanos(pid, EVENT_LOOP_THREADS) : 0;
         long postgresBefore = ProcessCpu.treeNanos(postgresPid);
         long pgbenchBefore = ProcessCpu.exitedChildrenNanos();
         ProcessCpu.MachineTime machineBefore = ProcessCpu.MachineTime.now();
         Pgbench.Output output = Pgbench.run(target.equals("direct") ? PostgresServer.Role.SCRAM.password : "", command);
         double idleShare = ProcessCpu.MachineTime.now().idleShareSince(machineBefore);
         long used = pooler ? ProcessCpu.nanos(pid) - before : 0;
+        long outsideLoops = target.equals("pgferry") ? used - (ProcessCpu.threadNanos(pid, EVENT_LOOP_THREADS) - loopsBefore) : 0;
         long transactions = output.transactions();
         return new Result(output.tps(), output.latencyMs(), transactions, output.failed(), output.aborted(),
                 pooler ? perTransaction(used, transactions) : Double.NaN,
+                pooler ? perTransaction(outsideLoops, transactions) : Double.NaN,
                 perTransaction(ProcessCpu.treeNanos(postgresPid) - postgresBefore, transactions),
                 perTransaction(ProcessCpu.exitedChildrenNanos() - pgbenchBefore, transactions), idleShare);
     }
@@ -236,13 +247,15 @@ public final class Throughput {
     /** Where the machine's CPU went per transaction in each cell, for each target. */
     private static String machineTable(Map<String, Map<String, Result>> results, List<String> targets) {
         StringBuilder out = new StringBuilder("| cell | target | PostgreSQL CPU µs/txn | pgbench CPU µs/txn |"
-                + " pooler CPU µs/txn | machine idle |\n|---|---|---|---|---|---|\n");
+                + " pooler CPU µs/txn | of which outside its event loops | machine idle |\n|---|---|---|---|---|---|---|\n");
         results.forEach((cell, byTarget) -> {
             for (String target : targets) {
                 Result r = byTarget.get(target);
-                out.append(String.format("| %s | %s | %.1f | %.1f | %s | %.1f %% |%n", cell, target,
+                boolean pooler = !target.equals("direct");
+                out.append(String.format("| %s | %s | %.1f | %.1f | %s | %s | %.1f %% |%n", cell, target,
                         r.postgresMicrosPerTransaction, r.pgbenchMicrosPerTransaction,
-                        target.equals("direct") ? "" : String.format("%.1f", r.cpuMicrosPerTransaction),
+                        pooler ? String.format("%.1f", r.cpuMicrosPerTransaction) : "",
+                        pooler ? String.format("%.1f", r.outsideLoopsMicrosPerTransaction) : "",
                         100 * r.idleShare));
             }
         });

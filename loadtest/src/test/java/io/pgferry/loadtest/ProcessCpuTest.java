@@ -1,5 +1,6 @@
 package io.pgferry.loadtest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
@@ -45,5 +46,23 @@ class ProcessCpuTest {
         child.waitFor(30, TimeUnit.SECONDS);
         double idle = ProcessCpu.MachineTime.now().idleShareSince(before);
         assertTrue(idle >= 0 && idle < 0.9, "idle share while one core spun: " + idle);
+    }
+
+    @Test
+    void threadTimeCountsOnlyTheNamedThreads() throws Exception {
+        long self = ProcessHandle.current().pid();
+        long before = ProcessCpu.threadNanos(self, "cpu-spinner");
+        Thread spinner = new Thread(() -> {
+            long end = System.nanoTime() + 400_000_000;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+        }, "cpu-spinner");
+        spinner.start();
+        Thread.sleep(300);
+        long spun = ProcessCpu.threadNanos(self, "cpu-spinner") - before;
+        spinner.join();
+        assertTrue(spun >= 100_000_000, "a thread spinning for 0.3 s counted " + spun + " ns");
+        assertEquals(0, ProcessCpu.threadNanos(self, "no-such-thread"));
     }
 }
