@@ -73,9 +73,10 @@ public final class Proxy implements AutoCloseable {
             if (receiveBufferGroup != null) {
                 bootstrap.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, receiveBufferGroup);
             }
+            // Netty's socket configurations turn TCP_NODELAY on for every accepted socket (on all platforms but
+            // Android); setting it again as a child option would cost a system call per connection.
             Channel listener = bootstrap.group(group).channel(serverChannel)
                     .option(ChannelOption.SO_BACKLOG, 4096)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ServerConnector.WATER_MARK)
                     .childHandler(new ClientChannelInitializer(context))
                     .bind(config.listen()).syncUninterruptibly().channel();

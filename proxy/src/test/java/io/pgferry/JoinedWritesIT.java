@@ -1,9 +1,12 @@
 package io.pgferry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.util.ResourceLeakDetector;
 import io.pgferry.testkit.PostgresExtension;
 import io.pgferry.testkit.PostgresServer;
@@ -45,6 +48,18 @@ class JoinedWritesIT {
     void pgbenchInEveryProtocolMode() throws Exception {
         ClientTools.assertPgbenchRunsClean(proxy.appUrl(), 16, 2, List.of("simple", "extended", "prepared"),
                 ClientTools.SELECT_ONLY_AND_TPCB);
+    }
+
+    /** Replies are written without Nagle's delay: every accepted client socket has TCP_NODELAY on. */
+    @Test
+    void clientSocketsSendWithoutDelay() throws SQLException {
+        try (Connection connection = proxy.connectApp()) {
+            assertTrue(connection.isValid(5));
+            assertFalse(proxy.proxy().context().clientChannels().isEmpty());
+            for (Channel client : proxy.proxy().context().clientChannels()) {
+                assertEquals(Boolean.TRUE, client.config().getOption(ChannelOption.TCP_NODELAY), client.toString());
+            }
+        }
     }
 
     /** Results larger than one read, so runs end at read boundaries and start again in the next buffer. */
