@@ -13,9 +13,9 @@ import java.time.format.DateTimeFormatter;
  * The text log line: {@code 2026-11-29T18:18:09.071Z INFO  [main] Proxy: message}, then the stack trace of an
  * exception logged with it; the line logback's pattern {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread]
  * %logger{0}: %msg%n} gives. That pattern runs a chain of converters and formats the date again for every new
- * millisecond; under connect-per-request load, with two lines per connection, it was a tenth of pgferry's own CPU
- * (loadtest/RESULTS.md). Here the date, time and offset are formatted once a second. Thread-safe: appenders encode
- * outside their lock.
+ * millisecond; under connect-per-request load, with two lines per connection, it took 5 % of pgferry's user-space
+ * time (loadtest/RESULTS.md). Here the date, time and offset are formatted once a second. Thread-safe: appenders
+ * encode outside their lock.
  */
 public final class LogLineLayout extends LayoutBase<ILoggingEvent> {
     private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");

@@ -50,24 +50,34 @@ final class ProcessCpu {
 
     /**
      * utime + stime of those threads of {@code pid} whose name starts with {@code prefix} (the kernel keeps a
-     * thread's first 15 characters), from /proc/PID/task/TID/stat; a thread that exited since an earlier call is missing from the sum, so callers compare
-     * threads that live as long as the process (a pooler's event loops).
+     * thread's first 15 characters), from /proc/PID/task/TID/stat. A thread that exits drops out of the sum, so
+     * callers compare threads that live as long as the process (a pooler's event loops).
      */
     static long threadNanos(long pid, String prefix) {
         long ticks = 0;
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
-                String stat = Files.readString(task.resolve("stat"));
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                if (name.startsWith(prefix)) {
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(fields[UTIME]) + Long.parseLong(fields[STIME]);
-                }
+                ticks += threadTicks(task, prefix);
             }
         } catch (IOException e) {
             return 0;
         }
         return ticksToNanos(ticks);
+    }
+
+    /** One thread's utime + stime if its name starts with {@code prefix}; 0 otherwise, or if it just exited. */
+    private static long threadTicks(Path task, String prefix) {
+        try {
+            String stat = Files.readString(task.resolve("stat"));
+            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            if (!name.startsWith(prefix)) {
+                return 0;
+            }
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[UTIME]) + Long.parseLong(fields[STIME]);
+        } catch (IOException exited) {
+            return 0;
+        }
     }
 
     /**

@@ -161,14 +161,15 @@ public final class Throughput {
         command.add(url);
         boolean pooler = pid > 0;
         long before = pooler ? ProcessCpu.nanos(pid) : 0;
-        long loopsBefore = pooler ? ProcessCpu.threadNanos(pid, EVENT_LOOP_THREADS) : 0;
+        long loopsBefore = target.equals("pgferry") ? ProcessCpu.threadNanos(pid, EVENT_LOOP_THREADS) : 0;
         long postgresBefore = ProcessCpu.treeNanos(postgresPid);
         long pgbenchBefore = ProcessCpu.exitedChildrenNanos();
         ProcessCpu.MachineTime machineBefore = ProcessCpu.MachineTime.now();
         Pgbench.Output output = Pgbench.run(target.equals("direct") ? PostgresServer.Role.SCRAM.password : "", command);
         double idleShare = ProcessCpu.MachineTime.now().idleShareSince(machineBefore);
         long used = pooler ? ProcessCpu.nanos(pid) - before : 0;
-        long outsideLoops = target.equals("pgferry") ? used - (ProcessCpu.threadNanos(pid, EVENT_LOOP_THREADS) - loopsBefore) : 0;
+        long outsideLoops = target.equals("pgferry")
+                ? used - (ProcessCpu.threadNanos(pid, EVENT_LOOP_THREADS) - loopsBefore) : 0;
         long transactions = output.transactions();
         return new Result(output.tps(), output.latencyMs(), transactions, output.failed(), output.aborted(),
                 pooler ? perTransaction(used, transactions) : Double.NaN,
@@ -247,7 +248,8 @@ public final class Throughput {
     /** Where the machine's CPU went per transaction in each cell, for each target. */
     private static String machineTable(Map<String, Map<String, Result>> results, List<String> targets) {
         StringBuilder out = new StringBuilder("| cell | target | PostgreSQL CPU µs/txn | pgbench CPU µs/txn |"
-                + " pooler CPU µs/txn | of which outside its event loops | machine idle |\n|---|---|---|---|---|---|---|\n");
+                + " pooler CPU µs/txn | of which outside its event loops | machine idle |\n"
+                + "|---|---|---|---|---|---|---|\n");
         results.forEach((cell, byTarget) -> {
             for (String target : targets) {
                 Result r = byTarget.get(target);
