@@ -7,18 +7,13 @@ import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.backend.ServerParameters;
 import io.pgferry.config.PoolSettings;
 import io.pgferry.metrics.PoolActivity;
-import io.pgferry.protocol.SqlState;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The server links for one {@link PoolKey}. Idle links are reused most-recently-released first, which keeps
@@ -30,11 +25,8 @@ import org.slf4j.LoggerFactory;
  * links close and limits are told outside it. Owns the idle links (closes them on {@link #close()}).
  */
 public final class ServerPool {
-    private static final Logger LOG = LoggerFactory.getLogger(ServerPool.class);
-
     private final PoolKey key;
-    private final ServerConnector connector;
-    private final ServerConnector.Login login;
+    private final LinkOpener opener;
     private final PoolActivity activity;
     private final PoolLimits limits;
     private final StatsWindow statsWindow = new StatsWindow();
@@ -55,8 +47,7 @@ public final class ServerPool {
     ServerPool(PoolKey key, ServerConnector connector, ServerConnector.Login login, PoolSettings settings,
                PoolActivity activity, PoolLimits limits) {
         this.key = key;
-        this.connector = connector;
-        this.login = login;
+        this.opener = new LinkOpener(key, connector, login, activity, this::opened, this::failedToOpen);
         this.settings = settings;
         this.activity = activity;
         this.limits = limits;
@@ -204,51 +195,31 @@ public final class ServerPool {
     }
 
     private void openLinks(EventLoop loop, int count) {
+        PoolSettings current = settings;
         for (int i = 0; i < count; i++) {
-            openLink(loop);
+            opener.open(loop, current);
         }
     }
 
-    private void openLink(EventLoop loop) {
-        long started = System.nanoTime();
-        connector.connect(loop, login, settings.connectTimeout()).whenComplete((link, error) -> {
-            if (error != null) {
-                loginFailed(error);
-                return;
-            }
-            activity.serverLoggedIn(System.nanoTime() - started);
-            long lifetime = settings.maxLifetime().toNanos();
-            if (lifetime > 0) {
-                double jitter = ThreadLocalRandom.current().nextDouble() * settings.lifetimeJitter();
-                link.expireAt(link.createdNanos() + (long) (lifetime * (1 - jitter)));
-            }
-            link.reportTo(activity);
-            knownLogin = link.parameters().login();
-            links.add(link);
-            link.onClose(this::onLinkClosed);
-            LOG.info("pool {}: server connection opened, pid {}", key, link.processId());
-            synchronized (this) {
-                connecting--;
-                open++;
-                loginRetry.succeeded();
-            }
-            handOver(link);
-        });
+    private void opened(ServerConnection link) {
+        knownLogin = link.parameters().login();
+        links.add(link);
+        link.onClose(this::onLinkClosed);
+        synchronized (this) {
+            connecting--;
+            open++;
+            loginRetry.succeeded();
+        }
+        handOver(link);
     }
 
-    private void loginFailed(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-        ServerLoginFailure failure = cause instanceof ServerLoginFailure known ? known
-                : new ServerLoginFailure(SqlState.CONNECTION_FAILURE, String.valueOf(cause.getMessage()));
+    private void failedToOpen(ServerLoginFailure failure) {
         LinkRequest failed;
         synchronized (this) {
             connecting--;
             loginRetry.failed(failure);
             failed = waiters.poll();
         }
-        activity.serverLoginFailed();
-        LOG.warn("pool {}: cannot open server connection: {}", key, failure.getMessage());
         limits.giveBack();
         if (failed != null) {
             failed.refuse(failure);

@@ -1,0 +1,69 @@
+package io.pgferry.pool;
+
+import io.netty.channel.EventLoop;
+import io.pgferry.backend.ServerConnection;
+import io.pgferry.backend.ServerConnector;
+import io.pgferry.backend.ServerLoginFailure;
+import io.pgferry.config.PoolSettings;
+import io.pgferry.metrics.PoolActivity;
+import io.pgferry.protocol.SqlState;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens one pool's server links: connects and logs in on a given event loop, gives each link its lifetime, counts
+ * and logs the outcome, and hands it to the pool, which alone keeps count of its links and waiters.
+ */
+final class LinkOpener {
+    private static final Logger LOG = LoggerFactory.getLogger(LinkOpener.class);
+
+    private final PoolKey key;
+    private final ServerConnector connector;
+    private final ServerConnector.Login login;
+    private final PoolActivity activity;
+    private final Consumer<ServerConnection> opened;
+    private final Consumer<ServerLoginFailure> failed;
+
+    /** {@code opened} and {@code failed} are the pool's, called when a connection attempt completes. */
+    LinkOpener(PoolKey key, ServerConnector connector, ServerConnector.Login login, PoolActivity activity,
+               Consumer<ServerConnection> opened, Consumer<ServerLoginFailure> failed) {
+        this.key = key;
+        this.connector = connector;
+        this.login = login;
+        this.activity = activity;
+        this.opened = opened;
+        this.failed = failed;
+    }
+
+    void open(EventLoop loop, PoolSettings settings) {
+        long started = System.nanoTime();
+        connector.connect(loop, login, settings.connectTimeout()).whenComplete((link, error) -> {
+            if (error != null) {
+                ServerLoginFailure failure = asLoginFailure(error);
+                activity.serverLoginFailed();
+                LOG.warn("pool {}: cannot open server connection: {}", key, failure.getMessage());
+                failed.accept(failure);
+                return;
+            }
+            activity.serverLoggedIn(System.nanoTime() - started);
+            long lifetime = settings.maxLifetime().toNanos();
+            if (lifetime > 0) {
+                // Links opened together would otherwise all expire, and be replaced, together.
+                double jitter = ThreadLocalRandom.current().nextDouble() * settings.lifetimeJitter();
+                link.expireAt(link.createdNanos() + (long) (lifetime * (1 - jitter)));
+            }
+            link.reportTo(activity);
+            LOG.info("pool {}: server connection opened, pid {}", key, link.processId());
+            opened.accept(link);
+        });
+    }
+
+    private static ServerLoginFailure asLoginFailure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof ServerLoginFailure known ? known
+                : new ServerLoginFailure(SqlState.CONNECTION_FAILURE, String.valueOf(cause.getMessage()));
+    }
+}
