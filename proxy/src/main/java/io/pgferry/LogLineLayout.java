@@ -42,7 +42,8 @@ public final class LogLineLayout extends LayoutBase<ILoggingEvent> {
         long millis = event.getTimeStamp();
         Second second = second(Math.floorDiv(millis, 1000));
         int milli = (int) Math.floorMod(millis, 1000);
-        String message = event.getFormattedMessage();
+        // A null message prints as "null", as the pattern's %msg does.
+        String message = String.valueOf(event.getFormattedMessage());
         StringBuilder line = new StringBuilder(64 + message.length());
         line.append(second.dateTime).append('.');
         if (milli < 100) {

@@ -37,5 +37,9 @@ class LogLineLayoutTest {
             event.setThreadName("pgferry-io-1-1");
             assertEquals(reference.doLayout(event), layout.doLayout(event), "event " + i);
         }
+        LoggingEvent withoutMessage = new LoggingEvent(Logger.FQCN, logger, Level.INFO, null, null, null);
+        withoutMessage.setTimeStamp(times[0]);
+        withoutMessage.setThreadName("main");
+        assertEquals(reference.doLayout(withoutMessage), layout.doLayout(withoutMessage), "a null message");
     }
 }
