@@ -31,12 +31,14 @@ public final class Memory {
             counts.add(Integer.parseInt(count.trim()));
         }
         Path launcher = Path.of(options.getOrDefault("launcher", "bin/pgferry"));
+        PgBouncerBinary pgbouncer = PgBouncerBinary.resolve(options.getOrDefault("pgbouncer", PgBouncerBinary.DEFAULT_CHOICE));
+        System.out.println("PgBouncer " + pgbouncer.version() + " (" + pgbouncer.executable() + ")");
         try (PostgresServer postgres = PostgresServer.start()) {
             StringBuilder table = new StringBuilder("| idle clients | pgferry RSS MiB | pgferry KiB/client | PgBouncer RSS MiB | PgBouncer KiB/client | pgferry live heap KiB/client |\n|---|---|---|---|---|---|\n");
             int ferryPort = PostgresServer.freePort();
             try (FerryProcess ferry = FerryProcess.start(launcher, Throughput.config(postgres, ferryPort, 20, 0), ferryPort,
                     options.getOrDefault("jvm", ""));
-                 PgBouncer bouncer = PgBouncer.start(postgres, USER, 20)) {
+                 PgBouncer bouncer = PgBouncer.start(pgbouncer, postgres, USER, 20)) {
                 raiseFileLimit(ferry.pid());
                 raiseFileLimit(bouncer.pid());
                 long[] ferryRss = measure(ferry.pid(), ferryPort, counts, null);

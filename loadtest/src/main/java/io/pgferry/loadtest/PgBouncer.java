@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * PgBouncer from the Debian package, run for comparison as an unprivileged user with its own ini in a temporary
- * directory, in transaction mode in front of the same PostgreSQL. Installed with apt-get when missing.
+ * PgBouncer run for comparison as an unprivileged user with its own ini in a temporary directory, in transaction
+ * mode in front of the same PostgreSQL, with prepared statements on where the release supports them.
  */
 final class PgBouncer implements AutoCloseable {
     private final Process process;
@@ -23,12 +23,31 @@ final class PgBouncer implements AutoCloseable {
         this.port = port;
     }
 
-    static PgBouncer start(PostgresServer postgres, String user, int poolSize) throws IOException, InterruptedException {
-        installIfMissing();
+    static PgBouncer start(PgBouncerBinary binary, PostgresServer postgres, String user, int poolSize)
+            throws IOException, InterruptedException {
         Path directory = Files.createTempDirectory("pgferry-pgbouncer-");
+        // A copy the unprivileged user can run: a build cached under root's home is out of its reach.
+        Path executable = Files.copy(binary.executable(), directory.resolve("pgbouncer"));
         int port = PostgresServer.freePort();
         Files.writeString(directory.resolve("userlist.txt"), "\"" + user + "\" \"\"\n");
-        Files.writeString(directory.resolve("pgbouncer.ini"), """
+        Files.writeString(directory.resolve("pgbouncer.ini"), ini(binary, postgres.port(), port, poolSize, directory));
+        PgBouncerBinary.run(List.of("chmod", "-R", "a+rwX", directory.toString()), null);
+        String ini = directory.resolve("pgbouncer.ini").toString();
+        List<String> command = "root".equals(System.getProperty("user.name"))
+                ? List.of("runuser", "-u", "postgres", "--", executable.toString(), ini)
+                : List.of(executable.toString(), ini);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(directory.resolve("stdout.log").toFile()).start();
+        PgBouncer bouncer = new PgBouncer(process, directory, port);
+        for (int i = 0; i < 100 && !Files.exists(directory.resolve("pgbouncer.pid")); i++) {
+            Thread.sleep(50);
+        }
+        return bouncer;
+    }
+
+    /** The ini: {@code max_prepared_statements} only for releases that know it, as older ones refuse to start. */
+    static String ini(PgBouncerBinary binary, int postgresPort, int port, int poolSize, Path directory) {
+        String ini = """
                 [databases]
                 app = host=127.0.0.1 port=%d dbname=app user=%s password=%s
                 [pgbouncer]
@@ -43,35 +62,11 @@ final class PgBouncer implements AutoCloseable {
                 ignore_startup_parameters = extra_float_digits,options
                 logfile = %s
                 pidfile = %s
-                """.formatted(postgres.port(), PostgresServer.Role.SCRAM.user, PostgresServer.Role.SCRAM.password, port,
+                """.formatted(postgresPort, PostgresServer.Role.SCRAM.user, PostgresServer.Role.SCRAM.password, port,
                 directory.resolve("userlist.txt"), poolSize, directory.resolve("pgbouncer.log"),
-                directory.resolve("pgbouncer.pid")));
-        run(List.of("chmod", "-R", "a+rwX", directory.toString()));
-        List<String> command = "root".equals(System.getProperty("user.name"))
-                ? List.of("runuser", "-u", "postgres", "--", "pgbouncer", directory.resolve("pgbouncer.ini").toString())
-                : List.of("pgbouncer", directory.resolve("pgbouncer.ini").toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(directory.resolve("stdout.log").toFile()).start();
-        PgBouncer bouncer = new PgBouncer(process, directory, port);
-        for (int i = 0; i < 100 && !Files.exists(directory.resolve("pgbouncer.pid")); i++) {
-            Thread.sleep(50);
-        }
-        return bouncer;
-    }
-
-    private static void installIfMissing() throws IOException, InterruptedException {
-        if (new ProcessBuilder("sh", "-c", "command -v pgbouncer").start().waitFor() == 0) {
-            return;
-        }
-        run(List.of("apt-get", "install", "-y", "-q", "pgbouncer"));
-        new ProcessBuilder("service", "pgbouncer", "stop").start().waitFor();
-    }
-
-    private static void run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).inheritIO().start();
-        if (process.waitFor() != 0) {
-            throw new IOException("failed: " + command);
-        }
+                directory.resolve("pgbouncer.pid"));
+        // 200 is current releases' default; set explicitly because 1.21, the first with the setting, had it off.
+        return binary.supportsPreparedStatements() ? ini + "max_prepared_statements = 200\n" : ini;
     }
 
     int port() {
@@ -92,10 +87,6 @@ final class PgBouncer implements AutoCloseable {
         ProcessHandle.of(pid()).ifPresent(ProcessHandle::destroy);
         process.destroy();
         process.waitFor(10, TimeUnit.SECONDS);
-        try (var files = Files.walk(directory)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("cannot delete " + directory);
-        }
+        PostgresServer.deleteRecursively(directory);
     }
 }

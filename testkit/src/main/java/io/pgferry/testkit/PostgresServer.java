@@ -226,7 +226,8 @@ public final class PostgresServer implements AutoCloseable {
         deleteRecursively(directory);
     }
 
-    private static void deleteRecursively(Path root) {
+    /** Deletes a directory tree, reporting (not throwing) what it could not delete. */
+    public static void deleteRecursively(Path root) {
         if (!Files.exists(root)) {
             return;
         }
