@@ -45,7 +45,11 @@ final class PgBouncer implements AutoCloseable {
         return bouncer;
     }
 
-    /** The ini: {@code max_prepared_statements} only for releases that know it, as older ones refuse to start. */
+    /**
+     * The ini: plain server connections, as pgferry's upstream is in the comparison (releases since 1.20 would
+     * otherwise encrypt them, the test PostgreSQL having TLS on); {@code max_prepared_statements} only for releases
+     * that know it, as older ones refuse to start.
+     */
     static String ini(PgBouncerBinary binary, int postgresPort, int port, int poolSize, Path directory) {
         String ini = """
                 [databases]
@@ -56,6 +60,7 @@ final class PgBouncer implements AutoCloseable {
                 unix_socket_dir =
                 auth_type = trust
                 auth_file = %s
+                server_tls_sslmode = disable
                 pool_mode = transaction
                 default_pool_size = %d
                 max_client_conn = 20000

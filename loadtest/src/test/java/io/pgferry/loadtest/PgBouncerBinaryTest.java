@@ -43,6 +43,7 @@ class PgBouncerBinaryTest {
         String ini = PgBouncer.ini(current, 5432, 6432, 20, directory);
         assertTrue(ini.contains("\nmax_prepared_statements = 200\n"), ini);
         assertTrue(ini.contains("pool_mode = transaction\ndefault_pool_size = 20\n"), ini);
+        assertTrue(ini.contains("\nserver_tls_sslmode = disable\n"), "pgferry's upstream is plain too: " + ini);
     }
 
     @Test
