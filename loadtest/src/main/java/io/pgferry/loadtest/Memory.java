@@ -40,7 +40,6 @@ public final class Memory {
                     options.getOrDefault("jvm", ""));
                  PgBouncer bouncer = PgBouncer.start(pgbouncer, postgres, USER, 20)) {
                 raiseFileLimit(ferry.pid());
-                raiseFileLimit(bouncer.pid());
                 long[] ferryRss = measure(ferry.pid(), ferryPort, counts, null);
                 // A second pass for the live heap: its full collections would disturb the RSS pass.
                 List<Map<String, Long>> histograms = new ArrayList<>();

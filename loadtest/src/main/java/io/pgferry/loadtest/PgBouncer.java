@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -32,10 +33,15 @@ final class PgBouncer implements AutoCloseable {
         Files.writeString(directory.resolve("userlist.txt"), "\"" + user + "\" \"\"\n");
         Files.writeString(directory.resolve("pgbouncer.ini"), ini(binary, postgres.port(), port, poolSize, directory));
         PgBouncerBinary.run(List.of("chmod", "-R", "a+rwX", directory.toString()), null);
-        String ini = directory.resolve("pgbouncer.ini").toString();
-        List<String> command = "root".equals(System.getProperty("user.name"))
-                ? List.of("runuser", "-u", "postgres", "--", executable.toString(), ini)
-                : List.of(executable.toString(), ini);
+        // The soft file limit raised to the hard one first, as a service manager would: at the usual 1024,
+        // PgBouncer refuses clients past about a thousand, and another user's process cannot be raised from here.
+        List<String> launch = List.of("sh", "-c", "ulimit -n \"$(ulimit -Hn)\" && exec \"$0\" \"$1\"",
+                executable.toString(), directory.resolve("pgbouncer.ini").toString());
+        List<String> command = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            command.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        command.addAll(launch);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("stdout.log").toFile()).start();
         PgBouncer bouncer = new PgBouncer(process, directory, port);
