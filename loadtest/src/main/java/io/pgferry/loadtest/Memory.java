@@ -32,13 +32,13 @@ public final class Memory {
         }
         Path launcher = Path.of(options.getOrDefault("launcher", "bin/pgferry"));
         PgBouncerBinary pgbouncer = PgBouncerBinary.resolve(options.getOrDefault("pgbouncer", PgBouncerBinary.DEFAULT_CHOICE));
-        System.out.println("PgBouncer " + pgbouncer.version() + " (" + pgbouncer.executable() + ")");
+        System.out.println(pgbouncer.description());
         try (PostgresServer postgres = PostgresServer.start()) {
             StringBuilder table = new StringBuilder("| idle clients | pgferry RSS MiB | pgferry KiB/client | PgBouncer RSS MiB | PgBouncer KiB/client | pgferry live heap KiB/client |\n|---|---|---|---|---|---|\n");
             int ferryPort = PostgresServer.freePort();
             try (FerryProcess ferry = FerryProcess.start(launcher, Throughput.config(postgres, ferryPort, 20, 0), ferryPort,
                     options.getOrDefault("jvm", ""));
-                 PgBouncer bouncer = PgBouncer.start(pgbouncer, postgres, USER, 20)) {
+                 PgBouncer bouncer = PgBouncer.start(pgbouncer, postgres.port(), USER, 20)) {
                 raiseFileLimit(ferry.pid());
                 long[] ferryRss = measure(ferry.pid(), ferryPort, counts, null);
                 // A second pass for the live heap: its full collections would disturb the RSS pass.

@@ -24,14 +24,14 @@ final class PgBouncer implements AutoCloseable {
         this.port = port;
     }
 
-    static PgBouncer start(PgBouncerBinary binary, PostgresServer postgres, String user, int poolSize)
+    static PgBouncer start(PgBouncerBinary binary, int postgresPort, String user, int poolSize)
             throws IOException, InterruptedException {
         Path directory = Files.createTempDirectory("pgferry-pgbouncer-");
         // A copy the unprivileged user can run: a build cached under root's home is out of its reach.
         Path executable = Files.copy(binary.executable(), directory.resolve("pgbouncer"));
         int port = PostgresServer.freePort();
         Files.writeString(directory.resolve("userlist.txt"), "\"" + user + "\" \"\"\n");
-        Files.writeString(directory.resolve("pgbouncer.ini"), ini(binary, postgres.port(), port, poolSize, directory));
+        Files.writeString(directory.resolve("pgbouncer.ini"), ini(binary, postgresPort, port, poolSize, directory));
         PgBouncerBinary.run(List.of("chmod", "-R", "a+rwX", directory.toString()), null);
         // The soft file limit raised to the hard one first, as a service manager would: at the usual 1024,
         // PgBouncer refuses clients past about a thousand, and another user's process cannot be raised from here.
@@ -44,11 +44,17 @@ final class PgBouncer implements AutoCloseable {
         command.addAll(launch);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("stdout.log").toFile()).start();
-        PgBouncer bouncer = new PgBouncer(process, directory, port);
-        for (int i = 0; i < 100 && !Files.exists(directory.resolve("pgbouncer.pid")); i++) {
+        Path pidFile = directory.resolve("pgbouncer.pid");
+        for (int i = 0; i < 100 && !Files.exists(pidFile) && process.isAlive(); i++) {
             Thread.sleep(50);
         }
-        return bouncer;
+        if (!Files.exists(pidFile)) {
+            process.destroy();
+            String output = Files.readString(directory.resolve("stdout.log"));
+            PostgresServer.deleteRecursively(directory);
+            throw new IOException(binary.description() + " did not start; its output:\n" + output);
+        }
+        return new PgBouncer(process, directory, port);
     }
 
     /**

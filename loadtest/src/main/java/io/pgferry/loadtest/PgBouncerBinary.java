@@ -79,6 +79,12 @@ record PgBouncerBinary(Path executable, Version version) {
         return new PgBouncerBinary(executable, Version.parse(output(List.of(executable.toString(), "--version"))));
     }
 
+    /** The release, where it runs from, and whether the comparison has prepared statements on. */
+    String description() {
+        return "PgBouncer " + version + " (" + executable + "), prepared statements "
+                + (supportsPreparedStatements() ? "on (max_prepared_statements = 200)" : "unsupported");
+    }
+
     boolean supportsPreparedStatements() {
         return version.compareTo(Version.PREPARED_STATEMENTS) >= 0;
     }

@@ -73,8 +73,7 @@ public final class Throughput {
         PgBouncerBinary pgbouncer = targets.contains("pgbouncer")
                 ? PgBouncerBinary.resolve(options.getOrDefault("pgbouncer", PgBouncerBinary.DEFAULT_CHOICE)) : null;
         if (pgbouncer != null) {
-            System.out.println("PgBouncer " + pgbouncer.version() + " (" + pgbouncer.executable() + "), prepared statements "
-                    + (pgbouncer.supportsPreparedStatements() ? "on (max_prepared_statements = 200)" : "unsupported"));
+            System.out.println(pgbouncer.description());
         }
 
         List<Cell> cells = new ArrayList<>();
@@ -92,7 +91,7 @@ public final class Throughput {
             int ferryPort = PostgresServer.freePort();
             try (FerryProcess ferry = targets.contains("pgferry") ? FerryProcess.start(launcher,
                     config(postgres, ferryPort, pool, threads), ferryPort, options.getOrDefault("jvm", "")) : null;
-                 PgBouncer bouncer = targets.contains("pgbouncer") ? PgBouncer.start(pgbouncer, postgres, USER, pool) : null) {
+                 PgBouncer bouncer = targets.contains("pgbouncer") ? PgBouncer.start(pgbouncer, postgres.port(), USER, pool) : null) {
                 if (warmup > 0 && targets.contains("pgferry")) {
                     // The JVM compiles pgferry's hot paths during its first seconds; measure the steady state.
                     System.err.println("warming up pgferry for " + warmup + " s");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgferry.loadtest.PgBouncerBinary.Version;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -54,6 +55,17 @@ class PgBouncerBinaryTest {
         PgBouncerBinary binary = PgBouncerBinary.resolve(fake.toString());
         assertEquals(new Version(1, 25, 0), binary.version());
         assertTrue(binary.supportsPreparedStatements());
+    }
+
+    @Test
+    void aPgBouncerThatExitsAtOnceIsReportedWithItsOutput() throws Exception {
+        Path fake = directory.resolve("pgbouncer");
+        Files.writeString(fake, "#!/bin/sh\necho \"FATAL cannot load config file $1\"\nexit 1\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        PgBouncerBinary binary = new PgBouncerBinary(fake, new Version(1, 24, 1));
+        IOException failure = assertThrows(IOException.class, () -> PgBouncer.start(binary, 5432, "bench", 20));
+        assertTrue(failure.getMessage().contains("PgBouncer 1.24.1"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("FATAL cannot load config file /"), failure.getMessage());
     }
 
     @Test
