@@ -24,7 +24,7 @@ public final class Throughput {
      */
     private static final String EVENT_LOOP_THREADS = "pgferry-io";
 
-    private record Cell(String script, String mode, int clients, boolean connectEachTransaction) {
+    record Cell(String script, String mode, int clients, boolean connectEachTransaction) {
         String label() {
             return script + " " + mode + " c=" + clients + (connectEachTransaction ? " -C" : "");
         }
@@ -95,18 +95,7 @@ public final class Throughput {
                 if (warmup > 0 && targets.contains("pgferry")) {
                     // The JVM compiles pgferry's hot paths during its first seconds; measure the steady state.
                     System.err.println("warming up pgferry for " + warmup + " s");
-                    // Every script and mode, below and above the pool size, and connecting per transaction, so
-                    // the hand-over and login paths are compiled before any cell counts. The login path runs once
-                    // per transaction only with -C, so that cell gets as long as all the others of its script.
-                    int clientsAbovePool = Math.max(pool * 2, 8);
-                    Map<Cell, Integer> warmUps = new LinkedHashMap<>();
-                    for (String script : scripts) {
-                        for (String mode : modes) {
-                            warmUps.put(new Cell(script, mode, 8, false), 1);
-                            warmUps.put(new Cell(script, mode, clientsAbovePool, false), 1);
-                        }
-                        warmUps.put(new Cell(script, "simple", 8, true), 2 * modes.size());
-                    }
+                    Map<Cell, Integer> warmUps = warmUps(scripts, modes, pool);
                     int shares = warmUps.values().stream().mapToInt(Integer::intValue).sum();
                     for (Map.Entry<Cell, Integer> warmUp : warmUps.entrySet()) {
                         run(warmUp.getKey(), "postgresql://" + USER + "@127.0.0.1:" + ferryPort + "/app?sslmode=disable",
@@ -149,6 +138,35 @@ public final class Throughput {
                 System.out.println(machineTable(results, targets));
             }
         }
+    }
+
+    /**
+     * The warm-up cells and their shares of the warm-up time: every script and mode, below and above the pool size,
+     * and connecting per transaction, so the hand-over and login paths are compiled before any cell counts. The
+     * login path runs once per transaction only with -C, so that cell gets as long as all the others of its script,
+     * and comes first: the compilations it queues finish while the other cells run, instead of still occupying a
+     * core during the first measured cell. The cells then run in the reverse of the measured order, so the last one
+     * warmed is the first one measured.
+     */
+    static Map<Cell, Integer> warmUps(List<String> scripts, List<String> modes, int pool) {
+        int clientsAbovePool = Math.max(pool * 2, 8);
+        Map<Cell, Integer> warmUps = new LinkedHashMap<>();
+        for (String script : reversed(scripts)) {
+            warmUps.put(new Cell(script, "simple", 8, true), 2 * modes.size());
+        }
+        for (String script : reversed(scripts)) {
+            for (String mode : reversed(modes)) {
+                warmUps.put(new Cell(script, mode, clientsAbovePool, false), 1);
+                warmUps.put(new Cell(script, mode, 8, false), 1);
+            }
+        }
+        return warmUps;
+    }
+
+    private static List<String> reversed(List<String> list) {
+        List<String> copy = new ArrayList<>(list);
+        Collections.reverse(copy);
+        return copy;
     }
 
     private static Result run(Cell cell, String url, int duration, String target, long pid, long postgresPid)
