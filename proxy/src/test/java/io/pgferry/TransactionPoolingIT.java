@@ -167,6 +167,18 @@ class TransactionPoolingIT {
     }
 
     @Test
+    void repeatedUnnamedParseIsTheOneReplayedOnAnotherServer() throws IOException {
+        assertSameAsDirect(List.of(
+                step(1, parse("", "SELECT $1::int * 3", 23), bind("", "", "1"), execute("", 0), sync()),
+                step(1, parse("", "SELECT $1::int * 3", 23), sync()),
+                step(1, bind("", "", "14"), execute("", 0), sync()),
+                step(1, parse("", "SELECT $1::int * 4", 23), sync()),
+                step(1, bind("", "", "14"), execute("", 0), sync()),
+                step(1, parse("", "SELECT $1::int * 4", 20), sync()),
+                step(1, bind("", "", "14"), execute("", 0), sync())));
+    }
+
+    @Test
     void discardAllAndDeallocateAll() throws IOException {
         assertSameAsDirect(List.of(
                 step(1, parse("k", "SELECT 1"), sync()),

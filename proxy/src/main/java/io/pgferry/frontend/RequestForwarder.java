@@ -30,6 +30,8 @@ final class RequestForwarder {
     private SessionParameters parameters;
     private final ByteBufAllocator allocator;
     private boolean discardingUntilSync;
+    /** The client's last unnamed Parse text and types, if scanning it found nothing that touches session state. */
+    private byte[] plainUnnamed;
     private PinReason pin;
 
     RequestForwarder(ClientStatements statements, ByteBufAllocator allocator) {
@@ -147,14 +149,11 @@ final class RequestForwarder {
 
     private void onParse(ServerConnection link, ByteBuf frame) {
         String name = ExtendedMessages.parseName(frame);
-        int queryStart = ExtendedMessages.parseQueryStart(frame);
-        applyEffects(link, SessionStateScanner.scan(frame, queryStart));
         if (name.isEmpty()) {
-            statements.unnamed(ExtendedMessages.queryAndTypes(frame));
-            link.statements().unnamedFilledBy(this);
-            link.send(frame, Request.PARSE, Action.FORWARD);
+            onUnnamedParse(link, frame);
             return;
         }
+        applyEffects(link, SessionStateScanner.scan(frame, ExtendedMessages.parseQueryStart(frame)));
         link.activity().clientParse();
         if (statements.contains(name)) {
             frame.release();
@@ -181,6 +180,24 @@ final class RequestForwarder {
                         statements.remove(name);
                     }
                 });
+    }
+
+    /**
+     * Drivers send the same unnamed Parse over and over (pgbench {@code -M extended}, pgjdbc below its prepare
+     * threshold): a repeat of one that left session state alone is neither scanned nor copied again.
+     */
+    private void onUnnamedParse(ServerConnection link, ByteBuf frame) {
+        if (plainUnnamed != null && ExtendedMessages.hasQueryAndTypes(frame, plainUnnamed)) {
+            statements.unnamed(plainUnnamed);
+        } else {
+            SessionStateScanner.Effects effects = SessionStateScanner.scan(frame, ExtendedMessages.parseQueryStart(frame));
+            applyEffects(link, effects);
+            byte[] queryAndTypes = ExtendedMessages.queryAndTypes(frame);
+            statements.unnamed(queryAndTypes);
+            plainUnnamed = effects == SessionStateScanner.Effects.NONE ? queryAndTypes : null;
+        }
+        link.statements().unnamedFilledBy(this);
+        link.send(frame, Request.PARSE, Action.FORWARD);
     }
 
     private void onBind(ServerConnection link, ByteBuf frame) {

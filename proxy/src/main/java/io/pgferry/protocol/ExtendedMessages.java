@@ -3,6 +3,9 @@ package io.pgferry.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -11,6 +14,10 @@ import java.nio.charset.StandardCharsets;
  * slice of the original message's tail, so parameter values and query text are never copied.
  */
 public final class ExtendedMessages {
+    /** Reads a byte array eight bytes at a time, in the network order {@link ByteBuf#getLong} uses. */
+    private static final VarHandle BIG_ENDIAN_LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private ExtendedMessages() {
     }
 
@@ -84,6 +91,27 @@ public final class ExtendedMessages {
         byte[] bytes = new byte[parse.writerIndex() - start];
         parse.getBytes(start, bytes);
         return bytes;
+    }
+
+    /** Whether a Parse's query text and parameter types are {@code queryAndTypes}, compared without a copy. */
+    public static boolean hasQueryAndTypes(ByteBuf parse, byte[] queryAndTypes) {
+        int start = parseQueryStart(parse);
+        int length = parse.writerIndex() - start;
+        if (length != queryAndTypes.length) {
+            return false;
+        }
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES) {
+            if (parse.getLong(start + i) != (long) BIG_ENDIAN_LONGS.get(queryAndTypes, i)) {
+                return false;
+            }
+        }
+        for (; i < length; i++) {
+            if (parse.getByte(start + i) != queryAndTypes[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Describe or Close of a statement or portal. */
