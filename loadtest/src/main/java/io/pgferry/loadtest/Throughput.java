@@ -4,6 +4,7 @@ import io.pgferry.testkit.PostgresServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class Throughput {
      * One run's figures. Beside the pooler's CPU per transaction, PostgreSQL's and pgbench's, and the share of the
      * machine left idle: on a machine all three share, what one of them costs the others shows there.
      */
-    private record Result(double tps, double latencyMs, long transactions, long failed, boolean aborted,
+    record Result(double tps, double latencyMs, long transactions, long failed, boolean aborted,
                           double cpuMicrosPerTransaction, double outsideLoopsMicrosPerTransaction,
                           double postgresMicrosPerTransaction,
                           double pgbenchMicrosPerTransaction, double idleShare) {
@@ -49,8 +50,7 @@ public final class Throughput {
         }
 
         private static double middle(List<Result> rounds, ToDoubleFunction<Result> figure) {
-            double[] values = rounds.stream().mapToDouble(figure).sorted().toArray();
-            return values[(values.length - 1) / 2];
+            return lowerMiddle(rounds.stream().mapToDouble(figure).toArray());
         }
     }
 
@@ -103,6 +103,7 @@ public final class Throughput {
                     }
                 }
                 Map<String, Map<String, Result>> results = new LinkedHashMap<>();
+                Map<String, Map<String, List<Result>>> allRounds = new LinkedHashMap<>();
                 for (Cell cell : cells) {
                     Map<String, List<Result>> byTarget = new LinkedHashMap<>();
                     // Targets take turns within each round, so a slow spell of this shared machine hits them alike,
@@ -133,9 +134,13 @@ public final class Throughput {
                     Map<String, Result> medians = new LinkedHashMap<>();
                     byTarget.forEach((target, runs) -> medians.put(target, Result.median(runs)));
                     results.put(cell.label(), medians);
+                    allRounds.put(cell.label(), byTarget);
                 }
                 System.out.println(table(results, targets));
                 System.out.println(machineTable(results, targets));
+                if (rounds > 1 && targets.contains("pgferry") && targets.contains("pgbouncer")) {
+                    System.out.println(pairedRatios(allRounds));
+                }
             }
         }
     }
@@ -266,6 +271,44 @@ public final class Throughput {
             out.append('\n');
         });
         return out.toString();
+    }
+
+    /**
+     * pgferry against PgBouncer round by round, and the median of those paired ratios: the two ran back to back in
+     * each round, so a slow spell of the machine cancels out of each ratio, where it would not between the two
+     * medians of the first table.
+     */
+    static String pairedRatios(Map<String, Map<String, List<Result>>> rounds) {
+        StringBuilder out = new StringBuilder("| cell | CPU pgferry/PgBouncer, rounds | CPU, median |"
+                + " TPS pgferry/PgBouncer, rounds | TPS, median |\n|---|---|---|---|---|\n");
+        rounds.forEach((cell, byTarget) -> {
+            List<Result> ferry = byTarget.get("pgferry");
+            List<Result> bouncer = byTarget.get("pgbouncer");
+            double[] cpu = new double[ferry.size()];
+            double[] tps = new double[ferry.size()];
+            for (int round = 0; round < ferry.size(); round++) {
+                cpu[round] = ferry.get(round).cpuMicrosPerTransaction / bouncer.get(round).cpuMicrosPerTransaction;
+                tps[round] = ferry.get(round).tps / bouncer.get(round).tps;
+            }
+            out.append(String.format("| %s | %s | %.2f | %s | %.2f |%n", cell, joined(cpu), lowerMiddle(cpu),
+                    joined(tps), lowerMiddle(tps)));
+        });
+        return out.toString();
+    }
+
+    private static String joined(double[] ratios) {
+        List<String> parts = new ArrayList<>();
+        for (double ratio : ratios) {
+            parts.add(String.format("%.2f", ratio));
+        }
+        return String.join(" / ", parts);
+    }
+
+    /** The median; the lower middle for an even count. */
+    private static double lowerMiddle(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[(sorted.length - 1) / 2];
     }
 
     /** Where the machine's CPU went per transaction in each cell, for each target. */

@@ -47,4 +47,19 @@ class ThroughputTest {
             }
         }
     }
+
+    private static Throughput.Result result(double tps, double cpuMicros) {
+        return new Throughput.Result(tps, 1.0, 1000, 0, false, cpuMicros, 0, 50, 10, 0.05);
+    }
+
+    @Test
+    void pairedRatiosAreTakenRoundByRoundAndTheirMedianIsReported() {
+        // PgBouncer's second round ran in a slow spell: the ratios of each round, not of the two medians, count.
+        Map<String, Map<String, List<Throughput.Result>>> rounds = Map.of("select-only simple c=8", Map.of(
+                "pgferry", List.of(result(20000, 15), result(10000, 30), result(22000, 14)),
+                "pgbouncer", List.of(result(25000, 12), result(12500, 24), result(20000, 16))));
+        String table = Throughput.pairedRatios(rounds);
+        assertTrue(table.contains("| select-only simple c=8 | 1.25 / 1.25 / 0.88 | 1.25 | 0.80 / 0.80 / 1.10 | 0.80 |"),
+                table);
+    }
 }
