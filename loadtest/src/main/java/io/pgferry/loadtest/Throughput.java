@@ -52,6 +52,13 @@ public final class Throughput {
         private static double middle(List<Result> rounds, ToDoubleFunction<Result> figure) {
             return lowerMiddle(rounds.stream().mapToDouble(figure).toArray());
         }
+
+        /** The median; the lower middle for an even count. */
+        static double lowerMiddle(double[] values) {
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            return sorted[(sorted.length - 1) / 2];
+        }
     }
 
     private Throughput() {
@@ -62,7 +69,8 @@ public final class Throughput {
         List<Integer> clientCounts = ints(options.getOrDefault("clients", "8,64,256"));
         List<String> modes = List.of(options.getOrDefault("modes", "simple,extended,prepared").split(","));
         List<String> scripts = List.of(options.getOrDefault("scripts", "select-only,tpcb").split(","));
-        List<String> targets = List.of(options.getOrDefault("targets", "direct,pgferry,pgbouncer").split(","));
+        Path baselineLauncher = options.containsKey("baseline") ? Path.of(options.get("baseline")) : null;
+        List<String> targets = targets(options.getOrDefault("targets", "direct,pgferry,pgbouncer"), baselineLauncher);
         int duration = Integer.parseInt(options.getOrDefault("duration", "10"));
         int pool = Integer.parseInt(options.getOrDefault("pool", "20"));
         int scale = Integer.parseInt(options.getOrDefault("scale", "10"));
@@ -88,18 +96,36 @@ public final class Throughput {
         try (PostgresServer postgres = PostgresServer.start()) {
             String direct = "postgresql://" + PostgresServer.Role.SCRAM.user + "@127.0.0.1:" + postgres.port() + "/app?sslmode=disable";
             Pgbench.run(PostgresServer.Role.SCRAM.password, List.of("pgbench", "-i", "-q", "-s", Integer.toString(scale), direct));
+            String jvm = options.getOrDefault("jvm", "");
             int ferryPort = PostgresServer.freePort();
+            int baselinePort = PostgresServer.freePort();
             try (FerryProcess ferry = targets.contains("pgferry") ? FerryProcess.start(launcher,
-                    config(postgres, ferryPort, pool, threads), ferryPort, options.getOrDefault("jvm", "")) : null;
+                    config(postgres, ferryPort, pool, threads), ferryPort, jvm) : null;
+                 FerryProcess baseline = targets.contains("baseline") ? FerryProcess.start(baselineLauncher,
+                    config(postgres, baselinePort, pool, threads), baselinePort, jvm) : null;
                  PgBouncer bouncer = targets.contains("pgbouncer") ? PgBouncer.start(pgbouncer, postgres.port(), USER, pool) : null) {
-                if (warmup > 0 && targets.contains("pgferry")) {
+                Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+                endpoints.put("direct", new Endpoint(direct, -1));
+                if (ferry != null) {
+                    endpoints.put("pgferry", new Endpoint(pooled(ferryPort), ferry.pid()));
+                }
+                if (baseline != null) {
+                    endpoints.put("baseline", new Endpoint(pooled(baselinePort), baseline.pid()));
+                }
+                if (bouncer != null) {
+                    endpoints.put("pgbouncer", new Endpoint(pooled(bouncer.port()), bouncer.pid()));
+                }
+                List<String> builds = targets.stream().filter(Throughput::isPgferry).toList();
+                if (warmup > 0 && !builds.isEmpty()) {
                     // The JVM compiles pgferry's hot paths during its first seconds; measure the steady state.
-                    System.err.println("warming up pgferry for " + warmup + " s");
+                    System.err.println("warming up " + String.join(" and ", builds) + " for " + warmup + " s");
                     Map<Cell, Integer> warmUps = warmUps(scripts, modes, pool);
                     int shares = warmUps.values().stream().mapToInt(Integer::intValue).sum();
                     for (Map.Entry<Cell, Integer> warmUp : warmUps.entrySet()) {
-                        run(warmUp.getKey(), "postgresql://" + USER + "@127.0.0.1:" + ferryPort + "/app?sslmode=disable",
-                                Math.max(1, warmup * warmUp.getValue() / shares), "pgferry", ferry.pid(), postgres.pid());
+                        for (String build : builds) {
+                            run(warmUp.getKey(), endpoints.get(build), Math.max(1, warmup * warmUp.getValue() / shares),
+                                    build, postgres.pid());
+                        }
                     }
                 }
                 Map<String, Map<String, Result>> results = new LinkedHashMap<>();
@@ -111,17 +137,7 @@ public final class Throughput {
                     // connections, cold caches) that would otherwise always fall on the same target.
                     for (int round = 0; round < rounds; round++) {
                         for (String target : rotated(targets, round)) {
-                            String url = switch (target) {
-                                case "direct" -> direct;
-                                case "pgferry" -> "postgresql://" + USER + "@127.0.0.1:" + ferryPort + "/app?sslmode=disable";
-                                default -> "postgresql://" + USER + "@127.0.0.1:" + bouncer.port() + "/app?sslmode=disable";
-                            };
-                            long pid = switch (target) {
-                                case "pgferry" -> ferry.pid();
-                                case "pgbouncer" -> bouncer.pid();
-                                default -> -1;
-                            };
-                            Result result = run(cell, url, duration, target, pid, postgres.pid());
+                            Result result = run(cell, endpoints.get(target), duration, target, postgres.pid());
                             byTarget.computeIfAbsent(target, k -> new ArrayList<>()).add(result);
                             System.err.printf("%-32s %-9s tps %9.0f  cpu/txn %6.1f us (outside loops %4.1f)"
                                             + "  postgres %6.1f us  pgbench %5.1f us  idle %4.1f %%  failed %d%s%n",
@@ -136,13 +152,49 @@ public final class Throughput {
                     results.put(cell.label(), medians);
                     allRounds.put(cell.label(), byTarget);
                 }
-                System.out.println(table(results, targets));
-                System.out.println(machineTable(results, targets));
-                if (rounds > 1 && targets.contains("pgferry") && targets.contains("pgbouncer")) {
-                    System.out.println(pairedRatios(allRounds));
+                System.out.println(ThroughputTables.medians(results, targets));
+                System.out.println(ThroughputTables.machine(results, targets));
+                if (rounds > 1) {
+                    for (String other : ThroughputTables.pooledComparisons(targets)) {
+                        System.out.println(ThroughputTables.pairedRatios(allRounds, other));
+                    }
                 }
             }
         }
+    }
+
+    /** Where a target listens and, for a pooler, its process (-1 for the direct connection). */
+    private record Endpoint(String url, long pid) {
+    }
+
+    private static String pooled(int port) {
+        return "postgresql://" + USER + "@127.0.0.1:" + port + "/app?sslmode=disable";
+    }
+
+    /** Both pgferry builds: the one under test and the baseline it is compared with. */
+    private static boolean isPgferry(String target) {
+        return target.equals("pgferry") || target.equals("baseline");
+    }
+
+    /**
+     * The targets to run. {@code --baseline LAUNCHER} (another build's {@code bin/pgferry}) adds the target
+     * {@code baseline} after {@code pgferry}, so two builds are measured side by side in the same rounds.
+     */
+    static List<String> targets(String option, Path baselineLauncher) {
+        List<String> targets = new ArrayList<>(List.of(option.split(",")));
+        for (String target : targets) {
+            if (!List.of("direct", "pgferry", "baseline", "pgbouncer").contains(target)) {
+                throw new IllegalArgumentException("unknown target " + target
+                        + "; choose from direct, pgferry, baseline, pgbouncer");
+            }
+        }
+        if (baselineLauncher != null && !targets.contains("baseline")) {
+            targets.add(targets.contains("pgferry") ? targets.indexOf("pgferry") + 1 : targets.size(), "baseline");
+        }
+        if (targets.contains("baseline") && baselineLauncher == null) {
+            throw new IllegalArgumentException("the target baseline needs --baseline LAUNCHER (another build's bin/pgferry)");
+        }
+        return List.copyOf(targets);
     }
 
     /**
@@ -174,8 +226,9 @@ public final class Throughput {
         return copy;
     }
 
-    private static Result run(Cell cell, String url, int duration, String target, long pid, long postgresPid)
+    private static Result run(Cell cell, Endpoint endpoint, int duration, String target, long postgresPid)
             throws IOException, InterruptedException {
+        long pid = endpoint.pid();
         List<String> command = new ArrayList<>(List.of("pgbench", "-n", "-c", Integer.toString(cell.clients),
                 // One thread per client: pgbench before 17 prepares with a blocking call per thread, which stalls a
                 // thread's other clients whenever a transaction pool is smaller than the number of clients.
@@ -186,17 +239,17 @@ public final class Throughput {
         if (cell.connectEachTransaction) {
             command.add("-C");
         }
-        command.add(url);
+        command.add(endpoint.url());
         boolean pooler = pid > 0;
         long before = pooler ? ProcessCpu.nanos(pid) : 0;
-        long loopsBefore = target.equals("pgferry") ? ProcessCpu.threadNanos(pid, EVENT_LOOP_THREADS) : 0;
+        long loopsBefore = isPgferry(target) ? ProcessCpu.threadNanos(pid, EVENT_LOOP_THREADS) : 0;
         long postgresBefore = ProcessCpu.treeNanos(postgresPid);
         long pgbenchBefore = ProcessCpu.exitedChildrenNanos();
         ProcessCpu.MachineTime machineBefore = ProcessCpu.MachineTime.now();
         Pgbench.Output output = Pgbench.run(target.equals("direct") ? PostgresServer.Role.SCRAM.password : "", command);
         double idleShare = ProcessCpu.MachineTime.now().idleShareSince(machineBefore);
         long used = pooler ? ProcessCpu.nanos(pid) - before : 0;
-        long outsideLoops = target.equals("pgferry")
+        long outsideLoops = isPgferry(target)
                 ? used - (ProcessCpu.threadNanos(pid, EVENT_LOOP_THREADS) - loopsBefore) : 0;
         long transactions = output.transactions();
         return new Result(output.tps(), output.latencyMs(), transactions, output.failed(), output.aborted(),
@@ -230,104 +283,6 @@ public final class Throughput {
                 }
                 """.formatted(threads, port, pool, PostgresServer.Role.SCRAM.user, PostgresServer.Role.SCRAM.password,
                 postgres.port(), USER);
-    }
-
-    private static String table(Map<String, Map<String, Result>> results, List<String> targets) {
-        StringBuilder out = new StringBuilder("| cell |");
-        for (String target : targets) {
-            out.append(' ').append(target).append(" TPS | ").append(target).append(" latency ms |");
-            if (!target.equals("direct")) {
-                out.append(' ').append(target).append(" CPU µs/txn |");
-            }
-        }
-        boolean ratios = targets.contains("pgferry") && targets.contains("pgbouncer");
-        if (ratios) {
-            out.append(" TPS pgferry/PgBouncer | CPU pgferry/PgBouncer |");
-        }
-        if (targets.contains("pgferry") && targets.contains("direct")) {
-            out.append(" TPS pgferry/direct |");
-        }
-        long columns = out.chars().filter(c -> c == '|').count() - 1;
-        out.append('\n').append("|---".repeat((int) columns)).append("|\n");
-        results.forEach((cell, byTarget) -> {
-            out.append("| ").append(cell).append(" |");
-            for (String target : targets) {
-                Result r = byTarget.get(target);
-                String problems = (r.failed > 0 ? " (" + r.failed + " failed)" : "") + (r.aborted ? " (aborted)" : "");
-                out.append(String.format(" %.0f%s | %.2f |", r.tps, problems, r.latencyMs));
-                if (!target.equals("direct")) {
-                    out.append(String.format(" %.1f |", r.cpuMicrosPerTransaction));
-                }
-            }
-            if (ratios) {
-                Result ferry = byTarget.get("pgferry");
-                Result bouncer = byTarget.get("pgbouncer");
-                out.append(String.format(" %.2f | %.2f |", ferry.tps / bouncer.tps,
-                        ferry.cpuMicrosPerTransaction / bouncer.cpuMicrosPerTransaction));
-            }
-            if (targets.contains("pgferry") && targets.contains("direct")) {
-                out.append(String.format(" %.2f |", byTarget.get("pgferry").tps / byTarget.get("direct").tps));
-            }
-            out.append('\n');
-        });
-        return out.toString();
-    }
-
-    /**
-     * pgferry against PgBouncer round by round, and the median of those paired ratios: the two ran back to back in
-     * each round, so a slow spell of the machine cancels out of each ratio, where it would not between the two
-     * medians of the first table.
-     */
-    static String pairedRatios(Map<String, Map<String, List<Result>>> rounds) {
-        StringBuilder out = new StringBuilder("| cell | CPU pgferry/PgBouncer, rounds | CPU, median |"
-                + " TPS pgferry/PgBouncer, rounds | TPS, median |\n|---|---|---|---|---|\n");
-        rounds.forEach((cell, byTarget) -> {
-            List<Result> ferry = byTarget.get("pgferry");
-            List<Result> bouncer = byTarget.get("pgbouncer");
-            double[] cpu = new double[ferry.size()];
-            double[] tps = new double[ferry.size()];
-            for (int round = 0; round < ferry.size(); round++) {
-                cpu[round] = ferry.get(round).cpuMicrosPerTransaction / bouncer.get(round).cpuMicrosPerTransaction;
-                tps[round] = ferry.get(round).tps / bouncer.get(round).tps;
-            }
-            out.append(String.format("| %s | %s | %.2f | %s | %.2f |%n", cell, joined(cpu), lowerMiddle(cpu),
-                    joined(tps), lowerMiddle(tps)));
-        });
-        return out.toString();
-    }
-
-    private static String joined(double[] ratios) {
-        List<String> parts = new ArrayList<>();
-        for (double ratio : ratios) {
-            parts.add(String.format("%.2f", ratio));
-        }
-        return String.join(" / ", parts);
-    }
-
-    /** The median; the lower middle for an even count. */
-    private static double lowerMiddle(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[(sorted.length - 1) / 2];
-    }
-
-    /** Where the machine's CPU went per transaction in each cell, for each target. */
-    private static String machineTable(Map<String, Map<String, Result>> results, List<String> targets) {
-        StringBuilder out = new StringBuilder("| cell | target | PostgreSQL CPU µs/txn | pgbench CPU µs/txn |"
-                + " pooler CPU µs/txn | of which outside its event loops | machine idle |\n"
-                + "|---|---|---|---|---|---|---|\n");
-        results.forEach((cell, byTarget) -> {
-            for (String target : targets) {
-                Result r = byTarget.get(target);
-                boolean pooler = !target.equals("direct");
-                out.append(String.format("| %s | %s | %.1f | %.1f | %s | %s | %.1f %% |%n", cell, target,
-                        r.postgresMicrosPerTransaction, r.pgbenchMicrosPerTransaction,
-                        pooler ? String.format("%.1f", r.cpuMicrosPerTransaction) : "",
-                        pooler ? String.format("%.1f", r.outsideLoopsMicrosPerTransaction) : "",
-                        100 * r.idleShare));
-            }
-        });
-        return out.toString();
     }
 
     static Map<String, String> options(String[] args) {

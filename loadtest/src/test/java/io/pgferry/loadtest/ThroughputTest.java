@@ -1,8 +1,10 @@
 package io.pgferry.loadtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +60,33 @@ class ThroughputTest {
         Map<String, Map<String, List<Throughput.Result>>> rounds = Map.of("select-only simple c=8", Map.of(
                 "pgferry", List.of(result(20000, 15), result(10000, 30), result(22000, 14)),
                 "pgbouncer", List.of(result(25000, 12), result(12500, 24), result(20000, 16))));
-        String table = Throughput.pairedRatios(rounds);
+        String table = ThroughputTables.pairedRatios(rounds, "pgbouncer");
+        assertTrue(table.startsWith("| cell | CPU pgferry/PgBouncer, rounds |"), table);
         assertTrue(table.contains("| select-only simple c=8 | 1.25 / 1.25 / 0.88 | 1.25 | 0.80 / 0.80 / 1.10 | 0.80 |"),
                 table);
+    }
+
+    @Test
+    void aBaselineBuildRunsRightAfterPgferryAndIsComparedLikePgBouncer() {
+        Path launcher = Path.of("/tmp/other-build/bin/pgferry");
+        List<String> targets = Throughput.targets("direct,pgferry,pgbouncer", launcher);
+        assertEquals(List.of("direct", "pgferry", "baseline", "pgbouncer"), targets);
+        assertEquals(targets, Throughput.targets("direct,pgferry,baseline,pgbouncer", launcher));
+        assertEquals(List.of("pgbouncer", "baseline"), ThroughputTables.pooledComparisons(targets));
+
+        Map<String, Map<String, Throughput.Result>> medians = Map.of("select-only simple c=8", Map.of(
+                "direct", result(30000, Double.NaN), "pgferry", result(20000, 15),
+                "baseline", result(16000, 20), "pgbouncer", result(25000, 12)));
+        String table = ThroughputTables.medians(medians, targets);
+        assertTrue(table.contains("| TPS pgferry/PgBouncer | CPU pgferry/PgBouncer | TPS pgferry/baseline |"
+                + " CPU pgferry/baseline | TPS pgferry/direct |"), table);
+        assertTrue(table.contains("| 0.80 | 1.25 | 1.25 | 0.75 | 0.67 |"), table);
+    }
+
+    @Test
+    void targetsAreCheckedBeforeAnythingStarts() {
+        assertThrows(IllegalArgumentException.class, () -> Throughput.targets("direct,pgferry,baseline", null));
+        assertThrows(IllegalArgumentException.class, () -> Throughput.targets("direct,pgferyy", null));
+        assertEquals(List.of("direct", "pgferry"), Throughput.targets("direct,pgferry", null));
     }
 }
