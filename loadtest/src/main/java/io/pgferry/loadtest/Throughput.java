@@ -13,9 +13,9 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The throughput scenario: pgbench select-only and TPC-B-like, in each protocol mode and client count, against a
- * direct connection, pgferry and PgBouncer (both transaction mode, same pool size) in one run, reporting TPS,
- * latency and each pooler's own CPU time per transaction, and where the rest of the machine's time went (PostgreSQL,
- * pgbench, idle). Starts and stops everything it uses.
+ * direct connection, pgferry and PgBouncer (both transaction mode, same pool size), and optionally a baseline build
+ * of pgferry, in one run, reporting TPS, latency and each pooler's own CPU time per transaction, and where the rest
+ * of the machine's time went (PostgreSQL, pgbench, idle). Starts and stops everything it uses.
  */
 public final class Throughput {
     private static final String USER = "bench";
