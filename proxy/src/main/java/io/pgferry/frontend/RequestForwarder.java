@@ -153,7 +153,8 @@ final class RequestForwarder {
             onUnnamedParse(link, frame);
             return;
         }
-        applyEffects(link, SessionStateScanner.scan(frame, ExtendedMessages.parseQueryStart(frame)));
+        int queryStart = ExtendedMessages.parseQueryStart(frame);
+        applyEffects(link, SessionStateScanner.scan(frame, queryStart));
         link.activity().clientParse();
         if (statements.contains(name)) {
             frame.release();
@@ -162,7 +163,7 @@ final class RequestForwarder {
         }
         PreparedStatement statement;
         try {
-            statement = statements.add(name, ExtendedMessages.queryAndTypes(frame));
+            statement = statements.add(name, ExtendedMessages.queryAndTypes(frame, queryStart));
         } catch (StatementRegistry.RegistryFull e) {
             frame.release();
             fail(link, "53200", e.getMessage());
@@ -187,12 +188,13 @@ final class RequestForwarder {
      * threshold): a repeat of one that left session state alone is neither scanned nor copied again.
      */
     private void onUnnamedParse(ServerConnection link, ByteBuf frame) {
-        if (plainUnnamed != null && ExtendedMessages.hasQueryAndTypes(frame, plainUnnamed)) {
+        int queryStart = ExtendedMessages.parseQueryStart(frame);
+        if (plainUnnamed != null && ExtendedMessages.hasQueryAndTypes(frame, queryStart, plainUnnamed)) {
             statements.unnamed(plainUnnamed);
         } else {
-            SessionStateScanner.Effects effects = SessionStateScanner.scan(frame, ExtendedMessages.parseQueryStart(frame));
+            SessionStateScanner.Effects effects = SessionStateScanner.scan(frame, queryStart);
             applyEffects(link, effects);
-            byte[] queryAndTypes = ExtendedMessages.queryAndTypes(frame);
+            byte[] queryAndTypes = ExtendedMessages.queryAndTypes(frame, queryStart);
             statements.unnamed(queryAndTypes);
             plainUnnamed = effects == SessionStateScanner.Effects.NONE ? queryAndTypes : null;
         }

@@ -78,24 +78,28 @@ public final class ExtendedMessages {
         return message;
     }
 
-    /** A Parse of {@code serverName} built from stored query-and-types bytes (as copied by {@link #queryAndTypes}). */
+    /** A Parse of {@code serverName} from stored query-and-types bytes (as {@link #queryAndTypes} copies them). */
     public static ByteBuf parse(ByteBufAllocator allocator, byte[] serverName, byte[] queryAndTypes) {
         ByteBuf message = allocator.buffer(Messages.BODY + serverName.length + 1 + queryAndTypes.length);
         return message.writeByte(FrontendTag.PARSE).writeInt(4 + serverName.length + 1 + queryAndTypes.length)
                 .writeBytes(serverName).writeByte(0).writeBytes(queryAndTypes);
     }
 
-    /** A copy of a Parse's query text and parameter type OIDs: the statement's identity in the registry. */
-    public static byte[] queryAndTypes(ByteBuf parse) {
-        int start = parseQueryStart(parse);
+    /**
+     * A copy of a Parse's query text and parameter type OIDs, from {@code start} (its {@link #parseQueryStart}): the
+     * statement's identity in the registry.
+     */
+    public static byte[] queryAndTypes(ByteBuf parse, int start) {
         byte[] bytes = new byte[parse.writerIndex() - start];
         parse.getBytes(start, bytes);
         return bytes;
     }
 
-    /** Whether a Parse's query text and parameter types are {@code queryAndTypes}, compared without a copy. */
-    public static boolean hasQueryAndTypes(ByteBuf parse, byte[] queryAndTypes) {
-        int start = parseQueryStart(parse);
+    /**
+     * Whether a Parse's query text and parameter types, from {@code start} (its {@link #parseQueryStart}), are
+     * {@code queryAndTypes}; compared without a copy.
+     */
+    public static boolean hasQueryAndTypes(ByteBuf parse, int start, byte[] queryAndTypes) {
         int length = parse.writerIndex() - start;
         if (length != queryAndTypes.length) {
             return false;

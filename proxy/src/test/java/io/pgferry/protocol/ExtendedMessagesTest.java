@@ -28,8 +28,8 @@ class ExtendedMessagesTest {
         byte[] stored = queryAndTypes("SELECT abalance FROM pgbench_accounts WHERE aid = $1");
         ByteBuf parse = ExtendedMessages.parse(ALLOCATOR, new byte[0], stored);
         try {
-            assertArrayEquals(stored, ExtendedMessages.queryAndTypes(parse));
-            assertTrue(ExtendedMessages.hasQueryAndTypes(parse, stored));
+            assertArrayEquals(stored, ExtendedMessages.queryAndTypes(parse, ExtendedMessages.parseQueryStart(parse)));
+            assertTrue(ExtendedMessages.hasQueryAndTypes(parse, ExtendedMessages.parseQueryStart(parse), stored));
         } finally {
             parse.release();
         }
@@ -43,7 +43,8 @@ class ExtendedMessagesTest {
             other[at] ^= 0x20;
             ByteBuf parse = ExtendedMessages.parse(ALLOCATOR, "s1".getBytes(StandardCharsets.US_ASCII), other);
             try {
-                assertFalse(ExtendedMessages.hasQueryAndTypes(parse, stored), "byte " + at);
+                assertFalse(ExtendedMessages.hasQueryAndTypes(parse, ExtendedMessages.parseQueryStart(parse), stored),
+                        "byte " + at);
             } finally {
                 parse.release();
             }
@@ -56,7 +57,8 @@ class ExtendedMessagesTest {
         for (String query : new String[] {"SELECT 12", "SELECT ", ""}) {
             ByteBuf parse = ExtendedMessages.parse(ALLOCATOR, new byte[0], queryAndTypes(query));
             try {
-                assertFalse(ExtendedMessages.hasQueryAndTypes(parse, stored), query);
+                assertFalse(ExtendedMessages.hasQueryAndTypes(parse, ExtendedMessages.parseQueryStart(parse), stored),
+                        query);
             } finally {
                 parse.release();
             }
