@@ -39,13 +39,25 @@ final class ProcessCpu {
         }
     }
 
+    /** CPU time split into user space and the kernel (utime and stime). */
+    record CpuTime(long userNanos, long kernelNanos) {
+        long totalNanos() {
+            return userNanos + kernelNanos;
+        }
+
+        CpuTime minus(CpuTime before) {
+            return new CpuTime(userNanos - before.userNanos, kernelNanos - before.kernelNanos);
+        }
+    }
+
     private ProcessCpu() {
     }
 
-    /** utime + stime of {@code pid}, from /proc/PID/stat (clock ticks, USER_HZ = 100 on Linux). */
-    static long nanos(long pid) {
+    /** utime and stime of {@code pid}, from /proc/PID/stat (clock ticks, USER_HZ = 100 on Linux). */
+    static CpuTime of(long pid) {
         String[] fields = stat(Long.toString(pid));
-        return fields == null ? 0 : ticksToNanos(Long.parseLong(fields[UTIME]) + Long.parseLong(fields[STIME]));
+        return fields == null ? new CpuTime(0, 0)
+                : new CpuTime(ticksToNanos(Long.parseLong(fields[UTIME])), ticksToNanos(Long.parseLong(fields[STIME])));
     }
 
     /**
@@ -84,8 +96,9 @@ final class ProcessCpu {
      * CPU time of {@code rootPid} and its children, living and exited: PostgreSQL's postmaster and its backends.
      * A backend's time moves to the postmaster's children's time when it exits, so the sum does not drop.
      */
-    static long treeNanos(long rootPid) {
-        long ticks = 0;
+    static CpuTime tree(long rootPid) {
+        long userTicks = 0;
+        long kernelTicks = 0;
         String root = Long.toString(rootPid);
         try (var entries = Files.list(Path.of("/proc"))) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
@@ -95,14 +108,14 @@ final class ProcessCpu {
                 }
                 String[] fields = stat(name);
                 if (fields != null && (name.equals(root) || fields[PPID].equals(root))) {
-                    ticks += Long.parseLong(fields[UTIME]) + Long.parseLong(fields[STIME])
-                            + Long.parseLong(fields[CUTIME]) + Long.parseLong(fields[CSTIME]);
+                    userTicks += Long.parseLong(fields[UTIME]) + Long.parseLong(fields[CUTIME]);
+                    kernelTicks += Long.parseLong(fields[STIME]) + Long.parseLong(fields[CSTIME]);
                 }
             }
         } catch (IOException e) {
-            return 0;
+            return new CpuTime(0, 0);
         }
-        return ticksToNanos(ticks);
+        return new CpuTime(ticksToNanos(userTicks), ticksToNanos(kernelTicks));
     }
 
     /** CPU time of this JVM's exited child processes: pgbench's, once it has been waited for. */

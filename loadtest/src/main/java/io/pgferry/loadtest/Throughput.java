@@ -33,20 +33,24 @@ public final class Throughput {
 
     /**
      * One run's figures. Beside the pooler's CPU per transaction, PostgreSQL's and pgbench's, and the share of the
-     * machine left idle: on a machine all three share, what one of them costs the others shows there.
+     * machine left idle: on a machine all three share, what one of them costs the others shows there. The kernel's
+     * part of the pooler's and PostgreSQL's time tells system calls and wake-ups apart from work in user space.
      */
     record Result(double tps, double latencyMs, long transactions, long failed, boolean aborted,
-                          double cpuMicrosPerTransaction, double outsideLoopsMicrosPerTransaction,
-                          double postgresMicrosPerTransaction,
+                          double cpuMicrosPerTransaction, double kernelMicrosPerTransaction,
+                          double outsideLoopsMicrosPerTransaction,
+                          double postgresMicrosPerTransaction, double postgresKernelMicrosPerTransaction,
                           double pgbenchMicrosPerTransaction, double idleShare) {
         /** Each figure's median over rounds (the lower middle for an even count); failures add up. */
         static Result median(List<Result> rounds) {
             return new Result(middle(rounds, Result::tps), middle(rounds, Result::latencyMs),
                     rounds.stream().mapToLong(Result::transactions).sum(), rounds.stream().mapToLong(Result::failed).sum(),
                     rounds.stream().anyMatch(Result::aborted), middle(rounds, Result::cpuMicrosPerTransaction),
+                    middle(rounds, Result::kernelMicrosPerTransaction),
                     middle(rounds, Result::outsideLoopsMicrosPerTransaction),
-                    middle(rounds, Result::postgresMicrosPerTransaction), middle(rounds, Result::pgbenchMicrosPerTransaction),
-                    middle(rounds, Result::idleShare));
+                    middle(rounds, Result::postgresMicrosPerTransaction),
+                    middle(rounds, Result::postgresKernelMicrosPerTransaction),
+                    middle(rounds, Result::pgbenchMicrosPerTransaction), middle(rounds, Result::idleShare));
         }
 
         private static double middle(List<Result> rounds, ToDoubleFunction<Result> figure) {
@@ -241,21 +245,23 @@ public final class Throughput {
         }
         command.add(endpoint.url());
         boolean pooler = pid > 0;
-        long before = pooler ? ProcessCpu.nanos(pid) : 0;
+        ProcessCpu.CpuTime before = pooler ? ProcessCpu.of(pid) : null;
         long loopsBefore = isPgferry(target) ? ProcessCpu.threadNanos(pid, EVENT_LOOP_THREADS) : 0;
-        long postgresBefore = ProcessCpu.treeNanos(postgresPid);
+        ProcessCpu.CpuTime postgresBefore = ProcessCpu.tree(postgresPid);
         long pgbenchBefore = ProcessCpu.exitedChildrenNanos();
         ProcessCpu.MachineTime machineBefore = ProcessCpu.MachineTime.now();
         Pgbench.Output output = Pgbench.run(target.equals("direct") ? PostgresServer.Role.SCRAM.password : "", command);
         double idleShare = ProcessCpu.MachineTime.now().idleShareSince(machineBefore);
-        long used = pooler ? ProcessCpu.nanos(pid) - before : 0;
+        ProcessCpu.CpuTime used = pooler ? ProcessCpu.of(pid).minus(before) : new ProcessCpu.CpuTime(0, 0);
         long outsideLoops = isPgferry(target)
-                ? used - (ProcessCpu.threadNanos(pid, EVENT_LOOP_THREADS) - loopsBefore) : 0;
+                ? used.totalNanos() - (ProcessCpu.threadNanos(pid, EVENT_LOOP_THREADS) - loopsBefore) : 0;
+        ProcessCpu.CpuTime postgres = ProcessCpu.tree(postgresPid).minus(postgresBefore);
         long transactions = output.transactions();
         return new Result(output.tps(), output.latencyMs(), transactions, output.failed(), output.aborted(),
-                pooler ? perTransaction(used, transactions) : Double.NaN,
+                pooler ? perTransaction(used.totalNanos(), transactions) : Double.NaN,
+                pooler ? perTransaction(used.kernelNanos(), transactions) : Double.NaN,
                 pooler ? perTransaction(outsideLoops, transactions) : Double.NaN,
-                perTransaction(ProcessCpu.treeNanos(postgresPid) - postgresBefore, transactions),
+                perTransaction(postgres.totalNanos(), transactions), perTransaction(postgres.kernelNanos(), transactions),
                 perTransaction(ProcessCpu.exitedChildrenNanos() - pgbenchBefore, transactions), idleShare);
     }
 

@@ -59,16 +59,18 @@ final class ThroughputTables {
 
     /** Where the machine's CPU went per transaction in each cell, for each target. */
     static String machine(Map<String, Map<String, Result>> results, List<String> targets) {
-        StringBuilder out = new StringBuilder("| cell | target | PostgreSQL CPU µs/txn | pgbench CPU µs/txn |"
-                + " pooler CPU µs/txn | of which outside its event loops | machine idle |\n"
-                + "|---|---|---|---|---|---|---|\n");
+        StringBuilder out = new StringBuilder("| cell | target | PostgreSQL CPU µs/txn | of which in the kernel |"
+                + " pgbench CPU µs/txn | pooler CPU µs/txn | of which in the kernel | of which outside its event loops"
+                + " | machine idle |\n|---|---|---|---|---|---|---|---|---|\n");
         results.forEach((cell, byTarget) -> {
             for (String target : targets) {
                 Result r = byTarget.get(target);
                 boolean pooler = !target.equals("direct");
-                out.append(String.format("| %s | %s | %.1f | %.1f | %s | %s | %.1f %% |%n", cell, target,
-                        r.postgresMicrosPerTransaction(), r.pgbenchMicrosPerTransaction(),
+                out.append(String.format("| %s | %s | %.1f | %.1f | %.1f | %s | %s | %s | %.1f %% |%n", cell, target,
+                        r.postgresMicrosPerTransaction(), r.postgresKernelMicrosPerTransaction(),
+                        r.pgbenchMicrosPerTransaction(),
                         pooler ? String.format("%.1f", r.cpuMicrosPerTransaction()) : "",
+                        pooler ? String.format("%.1f", r.kernelMicrosPerTransaction()) : "",
                         pooler ? String.format("%.1f", r.outsideLoopsMicrosPerTransaction()) : "",
                         100 * r.idleShare()));
             }

@@ -26,17 +26,34 @@ class ProcessCpuTest {
     @Test
     void aProcessTreeCountsItsLivingChildren() throws Exception {
         long self = ProcessHandle.current().pid();
-        long before = ProcessCpu.treeNanos(self);
+        long before = ProcessCpu.tree(self).totalNanos();
         Process child = spinningChild();
         try {
             Thread.sleep(400);
-            long gained = ProcessCpu.treeNanos(self) - before;
+            long gained = ProcessCpu.tree(self).totalNanos() - before;
             assertTrue(gained >= 100_000_000, "a child spinning for 0.4 s added " + gained + " ns to its parent's tree");
-            assertTrue(ProcessCpu.treeNanos(self) >= ProcessCpu.nanos(self));
+            assertTrue(ProcessCpu.tree(self).totalNanos() >= ProcessCpu.of(self).totalNanos());
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void userSpaceAndKernelTimeAreToldApart() throws Exception {
+        long self = ProcessHandle.current().pid();
+        // awk computing in a loop stays in user space; dd reading random bytes spends its time in the kernel.
+        ProcessCpu.CpuTime computing = childTime(self, "awk 'BEGIN { for (i = 0; i < 20000000; i++) s += i }'");
+        ProcessCpu.CpuTime reading = childTime(self, "dd if=/dev/urandom of=/dev/null bs=64k count=3000 2>/dev/null");
+        assertTrue(computing.userNanos() > 3 * computing.kernelNanos(), "computing: " + computing);
+        assertTrue(reading.kernelNanos() > 3 * reading.userNanos(), "reading: " + reading);
+    }
+
+    private static ProcessCpu.CpuTime childTime(long self, String script) throws Exception {
+        ProcessCpu.CpuTime before = ProcessCpu.tree(self);
+        Process child = new ProcessBuilder("sh", "-c", script).start();
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        return ProcessCpu.tree(self).minus(before);
     }
 
     @Test

@@ -51,7 +51,7 @@ class ThroughputTest {
     }
 
     private static Throughput.Result result(double tps, double cpuMicros) {
-        return new Throughput.Result(tps, 1.0, 1000, 0, false, cpuMicros, 0, 50, 10, 0.05);
+        return new Throughput.Result(tps, 1.0, 1000, 0, false, cpuMicros, cpuMicros / 2, 0, 50, 12, 10, 0.05);
     }
 
     @Test
@@ -88,5 +88,17 @@ class ThroughputTest {
         assertThrows(IllegalArgumentException.class, () -> Throughput.targets("direct,pgferry,baseline", null));
         assertThrows(IllegalArgumentException.class, () -> Throughput.targets("direct,pgferyy", null));
         assertEquals(List.of("direct", "pgferry"), Throughput.targets("direct,pgferry", null));
+    }
+
+    @Test
+    void theMachineTableSplitsPostgresAndThePoolerIntoUserSpaceAndKernel() {
+        Map<String, Map<String, Throughput.Result>> results = Map.of("select-only simple c=8", Map.of(
+                "direct", new Throughput.Result(30000, 0.3, 1000, 0, false, Double.NaN, Double.NaN, Double.NaN,
+                        52.9, 11.2, 11.4, 0.003),
+                "pgferry", new Throughput.Result(21000, 0.4, 1000, 0, false, 16.0, 11.7, 0.3, 60.2, 11.1, 12.4, 0.072)));
+        String table = ThroughputTables.machine(results, List.of("direct", "pgferry"));
+        assertTrue(table.contains("| select-only simple c=8 | direct | 52.9 | 11.2 | 11.4 |  |  |  | 0.3 % |"), table);
+        assertTrue(table.contains("| select-only simple c=8 | pgferry | 60.2 | 11.1 | 12.4 | 16.0 | 11.7 | 0.3 | 7.2 % |"),
+                table);
     }
 }
