@@ -86,8 +86,8 @@ public final class Proxy implements AutoCloseable {
                     ProxyMetrics.CLOCK_TICK_MILLIS, TimeUnit.MILLISECONDS);
             HttpEndpoints http = config.httpListen() == null ? null : HttpEndpoints.start(group, serverChannel,
                     config.httpListen(), metrics, new UpstreamProbe(context::config));
-            LOG.info("pgferry listening on {} (transport {}){}", listener.localAddress(), transport.label(),
-                    http == null ? "" : ", HTTP on " + http.address());
+            LOG.info("pgferry listening on {} (transport {}; TLS by {}){}", listener.localAddress(), transport.label(),
+                    ClientTlsContext.implementation(), http == null ? "" : ", HTTP on " + http.address());
             return new Proxy(group, listener, pools, keyDerivation, context, metrics, http);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
