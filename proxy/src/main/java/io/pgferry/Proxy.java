@@ -35,20 +35,20 @@ public final class Proxy implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel listener;
     private final Pools pools;
-    private final KeyDerivation keyDerivation;
+    private final CpuWorkers workers;
     private final FrontendContext context;
     private final ProxyMetrics metrics;
     private final HttpEndpoints http;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Proxy(EventLoopGroup group, Channel listener, Pools pools, KeyDerivation keyDerivation,
+    private Proxy(EventLoopGroup group, Channel listener, Pools pools, CpuWorkers workers,
                   FrontendContext context, ProxyMetrics metrics, HttpEndpoints http) {
         this.metrics = metrics;
         this.http = http;
         this.group = group;
         this.listener = listener;
         this.pools = pools;
-        this.keyDerivation = keyDerivation;
+        this.workers = workers;
         this.context = context;
     }
 
@@ -59,13 +59,14 @@ public final class Proxy implements AutoCloseable {
         // Named, so a thread dump or `top -H` tells the I/O loops from the JVM's own threads.
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.threads(), new DefaultThreadFactory("pgferry-io"),
                 transport.ioHandlerFactory());
-        KeyDerivation keyDerivation = new KeyDerivation(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        CpuWorkers workers = new CpuWorkers(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        KeyDerivation keyDerivation = new KeyDerivation(workers);
         Short receiveBufferGroup = transport.receivesFromRing() ? Transport.RECEIVE_BUFFER_GROUP : null;
-        ServerConnector connector = new ServerConnector(clientChannel, receiveBufferGroup, new ServerTlsContexts(),
-                keyDerivation, config.maxPreparedStatements());
+        ServerConnector connector = new ServerConnector(clientChannel, receiveBufferGroup,
+                new ServerTlsContexts(workers), keyDerivation, config.maxPreparedStatements());
         ProxyMetrics metrics = new ProxyMetrics();
         FrontendContext context = new FrontendContext(config, ClientTlsContext.build(config.clientTls()), connector,
-                keyDerivation, metrics);
+                keyDerivation, workers, metrics);
         Pools pools = context.pools();
         metrics.bindFrontend(context);
         try {
@@ -88,10 +89,10 @@ public final class Proxy implements AutoCloseable {
                     config.httpListen(), metrics, new UpstreamProbe(context::config));
             LOG.info("pgferry listening on {} (transport {}; TLS by {}){}", listener.localAddress(), transport.label(),
                     ClientTlsContext.implementation(), http == null ? "" : ", HTTP on " + http.address());
-            return new Proxy(group, listener, pools, keyDerivation, context, metrics, http);
+            return new Proxy(group, listener, pools, workers, context, metrics, http);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            keyDerivation.close();
+            workers.close();
             throw e;
         }
     }
@@ -169,7 +170,7 @@ public final class Proxy implements AutoCloseable {
         ChannelGroupFuture links = pools.closeAllLinks();
         links.awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        keyDerivation.close();
+        workers.close();
         metrics.close();
     }
 }

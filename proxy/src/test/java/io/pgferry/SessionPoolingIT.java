@@ -133,6 +133,33 @@ class SessionPoolingIT {
     }
 
     @Test
+    void clientHandshakesComputeOnTheCpuWorkersNotTheEventLoops() throws SQLException {
+        String url = "jdbc:postgresql://localhost:" + proxy.port() + "/app?sslmode=require";
+        // The first login opens the server link and derives its SCRAM key; what follows is the handshakes' work.
+        try (Connection warm = java.sql.DriverManager.getConnection(url, TestProxy.APP_USER, TestProxy.APP_PASSWORD)) {
+            assertEquals("1", single(warm, "SELECT 1"));
+        }
+        long before = cpuWorkersNanos();
+        for (int i = 0; i < 10; i++) {
+            try (Connection connection = java.sql.DriverManager.getConnection(url, TestProxy.APP_USER,
+                    TestProxy.APP_PASSWORD)) {
+                assertEquals("1", single(connection, "SELECT 1"));
+            }
+        }
+        long spent = cpuWorkersNanos() - before;
+        assertTrue(spent > 1_000_000, "ten TLS handshakes spent " + spent + " ns on pgferry's CPU workers");
+    }
+
+    /** CPU time of the live threads of pgferry's CPU worker pool. */
+    private static long cpuWorkersNanos() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("pgferry-cpu-"))
+                .mapToLong(thread -> Math.max(0, threads.getThreadCpuTime(thread.getId())))
+                .sum();
+    }
+
+    @Test
     void tlsRequiredRefusesPlaintextClients() {
         try (TestProxy strict = TestProxy.start(server, "pgferry.tls.mode = require")) {
             SQLException e = assertThrows(SQLException.class,

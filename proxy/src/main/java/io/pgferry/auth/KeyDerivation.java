@@ -4,33 +4,23 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executor;
 
 /**
- * Runs PBKDF2 (about 2-3 ms of CPU per SCRAM login at 4096 iterations) on a small bounded worker pool, never on
- * an event loop, and caches salted passwords so that a pool opening many server connections with one password
- * pays the derivation once. Thread-safe.
+ * Runs PBKDF2 (about 2-3 ms of CPU per SCRAM login at 4096 iterations) on the given workers, never on an event
+ * loop, and caches salted passwords so that a pool opening many server connections with one password pays the
+ * derivation once. Thread-safe.
  */
-public final class KeyDerivation implements AutoCloseable {
+public final class KeyDerivation {
     private record Key(String password, String salt, int iterations) {
     }
 
-    private final ThreadPoolExecutor workers;
+    private final Executor workers;
     private final AsyncCache<Key, byte[]> saltedPasswords;
 
-    public KeyDerivation(int threads) {
-        AtomicInteger counter = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
-                task -> {
-                    Thread thread = new Thread(task, "pgferry-kdf-" + counter.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        this.workers.allowCoreThreadTimeOut(true);
+    public KeyDerivation(Executor workers) {
+        this.workers = workers;
         this.saltedPasswords = Caffeine.newBuilder().maximumSize(10_000).executor(workers).buildAsync();
     }
 
@@ -52,11 +42,6 @@ public final class KeyDerivation implements AutoCloseable {
     /** Derives a fresh verifier for a password given in the configuration. */
     public CompletableFuture<ScramSecret> derive(String password) {
         return CompletableFuture.supplyAsync(() -> ScramSecret.derive(password), workers);
-    }
-
-    @Override
-    public void close() {
-        workers.shutdownNow();
     }
 
     static byte[] xor(byte[] a, byte[] b) {

@@ -4,10 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.pgferry.config.Upstream;
 import io.pgferry.protocol.FrontendMessages;
+import io.pgferry.tls.UpstreamTls;
 
 /**
  * Sends one CancelRequest on a connection of its own, over TLS when the link it cancels uses TLS (as libpq 17
@@ -15,14 +14,12 @@ import io.pgferry.protocol.FrontendMessages;
  * server answers nothing and closes. Releases what it reads.
  */
 final class CancelSender extends ChannelInboundHandlerAdapter {
-    private final Upstream upstream;
-    private final SslContext tls;
+    private final UpstreamTls tls;
     private final int processId;
     private final int secretKey;
 
     /** {@code tls} is null to cancel in the clear. */
-    CancelSender(Upstream upstream, SslContext tls, int processId, int secretKey) {
-        this.upstream = upstream;
+    CancelSender(UpstreamTls tls, int processId, int secretKey) {
         this.tls = tls;
         this.processId = processId;
         this.secretKey = secretKey;
@@ -49,7 +46,7 @@ final class CancelSender extends ChannelInboundHandlerAdapter {
         } finally {
             answer.release();
         }
-        SslHandler handler = tls.newHandler(ctx.alloc(), upstream.host(), upstream.port());
+        SslHandler handler = tls.newHandler(ctx.alloc());
         ctx.pipeline().addFirst(handler);
         handler.handshakeFuture().addListener(done -> {
             if (done.isSuccess()) {

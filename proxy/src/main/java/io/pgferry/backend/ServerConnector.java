@@ -62,7 +62,7 @@ public final class ServerConnector {
         int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         ChannelFuture connect = new Bootstrap().group(loop).channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
-                .handler(new CancelSender(upstream, link.isTls() ? tlsContexts.forUpstream(upstream) : null,
+                .handler(new CancelSender(link.isTls() ? tlsContexts.forUpstream(upstream) : null,
                         link.processId(), link.secretKey()))
                 .connect(upstream.host(), upstream.port());
         if (!timeout.isZero()) {

@@ -3,7 +3,6 @@ package io.pgferry.backend;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.pgferry.auth.AuthenticationFailure;
 import io.pgferry.auth.KeyDerivation;
@@ -17,6 +16,7 @@ import io.pgferry.protocol.MessageFrameDecoder;
 import io.pgferry.protocol.Messages;
 import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.SqlState;
+import io.pgferry.tls.UpstreamTls;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,7 +32,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
     private final ServerConnector.Login login;
-    private final SslContext sslContext;
+    private final UpstreamTls tls;
     private final KeyDerivation keyDerivation;
     private final CompletableFuture<ServerConnection> result;
     private final int maxPreparedStatements;
@@ -42,18 +42,18 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
     private int processId;
     private int secretKey;
 
-    ServerLoginHandler(ServerConnector.Login login, SslContext sslContext, KeyDerivation keyDerivation,
+    ServerLoginHandler(ServerConnector.Login login, UpstreamTls tls, KeyDerivation keyDerivation,
                        CompletableFuture<ServerConnection> result, int maxPreparedStatements) {
         this.login = login;
         this.maxPreparedStatements = maxPreparedStatements;
-        this.sslContext = sslContext;
+        this.tls = tls;
         this.keyDerivation = keyDerivation;
         this.result = result;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (sslContext != null) {
+        if (tls != null) {
             awaitingSslResponse = true;
             ctx.writeAndFlush(FrontendMessages.sslRequest(ctx.alloc()));
         } else {
@@ -94,9 +94,9 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().addBefore(ctx.name(), null,
                 new MessageFrameDecoder(MessageFrameDecoder.State.TYPED, ServerConnector.MAX_SERVER_MESSAGE_LENGTH));
         if (answer == 'S') {
-            SslHandler tls = sslContext.newHandler(ctx.alloc(), login.upstream().host(), login.upstream().port());
-            ctx.pipeline().addFirst(tls);
-            tls.handshakeFuture().addListener(done -> {
+            SslHandler handler = tls.newHandler(ctx.alloc());
+            ctx.pipeline().addFirst(handler);
+            handler.handshakeFuture().addListener(done -> {
                 if (done.isSuccess()) {
                     sendStartup(ctx);
                 } else {

@@ -86,7 +86,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         }
         tlsNegotiated = true;
         // startTls: the 'S' written next goes out in the clear, everything after it is encrypted.
-        SslHandler handler = new SslHandler(tls.newEngine(ctx.alloc()), true);
+        SslHandler handler = new SslHandler(tls.newEngine(ctx.alloc()), true, context.handshakeWorkers());
         ctx.pipeline().addFirst("tls", handler);
         ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte('S'));
     }

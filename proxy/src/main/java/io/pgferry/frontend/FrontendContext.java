@@ -14,6 +14,7 @@ import io.pgferry.prepared.StatementRegistry;
 import java.security.SecureRandom;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -26,6 +27,7 @@ public final class FrontendContext {
     private final Pools pools;
     private final ServerConnector connector;
     private final KeyDerivation keyDerivation;
+    private final Executor handshakeWorkers;
     private final CancelRegistry cancels = new CancelRegistry();
     private final ClientRegistry sessions = new ClientRegistry();
     private final ProxyMetrics metrics;
@@ -37,13 +39,14 @@ public final class FrontendContext {
     private final byte[] mockScramSecret = new byte[32];
 
     public FrontendContext(ProxyConfig config, SslContext clientTls, ServerConnector connector,
-                           KeyDerivation keyDerivation, ProxyMetrics metrics) {
+                           KeyDerivation keyDerivation, Executor handshakeWorkers, ProxyMetrics metrics) {
         this.config = new AtomicReference<>(config);
         this.clientTls = new AtomicReference<>(clientTls);
         this.metrics = metrics;
         this.pools = new Pools(connector, this::config, metrics::meters, metrics::bindPool);
         this.connector = connector;
         this.keyDerivation = keyDerivation;
+        this.handshakeWorkers = handshakeWorkers;
         this.statements = new StatementRegistry(config.maxPreparedStatementMemory());
         new SecureRandom().nextBytes(mockScramSecret);
     }
@@ -71,6 +74,11 @@ public final class FrontendContext {
 
     public KeyDerivation keyDerivation() {
         return keyDerivation;
+    }
+
+    /** Where clients' TLS handshakes compute their key exchange and signature, off the event loops. */
+    public Executor handshakeWorkers() {
+        return handshakeWorkers;
     }
 
     public StatementRegistry statements() {

@@ -10,8 +10,8 @@ import javax.net.ssl.SSLException;
 
 /**
  * Builds the server-side TLS context that terminates client connections: TLS 1.3 preferred, 1.2 accepted. Netty
- * takes BoringSSL (netty-tcnative) where it loads and the JDK's TLS elsewhere; a handshake through BoringSSL costs
- * a quarter of the CPU time (loadtest/RESULTS.md), and it runs on the event loop, as PgBouncer's does on its one.
+ * takes BoringSSL (netty-tcnative) where it loads and the JDK's TLS elsewhere; a connection's handshake costs a
+ * quarter of the CPU time through BoringSSL (loadtest/RESULTS.md).
  */
 public final class ClientTlsContext {
     private ClientTlsContext() {

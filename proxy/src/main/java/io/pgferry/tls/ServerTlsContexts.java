@@ -9,24 +9,31 @@ import io.pgferry.config.Upstream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLException;
 
 /**
  * Client-side TLS contexts for upstream servers, one per (sslmode, root certificate), built once and shared.
  * As in libpq: {@code prefer}/{@code require} encrypt without checking the certificate, {@code verify-ca} checks
- * the chain, {@code verify-full} also checks the host name. Thread-safe.
+ * the chain, {@code verify-full} also checks the host name. Handshakes compute on the given workers, off the event
+ * loops. Thread-safe.
  */
 public final class ServerTlsContexts {
     private record Key(boolean verifyChain, boolean verifyHost, Path rootCertificate) {
     }
 
     private final Map<Key, SslContext> contexts = new ConcurrentHashMap<>();
+    private final Executor handshakeWorkers;
 
-    public SslContext forUpstream(Upstream upstream) {
+    public ServerTlsContexts(Executor handshakeWorkers) {
+        this.handshakeWorkers = handshakeWorkers;
+    }
+
+    public UpstreamTls forUpstream(Upstream upstream) {
         ServerSslMode mode = upstream.sslMode();
         boolean verifyChain = mode == ServerSslMode.VERIFY_CA || mode == ServerSslMode.VERIFY_FULL;
         Key key = new Key(verifyChain, mode == ServerSslMode.VERIFY_FULL, verifyChain ? upstream.rootCertificate() : null);
-        return contexts.computeIfAbsent(key, ServerTlsContexts::build);
+        return new UpstreamTls(contexts.computeIfAbsent(key, ServerTlsContexts::build), upstream, handshakeWorkers);
     }
 
     private static SslContext build(Key key) {

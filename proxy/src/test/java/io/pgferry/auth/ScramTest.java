@@ -7,15 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
+import io.pgferry.CpuWorkers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class ScramTest {
-    private static final KeyDerivation KDF = new KeyDerivation(1);
+    private static final CpuWorkers WORKERS = new CpuWorkers(1);
+    private static final KeyDerivation KDF = new KeyDerivation(WORKERS);
 
     @AfterAll
     static void close() {
-        KDF.close();
+        WORKERS.close();
     }
 
     /** RFC 7677 section 3: user "user", password "pencil", salt and nonces as given there. */

@@ -9,6 +9,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.pgferry.CpuWorkers;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.config.Upstream;
 import io.pgferry.tls.ServerTlsContexts;
@@ -42,7 +43,7 @@ class CancelSenderTest {
 
     private static byte[] cancelVia(boolean tlsLink) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        KeyDerivation keys = new KeyDerivation(1);
+        CpuWorkers workers = new CpuWorkers(1);
         try (ServerSocket listener = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
             CompletableFuture<byte[]> received = firstMessage(listener);
             EmbeddedChannel linkChannel = new EmbeddedChannel();
@@ -52,12 +53,12 @@ class CancelSenderTest {
             ServerConnection link = new ServerConnection(linkChannel,
                     Upstream.parse("postgres://u@127.0.0.1:" + listener.getLocalPort() + "/db?sslmode=require"),
                     Map.of(), 4242, 77, 10);
-            ServerConnector connector = new ServerConnector(NioSocketChannel.class, null, new ServerTlsContexts(),
-                    keys, 10);
+            ServerConnector connector = new ServerConnector(NioSocketChannel.class, null, new ServerTlsContexts(workers),
+                    new KeyDerivation(workers), 10);
             connector.cancel(group.next(), link, Duration.ofSeconds(5)).channel().closeFuture().await(5, TimeUnit.SECONDS);
             return received.get(5, TimeUnit.SECONDS);
         } finally {
-            keys.close();
+            workers.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }

@@ -8,6 +8,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.pgferry.CpuWorkers;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.config.Upstream;
 import io.pgferry.tls.ServerTlsContexts;
@@ -27,7 +28,7 @@ class CancelWaitTimeoutTest {
     @Test
     void aCancelToAServerThatDoesNotAnswerIsDroppedWithinTheTimeout() throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        KeyDerivation keys = new KeyDerivation(1);
+        CpuWorkers workers = new CpuWorkers(1);
         List<Socket> fillers = new ArrayList<>();
         // A listener that never accepts, with its backlog full: the kernel drops further SYNs, so connecting hangs.
         try (ServerSocket stuck = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -41,8 +42,8 @@ class CancelWaitTimeoutTest {
                     fillers.add(filler);
                 }
             }
-            ServerConnector connector = new ServerConnector(NioSocketChannel.class, null, new ServerTlsContexts(),
-                    keys, 10);
+            ServerConnector connector = new ServerConnector(NioSocketChannel.class, null, new ServerTlsContexts(workers),
+                    new KeyDerivation(workers), 10);
             ServerConnection link = new ServerConnection(new EmbeddedChannel(),
                     Upstream.parse("postgres://u@127.0.0.1:" + stuck.getLocalPort() + "/db?sslmode=disable"),
                     Map.of(), 42, 7, 10);
@@ -55,7 +56,7 @@ class CancelWaitTimeoutTest {
             for (Socket filler : fillers) {
                 filler.close();
             }
-            keys.close();
+            workers.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }

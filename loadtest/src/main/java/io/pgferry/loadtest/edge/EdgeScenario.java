@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.pgferry.Proxy;
+import io.pgferry.CpuWorkers;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.config.ConfigLoader;
 import io.pgferry.testkit.PostgresServer;
@@ -46,7 +47,8 @@ public final class EdgeScenario {
 
     private final PostgresServer postgres;
     private final EventLoopGroup relayLoops;
-    private final KeyDerivation keys = new KeyDerivation(1);
+    private final CpuWorkers workers = new CpuWorkers(1);
+    private final KeyDerivation keys = new KeyDerivation(workers);
     private final Duration delay;
     private final boolean tls;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -237,6 +239,6 @@ public final class EdgeScenario {
             resources.get(i).close();
         }
         relayLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        keys.close();
+        workers.close();
     }
 }
