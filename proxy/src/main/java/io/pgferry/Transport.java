@@ -18,6 +18,7 @@ import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import java.util.Locale;
+import org.slf4j.LoggerFactory;
 
 /**
  * The socket transport of the event loops: io_uring (fewest system calls), epoll, or NIO where neither native
@@ -85,6 +86,10 @@ enum Transport {
                 return candidate;
             }
         }
+        // Most often the native libraries could not be unpacked: a read-only /tmp, as under readOnlyRootFilesystem.
+        LoggerFactory.getLogger(Transport.class).warn("no native transport loaded ({}); running on NIO."
+                + " Netty unpacks its native libraries into java.io.tmpdir, which must be writable",
+                Epoll.unavailabilityCause().getMessage());
         return NIO;
     }
 
