@@ -36,9 +36,9 @@ public final class Memory {
         try (PostgresServer postgres = PostgresServer.start()) {
             StringBuilder table = new StringBuilder("| idle clients | pgferry RSS MiB | pgferry KiB/client | PgBouncer RSS MiB | PgBouncer KiB/client | pgferry live heap KiB/client |\n|---|---|---|---|---|---|\n");
             int ferryPort = PostgresServer.freePort();
-            try (FerryProcess ferry = FerryProcess.start(launcher, Throughput.config(postgres, ferryPort, 20, 0), ferryPort,
+            try (FerryProcess ferry = FerryProcess.start(launcher, Throughput.config(postgres.port(), ferryPort, 20, 0, null), ferryPort,
                     options.getOrDefault("jvm", ""));
-                 PgBouncer bouncer = PgBouncer.start(pgbouncer, postgres.port(), USER, 20)) {
+                 PgBouncer bouncer = PgBouncer.start(pgbouncer, postgres.port(), USER, 20, null)) {
                 raiseFileLimit(ferry.pid());
                 long[] ferryRss = measure(ferry.pid(), ferryPort, counts, null);
                 // A second pass for the live heap: its full collections would disturb the RSS pass.

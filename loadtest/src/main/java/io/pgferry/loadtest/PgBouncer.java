@@ -24,14 +24,15 @@ final class PgBouncer implements AutoCloseable {
         this.port = port;
     }
 
-    static PgBouncer start(PgBouncerBinary binary, int postgresPort, String user, int poolSize)
-            throws IOException, InterruptedException {
+    static PgBouncer start(PgBouncerBinary binary, int postgresPort, String user, int poolSize,
+                           Throughput.ClientTls clientTls) throws IOException, InterruptedException {
         Path directory = Files.createTempDirectory("pgferry-pgbouncer-");
         // A copy the unprivileged user can run: a build cached under root's home is out of its reach.
         Path executable = Files.copy(binary.executable(), directory.resolve("pgbouncer"));
         int port = PostgresServer.freePort();
         Files.writeString(directory.resolve("userlist.txt"), "\"" + user + "\" \"\"\n");
-        Files.writeString(directory.resolve("pgbouncer.ini"), ini(binary, postgresPort, port, poolSize, directory));
+        Files.writeString(directory.resolve("pgbouncer.ini"), ini(binary, postgresPort, port, poolSize, directory,
+                clientTls));
         PgBouncerBinary.run(List.of("chmod", "-R", "a+rwX", directory.toString()), null);
         // The soft file limit raised to the hard one first, as a service manager would: at the usual 1024,
         // PgBouncer refuses clients past about a thousand, and another user's process cannot be raised from here.
@@ -60,9 +61,11 @@ final class PgBouncer implements AutoCloseable {
     /**
      * The ini: plain server connections, as pgferry's upstream is in the comparison (releases since 1.20 would
      * otherwise encrypt them, the test PostgreSQL having TLS on); {@code max_prepared_statements} only for releases
-     * that know it, as older ones refuse to start.
+     * that know it, as older ones refuse to start; with {@code clientTls}, TLS for clients that ask, as pgferry's
+     * {@code tls.mode = allow}.
      */
-    static String ini(PgBouncerBinary binary, int postgresPort, int port, int poolSize, Path directory) {
+    static String ini(PgBouncerBinary binary, int postgresPort, int port, int poolSize, Path directory,
+                      Throughput.ClientTls clientTls) {
         String ini = """
                 [databases]
                 app = host=127.0.0.1 port=%d dbname=app user=%s password=%s
@@ -82,6 +85,10 @@ final class PgBouncer implements AutoCloseable {
                 """.formatted(postgresPort, PostgresServer.Role.SCRAM.user, PostgresServer.Role.SCRAM.password, port,
                 directory.resolve("userlist.txt"), poolSize, directory.resolve("pgbouncer.log"),
                 directory.resolve("pgbouncer.pid"));
+        if (clientTls != null) {
+            ini += "client_tls_sslmode = allow\nclient_tls_cert_file = %s\nclient_tls_key_file = %s\n"
+                    .formatted(clientTls.certificate(), clientTls.key());
+        }
         // 200 is current releases' default; set explicitly because 1.21, the first with the setting, had it off.
         return binary.supportsPreparedStatements() ? ini + "max_prepared_statements = 200\n" : ini;
     }

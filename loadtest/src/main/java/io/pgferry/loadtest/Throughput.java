@@ -81,6 +81,7 @@ public final class Throughput {
         int threads = Integer.parseInt(options.getOrDefault("threads", "0"));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "20"));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
+        boolean tls = options.getOrDefault("tls", "off").equals("on");
         Path launcher = Path.of(options.getOrDefault("launcher", "bin/pgferry"));
         PgBouncerBinary pgbouncer = targets.contains("pgbouncer")
                 ? PgBouncerBinary.resolve(options.getOrDefault("pgbouncer", PgBouncerBinary.DEFAULT_CHOICE)) : null;
@@ -98,26 +99,31 @@ public final class Throughput {
             cells.add(new Cell(script, "simple", clientCounts.get(0), true));
         }
         try (PostgresServer postgres = PostgresServer.start()) {
-            String direct = "postgresql://" + PostgresServer.Role.SCRAM.user + "@127.0.0.1:" + postgres.port() + "/app?sslmode=disable";
+            // With --tls on, every target terminates TLS for pgbench with the same certificate, PostgreSQL's own.
+            ClientTls clientTls = tls ? new ClientTls(postgres.certificates().serverCertificate(),
+                    postgres.certificates().serverKey()) : null;
+            String direct = "postgresql://" + PostgresServer.Role.SCRAM.user + "@127.0.0.1:" + postgres.port()
+                    + "/app?sslmode=" + sslMode(clientTls);
             Pgbench.run(PostgresServer.Role.SCRAM.password, List.of("pgbench", "-i", "-q", "-s", Integer.toString(scale), direct));
             String jvm = options.getOrDefault("jvm", "");
             int ferryPort = PostgresServer.freePort();
             int baselinePort = PostgresServer.freePort();
             try (FerryProcess ferry = targets.contains("pgferry") ? FerryProcess.start(launcher,
-                    config(postgres, ferryPort, pool, threads), ferryPort, jvm) : null;
+                    config(postgres.port(), ferryPort, pool, threads, clientTls), ferryPort, jvm) : null;
                  FerryProcess baseline = targets.contains("baseline") ? FerryProcess.start(baselineLauncher,
-                    config(postgres, baselinePort, pool, threads), baselinePort, jvm) : null;
-                 PgBouncer bouncer = targets.contains("pgbouncer") ? PgBouncer.start(pgbouncer, postgres.port(), USER, pool) : null) {
+                    config(postgres.port(), baselinePort, pool, threads, clientTls), baselinePort, jvm) : null;
+                 PgBouncer bouncer = targets.contains("pgbouncer")
+                         ? PgBouncer.start(pgbouncer, postgres.port(), USER, pool, clientTls) : null) {
                 Map<String, Endpoint> endpoints = new LinkedHashMap<>();
                 endpoints.put("direct", new Endpoint(direct, -1));
                 if (ferry != null) {
-                    endpoints.put("pgferry", new Endpoint(pooled(ferryPort), ferry.pid()));
+                    endpoints.put("pgferry", new Endpoint(pooled(ferryPort, clientTls), ferry.pid()));
                 }
                 if (baseline != null) {
-                    endpoints.put("baseline", new Endpoint(pooled(baselinePort), baseline.pid()));
+                    endpoints.put("baseline", new Endpoint(pooled(baselinePort, clientTls), baseline.pid()));
                 }
                 if (bouncer != null) {
-                    endpoints.put("pgbouncer", new Endpoint(pooled(bouncer.port()), bouncer.pid()));
+                    endpoints.put("pgbouncer", new Endpoint(pooled(bouncer.port(), clientTls), bouncer.pid()));
                 }
                 List<String> builds = targets.stream().filter(Throughput::isPgferry).toList();
                 if (warmup > 0 && !builds.isEmpty()) {
@@ -171,8 +177,16 @@ public final class Throughput {
     private record Endpoint(String url, long pid) {
     }
 
-    private static String pooled(int port) {
-        return "postgresql://" + USER + "@127.0.0.1:" + port + "/app?sslmode=disable";
+    /** The certificate and key the poolers terminate clients' TLS with (pgbench asks for TLS, checking nothing). */
+    record ClientTls(Path certificate, Path key) {
+    }
+
+    private static String pooled(int port, ClientTls clientTls) {
+        return "postgresql://" + USER + "@127.0.0.1:" + port + "/app?sslmode=" + sslMode(clientTls);
+    }
+
+    private static String sslMode(ClientTls clientTls) {
+        return clientTls == null ? "disable" : "require";
     }
 
     /** Both pgferry builds: the one under test and the baseline it is compared with. */
@@ -277,18 +291,21 @@ public final class Throughput {
     }
 
 
-    static String config(PostgresServer postgres, int port, int pool, int threads) {
+    static String config(int postgresPort, int port, int pool, int threads, ClientTls clientTls) {
+        String tls = clientTls == null ? "" : "tls { mode = allow, cert-file = \"%s\", key-file = \"%s\" }"
+                .formatted(clientTls.certificate(), clientTls.key());
         return """
                 pgferry {
                   threads = %d
                   listen = "127.0.0.1:%d"
                   max-client-connections = 20000
+                  %s
                   pool { mode = transaction, size = %d }
                   databases { app { upstream = "postgres://%s:%s@127.0.0.1:%d/app?sslmode=disable" } }
                   users { %s { auth-method = trust } }
                 }
-                """.formatted(threads, port, pool, PostgresServer.Role.SCRAM.user, PostgresServer.Role.SCRAM.password,
-                postgres.port(), USER);
+                """.formatted(threads, port, tls, pool, PostgresServer.Role.SCRAM.user,
+                PostgresServer.Role.SCRAM.password, postgresPort, USER);
     }
 
     static Map<String, String> options(String[] args) {

@@ -40,11 +40,25 @@ class PgBouncerBinaryTest {
     void onlyReleasesThatKnowTheSettingGetPreparedStatements() {
         PgBouncerBinary old = new PgBouncerBinary(Path.of("pgbouncer"), new Version(1, 18, 0));
         PgBouncerBinary current = new PgBouncerBinary(Path.of("pgbouncer"), new Version(1, 26, 1));
-        assertFalse(PgBouncer.ini(old, 5432, 6432, 20, directory).contains("max_prepared_statements"));
-        String ini = PgBouncer.ini(current, 5432, 6432, 20, directory);
+        assertFalse(PgBouncer.ini(old, 5432, 6432, 20, directory, null).contains("max_prepared_statements"));
+        String ini = PgBouncer.ini(current, 5432, 6432, 20, directory, null);
         assertTrue(ini.contains("\nmax_prepared_statements = 200\n"), ini);
         assertTrue(ini.contains("pool_mode = transaction\ndefault_pool_size = 20\n"), ini);
         assertTrue(ini.contains("\nserver_tls_sslmode = disable\n"), "pgferry's upstream is plain too: " + ini);
+        assertFalse(ini.contains("client_tls"), ini);
+    }
+
+    @Test
+    void withClientTlsBothPoolersTerminateItWithTheSameFilesForClientsThatAsk() {
+        PgBouncerBinary current = new PgBouncerBinary(Path.of("pgbouncer"), new Version(1, 24, 1));
+        Throughput.ClientTls tls = new Throughput.ClientTls(Path.of("/certs/server.crt"), Path.of("/certs/server.key"));
+        String ini = PgBouncer.ini(current, 5432, 6432, 20, directory, tls);
+        assertTrue(ini.contains("\nclient_tls_sslmode = allow\nclient_tls_cert_file = /certs/server.crt\n"
+                + "client_tls_key_file = /certs/server.key\n"), ini);
+        assertTrue(ini.contains("\nserver_tls_sslmode = disable\n"), ini);
+        String hocon = Throughput.config(5432, 6433, 20, 0, tls);
+        assertTrue(hocon.contains("tls { mode = allow, cert-file = \"/certs/server.crt\", key-file = \"/certs/server.key\" }"),
+                hocon);
     }
 
     @Test
@@ -63,7 +77,7 @@ class PgBouncerBinaryTest {
         Files.writeString(fake, "#!/bin/sh\necho \"FATAL cannot load config file $1\"\nexit 1\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
         PgBouncerBinary binary = new PgBouncerBinary(fake, new Version(1, 24, 1));
-        IOException failure = assertThrows(IOException.class, () -> PgBouncer.start(binary, 5432, "bench", 20));
+        IOException failure = assertThrows(IOException.class, () -> PgBouncer.start(binary, 5432, "bench", 20, null));
         assertTrue(failure.getMessage().contains("PgBouncer 1.24.1"), failure.getMessage());
         assertTrue(failure.getMessage().contains("FATAL cannot load config file /"), failure.getMessage());
     }
