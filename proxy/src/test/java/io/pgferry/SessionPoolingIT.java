@@ -122,68 +122,6 @@ class SessionPoolingIT {
     }
 
     @Test
-    void tlsToClientsAndVerifiedTlsToTheServer() throws SQLException {
-        String ca = server.certificates().caCertificate().toString();
-        try (Connection connection = java.sql.DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + proxy.port() + "/app_tls?sslmode=verify-full&sslrootcert=" + ca,
-                TestProxy.APP_USER, TestProxy.APP_PASSWORD)) {
-            assertEquals("t", single(connection, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"),
-                    "app_tls reaches PostgreSQL over verified TLS");
-        }
-    }
-
-    @Test
-    void clientHandshakesComputeOnTheCpuWorkersNotTheEventLoops() throws SQLException {
-        String url = "jdbc:postgresql://localhost:" + proxy.port() + "/app?sslmode=require";
-        // The first login opens the server link and derives its SCRAM key; what follows is the handshakes' work.
-        try (Connection warm = java.sql.DriverManager.getConnection(url, TestProxy.APP_USER, TestProxy.APP_PASSWORD)) {
-            assertEquals("1", single(warm, "SELECT 1"));
-        }
-        long before = cpuWorkersNanos();
-        for (int i = 0; i < 10; i++) {
-            try (Connection connection = java.sql.DriverManager.getConnection(url, TestProxy.APP_USER,
-                    TestProxy.APP_PASSWORD)) {
-                assertEquals("1", single(connection, "SELECT 1"));
-            }
-        }
-        long spent = cpuWorkersNanos() - before;
-        assertTrue(spent > 1_000_000, "ten TLS handshakes spent " + spent + " ns on pgferry's CPU workers");
-    }
-
-    /** CPU time of the live threads of pgferry's CPU worker pool. */
-    private static long cpuWorkersNanos() {
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().startsWith("pgferry-cpu-"))
-                .mapToLong(thread -> Math.max(0, threads.getThreadCpuTime(thread.getId())))
-                .sum();
-    }
-
-    @Test
-    void tlsRequiredRefusesPlaintextClients() {
-        try (TestProxy strict = TestProxy.start(server, "pgferry.tls.mode = require")) {
-            SQLException e = assertThrows(SQLException.class,
-                    () -> strict.connect("app", TestProxy.APP_USER, TestProxy.APP_PASSWORD));
-            assertEquals("28000", e.getSQLState());
-            assertTrue(e.getMessage().contains("SSL required"), e.getMessage());
-        }
-    }
-
-    @Test
-    void upstreamCertificateFromAnotherAuthorityIsRejected() throws Exception {
-        java.nio.file.Path otherCa = java.nio.file.Files.createTempDirectory("other-ca");
-        io.pgferry.testkit.TestCertificates other = io.pgferry.testkit.TestCertificates.generate(otherCa);
-        String hocon = "pgferry.databases.bad { upstream = \"postgres://scram_user:scram-secret@localhost:"
-                + server.port() + "/app?sslmode=verify-ca&sslrootcert=" + other.caCertificate() + "\" }";
-        try (TestProxy strict = TestProxy.start(server, hocon)) {
-            SQLException e = assertThrows(SQLException.class,
-                    () -> strict.connect("bad", TestProxy.APP_USER, TestProxy.APP_PASSWORD));
-            assertEquals("08006", e.getSQLState());
-            assertTrue(e.getMessage().contains("TLS"), e.getMessage());
-        }
-    }
-
-    @Test
     void startupParametersReachTheServer() throws SQLException {
         try (Connection connection = proxy.connect("app", TestProxy.APP_USER, TestProxy.APP_PASSWORD,
                 "ApplicationName=billing&options=-c%20search_path%3Dpg_catalog%20-c%20work_mem%3D3MB")) {
@@ -324,21 +262,6 @@ class SessionPoolingIT {
     }
 
     /** Starts a thread that cancels the statement's query 400 ms from now. */
-    @Test
-    void cancelReachesAServerBehindTls() throws Exception {
-        try (TestProxy proxy = TestProxy.start(server, "");
-             Connection client = proxy.connect("app_tls", TestProxy.APP_USER, TestProxy.APP_PASSWORD);
-             Statement statement = client.createStatement()) {
-            long started = System.nanoTime();
-            Thread canceller = cancelLater(statement);
-            SQLException cancelled = assertThrows(SQLException.class, () -> statement.execute("SELECT pg_sleep(30)"));
-            canceller.join();
-            assertEquals("57014", cancelled.getSQLState());
-            assertTrue(System.nanoTime() - started < java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
-            assertEquals("1", single(client, "SELECT 1"), "the session goes on after the cancel");
-        }
-    }
-
     static Thread cancelLater(Statement statement) {
         Thread canceller = new Thread(() -> {
             try {
