@@ -1,5 +1,6 @@
 package io.pgferry.loadtest;
 
+import io.pgferry.loadtest.edge.TlsUpgrade;
 import io.pgferry.testkit.PostgresServer;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -32,19 +33,22 @@ public final class Memory {
         }
         Path launcher = Path.of(options.getOrDefault("launcher", "bin/pgferry"));
         PgBouncerBinary pgbouncer = PgBouncerBinary.resolve(options.getOrDefault("pgbouncer", PgBouncerBinary.DEFAULT_CHOICE));
-        System.out.println(pgbouncer.description());
+        boolean tls = options.getOrDefault("tls", "off").equals("on");
+        System.out.println(pgbouncer.description() + (tls ? "; clients log in over TLS" : ""));
         try (PostgresServer postgres = PostgresServer.start()) {
+            Throughput.ClientTls clientTls = tls ? new Throughput.ClientTls(postgres.certificates().serverCertificate(),
+                    postgres.certificates().serverKey()) : null;
             StringBuilder table = new StringBuilder("| idle clients | pgferry RSS MiB | pgferry KiB/client | PgBouncer RSS MiB | PgBouncer KiB/client | pgferry live heap KiB/client |\n|---|---|---|---|---|---|\n");
             int ferryPort = PostgresServer.freePort();
-            try (FerryProcess ferry = FerryProcess.start(launcher, Throughput.config(postgres.port(), ferryPort, 20, 0, null), ferryPort,
+            try (FerryProcess ferry = FerryProcess.start(launcher, Throughput.config(postgres.port(), ferryPort, 20, 0, clientTls), ferryPort,
                     options.getOrDefault("jvm", ""));
-                 PgBouncer bouncer = PgBouncer.start(pgbouncer, postgres.port(), USER, 20, null)) {
+                 PgBouncer bouncer = PgBouncer.start(pgbouncer, postgres.port(), USER, 20, clientTls)) {
                 raiseFileLimit(ferry.pid());
-                long[] ferryRss = measure(ferry.pid(), ferryPort, counts, null);
+                long[] ferryRss = measure(ferry.pid(), ferryPort, tls, counts, null);
                 // A second pass for the live heap: its full collections would disturb the RSS pass.
                 List<Map<String, Long>> histograms = new ArrayList<>();
-                long[] ferryLiveHeap = measure(ferry.pid(), ferryPort, counts, histograms);
-                long[] bouncerRss = measure(bouncer.pid(), bouncer.port(), counts, null);
+                long[] ferryLiveHeap = measure(ferry.pid(), ferryPort, tls, counts, histograms);
+                long[] bouncerRss = measure(bouncer.pid(), bouncer.port(), tls, counts, null);
                 for (int i = 0; i < counts.size(); i++) {
                     int n = counts.get(i);
                     table.append(String.format("| %d | %s | %s | %.2f |%n", n, cells(ferryRss, i + 1, n),
@@ -84,20 +88,21 @@ public final class Memory {
      * {@code histograms} to fill, the bytes of live objects in a JVM instead: RSS follows how far G1 has grown its
      * heap, the live heap what the clients actually hold.
      */
-    private static long[] measure(long pid, int port, List<Integer> counts, List<Map<String, Long>> histograms)
+    private static long[] measure(long pid, int port, boolean tls, List<Integer> counts,
+                                  List<Map<String, Long>> histograms)
             throws Exception {
         boolean liveHeap = histograms != null;
         List<Socket> open = new ArrayList<>();
         long[] rss = new long[counts.size() + 1];
         try {
-            warmUp(port);
-            open.add(login(port));
+            warmUp(port, tls);
+            open.add(login(port, tls));
             Thread.sleep(1000);
             rss[0] = liveHeap ? liveHeapBytes(pid, histograms) : ProcessCpu.residentBytes(pid);
             for (int i = 0; i < counts.size(); i++) {
                 try {
                     while (open.size() < counts.get(i)) {
-                        open.add(login(port));
+                        open.add(login(port, tls));
                     }
                 } catch (IOException refused) {
                     System.err.printf("pid %d: stopped at %d clients: %s%n", pid, open.size(), refused);
@@ -146,15 +151,16 @@ public final class Memory {
      * path is then compiled and its young generation has been cycled, which are fixed costs, while no client object
      * outlives its login to be reused by the clients measured after it.
      */
-    private static void warmUp(int port) throws IOException {
+    private static void warmUp(int port, boolean tls) throws IOException {
         for (int i = 0; i < WARM_UP_LOGINS; i++) {
-            login(port).close();
+            login(port, tls).close();
         }
     }
 
-    /** A raw client: StartupMessage with trust authentication, read up to ReadyForQuery, then stay idle. */
-    private static Socket login(int port) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+    /** A raw client, over TLS if asked: StartupMessage with trust authentication, read up to ReadyForQuery, then idle. */
+    private static Socket login(int port, boolean tls) throws IOException {
+        Socket plain = new Socket("127.0.0.1", port);
+        Socket socket = tls ? TlsUpgrade.upgrade(plain) : plain;
         socket.setSoTimeout(60_000);
         byte[] parameters = ("user\0" + USER + "\0database\0app\0\0").getBytes(StandardCharsets.US_ASCII);
         socket.getOutputStream().write(ByteBuffer.allocate(8 + parameters.length).putInt(8 + parameters.length)

@@ -10,14 +10,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A minimal blocking PostgreSQL client that sends exactly the messages of a {@link QueryMethod}, so the round
@@ -42,20 +36,7 @@ final class MiniClient implements Closeable {
         Socket plain = new Socket();
         plain.setTcpNoDelay(true);
         plain.connect(address, 10_000);
-        Socket socket = plain;
-        if (tls) {
-            plain.getOutputStream().write(Wire.sslRequest());
-            int answer = plain.getInputStream().read();
-            if (answer != 'S') {
-                plain.close();
-                throw new IOException("server refused TLS (answered " + (char) answer + ")");
-            }
-            SSLSocket secured = (SSLSocket) TRUSTING.getSocketFactory().createSocket(plain,
-                    address.getHostString(), address.getPort(), true);
-            secured.startHandshake();
-            socket = secured;
-        }
-        MiniClient client = new MiniClient(socket);
+        MiniClient client = new MiniClient(tls ? TlsUpgrade.upgrade(plain) : plain);
         client.login(user, password, database, keys);
         return client;
     }
@@ -149,31 +130,6 @@ final class MiniClient implements Closeable {
             out.flush();
         } finally {
             socket.close();
-        }
-    }
-
-    private static final SSLContext TRUSTING = trustingContext();
-
-    private static SSLContext trustingContext() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
-            return context;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
