@@ -36,8 +36,7 @@ public final class Memory {
         boolean tls = options.getOrDefault("tls", "off").equals("on");
         System.out.println(pgbouncer.description() + (tls ? "; clients log in over TLS" : ""));
         try (PostgresServer postgres = PostgresServer.start()) {
-            Throughput.ClientTls clientTls = tls ? new Throughput.ClientTls(postgres.certificates().serverCertificate(),
-                    postgres.certificates().serverKey()) : null;
+            Throughput.ClientTls clientTls = tls ? Throughput.ClientTls.of(postgres) : null;
             StringBuilder table = new StringBuilder("| idle clients | pgferry RSS MiB | pgferry KiB/client | PgBouncer RSS MiB | PgBouncer KiB/client | pgferry live heap KiB/client |\n|---|---|---|---|---|---|\n");
             int ferryPort = PostgresServer.freePort();
             try (FerryProcess ferry = FerryProcess.start(launcher, Throughput.config(postgres.port(), ferryPort, 20, 0, clientTls), ferryPort,

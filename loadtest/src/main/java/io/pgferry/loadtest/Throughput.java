@@ -100,8 +100,7 @@ public final class Throughput {
         }
         try (PostgresServer postgres = PostgresServer.start()) {
             // With --tls on, every target terminates TLS for pgbench with the same certificate, PostgreSQL's own.
-            ClientTls clientTls = tls ? new ClientTls(postgres.certificates().serverCertificate(),
-                    postgres.certificates().serverKey()) : null;
+            ClientTls clientTls = tls ? ClientTls.of(postgres) : null;
             String direct = "postgresql://" + PostgresServer.Role.SCRAM.user + "@127.0.0.1:" + postgres.port()
                     + "/app?sslmode=" + sslMode(clientTls);
             Pgbench.run(PostgresServer.Role.SCRAM.password, List.of("pgbench", "-i", "-q", "-s", Integer.toString(scale), direct));
@@ -179,6 +178,10 @@ public final class Throughput {
 
     /** The certificate and key the poolers terminate clients' TLS with (pgbench asks for TLS, checking nothing). */
     record ClientTls(Path certificate, Path key) {
+        /** The test server's own certificate and key. */
+        static ClientTls of(PostgresServer postgres) {
+            return new ClientTls(postgres.certificates().serverCertificate(), postgres.certificates().serverKey());
+        }
     }
 
     private static String pooled(int port, ClientTls clientTls) {
