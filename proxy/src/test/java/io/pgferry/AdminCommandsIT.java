@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pgferry.admin.ProxyControl;
 import io.pgferry.testkit.PostgresExtension;
 import io.pgferry.testkit.PostgresServer;
+import io.pgferry.testkit.ThreadPerTask;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -77,7 +78,7 @@ class AdminCommandsIT {
             } catch (SQLException e) {
                 return e.getSQLState() + ": " + e.getMessage();
             }
-        });
+        }, ThreadPerTask.EXECUTOR);
     }
 
     @Test
@@ -180,7 +181,7 @@ class AdminCommandsIT {
                 } catch (SQLException e) {
                     return e.getMessage();
                 }
-            });
+            }, ThreadPerTask.EXECUTOR);
             Thread.sleep(300);
             assertFalse(held.isDone(), "a killed database holds new clients until RESUME");
             async(console, "RESUME").get(5, TimeUnit.SECONDS);

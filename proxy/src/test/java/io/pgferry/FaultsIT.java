@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pgferry.testkit.PostgresExtension;
 import io.pgferry.testkit.PostgresServer;
 import io.pgferry.testkit.RecordingLeakDetector;
+import io.pgferry.testkit.ThreadPerTask;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +38,7 @@ class FaultsIT {
                 } catch (SQLException e) {
                     return e.getMessage();
                 }
-            });
+            }, ThreadPerTask.EXECUTOR);
             Thread.sleep(300);
             holder.close();
             assertEquals("served", waiter.get(10, TimeUnit.SECONDS), "a waiting client gets the released server");

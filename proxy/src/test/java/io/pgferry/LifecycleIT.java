@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import io.pgferry.config.ConfigLoader;
 import io.pgferry.testkit.PostgresExtension;
 import io.pgferry.testkit.PostgresServer;
+import io.pgferry.testkit.ThreadPerTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.pgferry.admin.ProxyControl;
@@ -17,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +61,7 @@ class LifecycleIT {
             } catch (SQLException e) {
                 return e.getMessage();
             }
-        });
+        }, ThreadPerTask.EXECUTOR);
         Thread.sleep(300);
         proxy.proxy().drainAndClose(Duration.ofSeconds(10), ProxyControl.ShutdownMode.WAIT_FOR_CLIENTS);
         assertEquals("done", running.get(10, TimeUnit.SECONDS));
@@ -75,9 +77,13 @@ class LifecycleIT {
             Files.writeString(config, TestProxy.hocon(server).replace("listen = \"127.0.0.1:0\"",
                     "listen = \"127.0.0.1:" + port + "\"") + "\npgferry.admin-users = [alice]\n" + extra);
             Path log = config.resolveSibling(config.getFileName() + ".log");
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "io.pgferry.Main", "--config", config.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            if (Runtime.version().feature() >= 22) {
+                // pgferry.jar's manifest allows Netty's JNI loading; run from the class path, JDK 22+ would warn on stderr.
+                command.add("--enable-native-access=ALL-UNNAMED");
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.pgferry.Main", "--config", config.toString()));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             return new Child(process, port, config, log);
         }
 
@@ -150,7 +156,7 @@ class LifecycleIT {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, ThreadPerTask.EXECUTOR);
             Thread.sleep(2000);
             child.signal("TERM");
             assertTrue(child.process().waitFor(20, TimeUnit.SECONDS), "SIGTERM stops pgferry");
@@ -176,7 +182,7 @@ class LifecycleIT {
                 } catch (SQLException expected) {
                     // The connection dies with the process.
                 }
-            });
+            }, ThreadPerTask.EXECUTOR);
             Thread.sleep(500);
             child.signal("TERM");
             assertFalse(child.process().waitFor(1, TimeUnit.SECONDS), "the first SIGTERM waits for the running query");

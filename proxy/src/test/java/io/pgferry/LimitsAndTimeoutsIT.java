@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgferry.testkit.PostgresExtension;
 import io.pgferry.testkit.PostgresServer;
+import io.pgferry.testkit.ThreadPerTask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -28,7 +29,7 @@ class LimitsAndTimeoutsIT {
             } catch (SQLException e) {
                 return e.getSQLState() + ": " + e.getMessage();
             }
-        });
+        }, ThreadPerTask.EXECUTOR);
     }
 
     @Test
@@ -73,7 +74,7 @@ class LimitsAndTimeoutsIT {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            }, ThreadPerTask.EXECUTOR);
             try (RawClient newcomer = login.get(5, TimeUnit.SECONDS)) {
                 newcomer.send(RawClient.query("SELECT 2"));
                 CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
@@ -82,7 +83,7 @@ class LimitsAndTimeoutsIT {
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
-                });
+                }, ThreadPerTask.EXECUTOR);
                 Thread.sleep(300);
                 assertFalse(first.isDone(), "the first query waits for the pool's server");
                 holder.commit();

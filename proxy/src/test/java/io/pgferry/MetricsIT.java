@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgferry.testkit.PostgresExtension;
 import io.pgferry.testkit.PostgresServer;
+import io.pgferry.testkit.ThreadPerTask;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +66,7 @@ class MetricsIT {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, ThreadPerTask.EXECUTOR);
             Thread.sleep(2000);
             Map<String, Double> during = scrape(proxy);
             String pool = "{database=\"app\",user=\"scram_user\"}";

@@ -12,6 +12,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.pgferry.CpuWorkers;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.config.Upstream;
+import io.pgferry.testkit.ThreadPerTask;
 import io.pgferry.tls.ServerTlsContexts;
 import java.io.DataInputStream;
 import java.net.ServerSocket;
@@ -38,7 +39,7 @@ class CancelSenderTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, ThreadPerTask.EXECUTOR);
     }
 
     private static byte[] cancelVia(boolean tlsLink) throws Exception {
