@@ -34,6 +34,7 @@ public final class Memory {
         Path launcher = Path.of(options.getOrDefault("launcher", "bin/pgferry"));
         PgBouncerBinary pgbouncer = PgBouncerBinary.resolve(options.getOrDefault("pgbouncer", PgBouncerBinary.DEFAULT_CHOICE));
         boolean tls = options.getOrDefault("tls", "off").equals("on");
+        long settleMillis = Long.parseLong(options.getOrDefault("settle", "2")) * 1000;
         System.out.println(pgbouncer.description() + (tls ? "; clients log in over TLS" : ""));
         try (PostgresServer postgres = PostgresServer.start()) {
             Throughput.ClientTls clientTls = tls ? Throughput.ClientTls.of(postgres) : null;
@@ -43,11 +44,11 @@ public final class Memory {
                     options.getOrDefault("jvm", ""));
                  PgBouncer bouncer = PgBouncer.start(pgbouncer, postgres.port(), USER, 20, clientTls)) {
                 raiseFileLimit(ferry.pid());
-                long[] ferryRss = measure(ferry.pid(), ferryPort, tls, counts, null);
+                long[] ferryRss = measure(ferry.pid(), ferryPort, tls, counts, settleMillis, null);
                 // A second pass for the live heap: its full collections would disturb the RSS pass.
                 List<Map<String, Long>> histograms = new ArrayList<>();
-                long[] ferryLiveHeap = measure(ferry.pid(), ferryPort, tls, counts, histograms);
-                long[] bouncerRss = measure(bouncer.pid(), bouncer.port(), tls, counts, null);
+                long[] ferryLiveHeap = measure(ferry.pid(), ferryPort, tls, counts, settleMillis, histograms);
+                long[] bouncerRss = measure(bouncer.pid(), bouncer.port(), tls, counts, settleMillis, null);
                 for (int i = 0; i < counts.size(); i++) {
                     int n = counts.get(i);
                     table.append(String.format("| %d | %s | %s | %.2f |%n", n, cells(ferryRss, i + 1, n),
@@ -87,7 +88,7 @@ public final class Memory {
      * {@code histograms} to fill, the bytes of live objects in a JVM instead: RSS follows how far G1 has grown its
      * heap, the live heap what the clients actually hold.
      */
-    private static long[] measure(long pid, int port, boolean tls, List<Integer> counts,
+    private static long[] measure(long pid, int port, boolean tls, List<Integer> counts, long settleMillis,
                                   List<Map<String, Long>> histograms)
             throws Exception {
         boolean liveHeap = histograms != null;
@@ -96,7 +97,7 @@ public final class Memory {
         try {
             warmUp(port, tls);
             open.add(login(port, tls));
-            Thread.sleep(1000);
+            Thread.sleep(settleMillis);
             rss[0] = liveHeap ? liveHeapBytes(pid, histograms) : ProcessCpu.residentBytes(pid);
             for (int i = 0; i < counts.size(); i++) {
                 try {
@@ -110,7 +111,7 @@ public final class Memory {
                     }
                     return rss;
                 }
-                Thread.sleep(2000);
+                Thread.sleep(settleMillis);
                 rss[i + 1] = liveHeap ? liveHeapBytes(pid, histograms) : ProcessCpu.residentBytes(pid);
                 System.err.printf("pid %d: %d clients, %s %.1f MiB%n", pid, open.size(), liveHeap ? "live heap" : "RSS",
                         rss[i + 1] / 1048576.0);

@@ -1,5 +1,6 @@
 package io.pgferry.frontend;
 
+import com.github.benmanes.caffeine.cache.Interner;
 import io.pgferry.backend.ServerParameters;
 import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.ProtocolViolation;
@@ -13,8 +14,10 @@ import java.util.Map;
 /**
  * What a client asked for in its StartupMessage: user, database, and the session parameters to apply on the
  * server (application_name, client_encoding, and each {@code -c name=value} of {@code options}), keyed in lower case.
+ * Interned: a logged-in client keeps its startup for its whole life, and a fleet of clients sends the same one.
  */
 record ClientStartup(String user, String database, Map<String, String> sessionParameters) {
+    private static final Interner<ClientStartup> INTERNER = Interner.newWeakInterner();
 
     /** The value the client sees for a parameter the server reports: its own, if it asked for one. */
     String valueOf(String lowerCaseName, String serverValue) {
@@ -39,7 +42,8 @@ record ClientStartup(String user, String database, Map<String, String> sessionPa
                 default -> session.put(name.toLowerCase(Locale.ROOT), value);
             }
         });
-        return new ClientStartup(startup.get("user"), startup.get("database"), Collections.unmodifiableMap(session));
+        return INTERNER.intern(new ClientStartup(startup.get("user"), startup.get("database"),
+                Collections.unmodifiableMap(session)));
     }
 
     /** Parses libpq's {@code options}: whitespace-separated {@code -c name=value} or {@code --name=value}, backslash escapes. */
