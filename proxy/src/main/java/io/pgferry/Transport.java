@@ -17,6 +17,7 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import io.pgferry.metrics.LoopClock;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +47,9 @@ enum Transport {
     private static final short RECEIVE_RING_SIZE = 256;
     private static final int RECEIVE_RING_REFILL_BATCH = 64;
 
+    /** Each loop's I/O handler, with a {@link LoopClock} for the loop's thread. */
     IoHandlerFactory ioHandlerFactory() {
-        return switch (this) {
+        return LoopClock.around(switch (this) {
             case IO_URING -> receivesFromRing()
                     ? IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setBufferRingConfig(
                             IoUringBufferRingConfig.builder().bufferGroupId(RECEIVE_BUFFER_GROUP)
@@ -56,7 +58,7 @@ enum Transport {
                     : IoUringIoHandler.newFactory();
             case EPOLL -> EpollIoHandler.newFactory();
             case NIO -> NioIoHandler.newFactory();
-        };
+        });
     }
 
     /** Whether sockets of this transport receive from the event loop's buffer ring (and need its group set). */

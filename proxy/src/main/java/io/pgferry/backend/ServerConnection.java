@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.pgferry.config.Upstream;
+import io.pgferry.metrics.LoopClock;
 import io.pgferry.metrics.PoolActivity;
 import io.pgferry.prepared.ServerStatements;
 import io.pgferry.protocol.BackendTag;
@@ -120,7 +121,7 @@ public final class ServerConnection implements ReplySink {
 
     private void requestStarting() {
         if (replies.isEmpty()) {
-            long now = batchArrivalNanos != 0 ? batchArrivalNanos : System.nanoTime();
+            long now = batchArrivalNanos != 0 ? batchArrivalNanos : LoopClock.nanoTime();
             requestStartNanos = now;
             if (transactionStartNanos == 0) {
                 transactionStartNanos = now;
@@ -251,7 +252,7 @@ public final class ServerConnection implements ReplySink {
     @Override
     public void readyForQuery(byte status, boolean idle) {
         transactionStatus = status;
-        long now = System.nanoTime();
+        long now = LoopClock.nanoTime();
         long requestStart = requestStartNanos;
         if (requestStart != 0) {
             activity.queryEnded(now - requestStart);

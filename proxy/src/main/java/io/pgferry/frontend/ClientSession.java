@@ -9,6 +9,7 @@ import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.backend.ServerParameters;
 import io.pgferry.config.PoolMode;
+import io.pgferry.metrics.LoopClock;
 import io.pgferry.pool.ServerPool;
 import io.pgferry.prepared.ClientStatements;
 import io.pgferry.protocol.BackendMessages;
@@ -186,7 +187,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         idleTimeouts.requestArrived();
-        long now = System.nanoTime();
+        long now = LoopClock.nanoTime();
         lastRequestNanos = now;
         ServerConnection current = link;
         if (current != null && linkParked) {

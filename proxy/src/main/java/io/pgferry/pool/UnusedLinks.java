@@ -4,7 +4,9 @@ import io.netty.channel.EventLoop;
 import io.pgferry.backend.ServerConnection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -15,7 +17,11 @@ final class UnusedLinks {
     private static final int SAME_LOOP_LOOKAHEAD = 4;
 
     private final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
-    private final ArrayDeque<ServerConnection> parked = new ArrayDeque<>();
+    /**
+     * In the order they were parked. A hash set, because every transaction of a client that keeps its link takes it
+     * out again: removing from the middle of a deque scanned and shifted it, 4 % of pgferry's user time at 8 clients.
+     */
+    private final LinkedHashSet<ServerConnection> parked = new LinkedHashSet<>();
 
     /** Takes the most recently released usable idle link, preferring one on the caller's event loop. */
     ServerConnection takeIdle(EventLoop loop) {
@@ -47,7 +53,7 @@ final class UnusedLinks {
      * its link on one event loop talk without waking another thread. Looking only a few deep keeps waiters
      * nearly FIFO, so no waiter starves.
      */
-    static <T> T takeSameLoopFirst(ArrayDeque<T> queue, EventLoop loop) {
+    static <T> T takeSameLoopFirst(Collection<T> queue, EventLoop loop) {
         int looked = 0;
         for (Iterator<T> it = queue.iterator(); it.hasNext() && looked++ < SAME_LOOP_LOOKAHEAD; ) {
             T entry = it.next();
@@ -57,7 +63,18 @@ final class UnusedLinks {
                 return entry;
             }
         }
-        return queue.pollFirst();
+        return pollFirst(queue);
+    }
+
+    /** Removes and returns the first entry, or null if there is none. */
+    private static <T> T pollFirst(Collection<T> queue) {
+        Iterator<T> it = queue.iterator();
+        if (!it.hasNext()) {
+            return null;
+        }
+        T first = it.next();
+        it.remove();
+        return first;
     }
 
     void addIdle(ServerConnection link) {
@@ -65,7 +82,7 @@ final class UnusedLinks {
     }
 
     void park(ServerConnection link) {
-        parked.addLast(link);
+        parked.add(link);
     }
 
     boolean unpark(ServerConnection link) {
@@ -90,7 +107,7 @@ final class UnusedLinks {
     /** The least recently used idle link (else a parked one), removed; null if none. */
     ServerConnection pollOldest() {
         ServerConnection victim = idle.pollLast();
-        return victim != null ? victim : parked.pollFirst();
+        return victim != null ? victim : pollFirst(parked);
     }
 
     ServerConnection pollIdle() {
@@ -102,17 +119,21 @@ final class UnusedLinks {
      * while more than {@code minIdle} of the pool's {@code open} links would remain.
      */
     void collectToClose(long now, long idleTimeoutNanos, int open, int minIdle, List<ServerConnection> toClose) {
-        // Parked links are idle too: their client has had no transaction since it parked them.
-        for (ArrayDeque<ServerConnection> unused : List.of(idle, parked)) {
-            for (Iterator<ServerConnection> it = unused.descendingIterator(); it.hasNext(); ) {
-                ServerConnection link = it.next();
-                boolean expired = now - link.expiresAtNanos() > 0;
-                boolean idleTooLong = idleTimeoutNanos > 0 && now - link.idleSinceNanos() > idleTimeoutNanos
-                        && open - toClose.size() > minIdle;
-                if (expired || idleTooLong || !link.isUsable()) {
-                    it.remove();
-                    toClose.add(link);
-                }
+        // Oldest first in both; parked links are idle too: their client has had no transaction since it parked them.
+        collectToClose(idle.descendingIterator(), now, idleTimeoutNanos, open, minIdle, toClose);
+        collectToClose(parked.iterator(), now, idleTimeoutNanos, open, minIdle, toClose);
+    }
+
+    private static void collectToClose(Iterator<ServerConnection> oldestFirst, long now, long idleTimeoutNanos, int open,
+                                       int minIdle, List<ServerConnection> toClose) {
+        while (oldestFirst.hasNext()) {
+            ServerConnection link = oldestFirst.next();
+            boolean expired = now - link.expiresAtNanos() > 0;
+            boolean idleTooLong = idleTimeoutNanos > 0 && now - link.idleSinceNanos() > idleTimeoutNanos
+                    && open - toClose.size() > minIdle;
+            if (expired || idleTooLong || !link.isUsable()) {
+                oldestFirst.remove();
+                toClose.add(link);
             }
         }
     }
