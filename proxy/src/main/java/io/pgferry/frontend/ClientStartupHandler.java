@@ -16,9 +16,6 @@ import io.pgferry.protocol.ProtocolViolation;
 import io.pgferry.protocol.SqlState;
 import io.pgferry.protocol.StartupCode;
 import io.pgferry.protocol.StartupMessage;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -113,22 +110,18 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
                     "no more connections allowed (max_client_conn)");
             return;
         }
-        Map<String, String> parameters = StartupMessage.parameters(message);
-        String user = parameters.get("user");
-        if (user == null || user.isEmpty()) {
+        StartupCache.Parsed parsed = context.startups().parse(message);
+        if (parsed == null) {
             ClientErrors.fatal(ctx.channel(), SqlState.INVALID_AUTHORIZATION,
                     "no PostgreSQL user name specified in startup packet");
             return;
         }
-        List<String> unsupportedOptions = new ArrayList<>();
-        parameters.keySet().removeIf(name -> name.startsWith("_pq_.") && unsupportedOptions.add(name));
-        if ((version & 0xFFFF) > 0 || !unsupportedOptions.isEmpty()) {
+        if ((version & 0xFFFF) > 0 || !parsed.unsupportedOptions().isEmpty()) {
             // pgferry speaks 3.0: newer clients (e.g. PostgreSQL 18 libpq asking for 3.2) fall back, as with PgBouncer.
-            ctx.write(BackendMessages.negotiateProtocolVersion(ctx.alloc(), 0, unsupportedOptions));
+            ctx.write(BackendMessages.negotiateProtocolVersion(ctx.alloc(), 0, parsed.unsupportedOptions()));
         }
-        parameters.putIfAbsent("database", user);
         decoder.startTypedMessages();
-        ClientStartup startup = ClientStartup.of(parameters);
+        ClientStartup startup = parsed.startup();
         ClientLogin login = new ClientLogin(context, startup, config.users().get(startup.user()));
         if (login.trusted()) {
             // No exchange to run, so no handler to add and remove again.

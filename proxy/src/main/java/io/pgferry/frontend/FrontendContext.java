@@ -30,6 +30,7 @@ public final class FrontendContext {
     private final Executor handshakeWorkers;
     private final CancelRegistry cancels = new CancelRegistry();
     private final ClientRegistry sessions = new ClientRegistry();
+    private final StartupCache startups = new StartupCache();
     private final ProxyMetrics metrics;
     private final Set<String> disabledDatabases = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
@@ -92,6 +93,10 @@ public final class FrontendContext {
     /** Every open client connection, logging in or not (max-client-connections counts these); closed ones leave by themselves. */
     public ChannelGroup clientChannels() {
         return clientChannels;
+    }
+
+    StartupCache startups() {
+        return startups;
     }
 
     public ClientRegistry sessions() {
