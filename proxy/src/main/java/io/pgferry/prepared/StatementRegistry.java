@@ -1,6 +1,6 @@
 package io.pgferry.prepared;
 
-import java.util.Arrays;
+import io.pgferry.protocol.ByteKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,23 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the memory it holds is counted so operators can see and bound it. Thread-safe.
  */
 public final class StatementRegistry {
-    private record Key(byte[] queryAndTypes, int hash) {
-        Key(byte[] queryAndTypes) {
-            this(queryAndTypes, Arrays.hashCode(queryAndTypes));
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key key && hash == key.hash && Arrays.equals(queryAndTypes, key.queryAndTypes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-    }
-
-    private final Map<Key, PreparedStatement> statements = new ConcurrentHashMap<>();
+    private final Map<ByteKey, PreparedStatement> statements = new ConcurrentHashMap<>();
     private final long memoryLimit;
     private final AtomicLong nextId = new AtomicLong();
     private final AtomicLong memory = new AtomicLong();
@@ -42,12 +26,12 @@ public final class StatementRegistry {
      * @throws RegistryFull if a new entry would take the registry past its memory limit
      */
     public PreparedStatement acquire(byte[] queryAndTypes) {
-        if (memory.get() + queryAndTypes.length > memoryLimit && !statements.containsKey(new Key(queryAndTypes))) {
+        if (memory.get() + queryAndTypes.length > memoryLimit && !statements.containsKey(new ByteKey(queryAndTypes))) {
             throw new RegistryFull(memoryLimit);
         }
         while (true) {
-            PreparedStatement statement = statements.computeIfAbsent(new Key(queryAndTypes), key -> {
-                PreparedStatement created = new PreparedStatement(nextId.incrementAndGet(), key.queryAndTypes);
+            PreparedStatement statement = statements.computeIfAbsent(new ByteKey(queryAndTypes), key -> {
+                PreparedStatement created = new PreparedStatement(nextId.incrementAndGet(), key.bytes());
                 memory.addAndGet(created.footprint());
                 return created;
             });
@@ -62,7 +46,7 @@ public final class StatementRegistry {
     /** Drops one reference; the last one removes the entry (servers keep their copies until evicted). */
     public void release(PreparedStatement statement) {
         if (statement.references().decrementAndGet() == 0 && statement.references().compareAndSet(0, -1)) {
-            if (statements.remove(new Key(statement.queryAndTypes()), statement)) {
+            if (statements.remove(new ByteKey(statement.queryAndTypes()), statement)) {
                 memory.addAndGet(-statement.footprint());
             }
         }
