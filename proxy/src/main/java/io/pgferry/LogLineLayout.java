@@ -51,7 +51,10 @@ public final class LogLineLayout extends LayoutBase<ILoggingEvent> {
         }
         line.append(milli).append(second.offset).append(' ');
         String level = event.getLevel().toString();
-        line.append(level).append(" ".repeat(Math.max(0, LEVEL_WIDTH - level.length())));
+        line.append(level);
+        for (int pad = level.length(); pad < LEVEL_WIDTH; pad++) {
+            line.append(' ');
+        }
         String logger = event.getLoggerName();
         line.append(" [").append(event.getThreadName()).append("] ")
                 .append(logger, logger.lastIndexOf('.') + 1, logger.length()).append(": ")

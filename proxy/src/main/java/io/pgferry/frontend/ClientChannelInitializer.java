@@ -21,8 +21,10 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
         channel.attr(ClientErrors.METRICS).set(context.metrics());
         channel.closeFuture().addListener(closed -> {
             String reason = channel.attr(ClientErrors.CLOSE_REASON).get();
-            if (reason != null || context.config().logConnections()) {
-                LOG.info("client {} disconnected: {}", channel.remoteAddress(), reason == null ? "client closed the connection" : reason);
+            if ((reason != null || context.config().logConnections()) && LOG.isInfoEnabled()) {
+                // Concatenated, not SLF4J's {} placeholders: their formatter regrows its buffer on every line.
+                LOG.info("client " + channel.remoteAddress() + " disconnected: "
+                        + (reason == null ? "client closed the connection" : reason));
             }
         });
         MessageFrameDecoder decoder = new MessageFrameDecoder(MessageFrameDecoder.State.STARTUP,

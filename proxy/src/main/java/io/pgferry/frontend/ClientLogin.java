@@ -56,9 +56,10 @@ final class ClientLogin {
     /** Authentication succeeded: replaces {@code current} in the pipeline with what serves the client from now. */
     void succeed(ChannelHandlerContext ctx, ChannelHandler current) {
         context.metrics().clientLogin(true);
-        if (context.config().logConnections()) {
-            LOG.info("client {} logged in: user {} database {}{}", ctx.channel().remoteAddress(), startup.user(),
-                    startup.database(), ctx.pipeline().get(SslHandler.class) != null ? " over TLS" : "");
+        if (context.config().logConnections() && LOG.isInfoEnabled()) {
+            // Concatenated, as ClientChannelInitializer's line: two lines per connection under connect-per-request.
+            LOG.info("client " + ctx.channel().remoteAddress() + " logged in: user " + startup.user() + " database "
+                    + startup.database() + (ctx.pipeline().get(SslHandler.class) != null ? " over TLS" : ""));
         }
         if (AdminConsole.DATABASES.contains(startup.database())) {
             openConsole(ctx, current);
