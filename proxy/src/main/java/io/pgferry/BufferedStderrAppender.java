@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Writes log lines to standard error through a buffer flushed every 100 ms, at once for WARN and above, and at
  * exit. Under a connect-per-transaction load the two lines per connection otherwise cost the event loop a write
- * system call each (loadtest/RESULTS.md). Lines are never split between writes, so they do not interleave with
+ * system call each (loadtest/INVESTIGATIONS.md). Lines are never split between writes, so they do not interleave with
  * other output. A process killed outright loses at most the last interval.
  */
 public final class BufferedStderrAppender extends OutputStreamAppender<ILoggingEvent> {

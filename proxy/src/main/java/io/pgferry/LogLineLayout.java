@@ -14,7 +14,7 @@ import java.time.format.DateTimeFormatter;
  * exception logged with it; the line logback's pattern {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread]
  * %logger{0}: %msg%n} gives. That pattern runs a chain of converters and formats the date again for every new
  * millisecond; under connect-per-request load, with two lines per connection, it took 5 % of pgferry's user-space
- * time (loadtest/RESULTS.md). Here the date, time and offset are formatted once a second. Thread-safe: appenders
+ * time (loadtest/INVESTIGATIONS.md). Here the date, time and offset are formatted once a second. Thread-safe: appenders
  * encode outside their lock.
  */
 public final class LogLineLayout extends LayoutBase<ILoggingEvent> {

@@ -11,7 +11,7 @@ import javax.net.ssl.SSLException;
 /**
  * Builds the server-side TLS context that terminates client connections: TLS 1.3 preferred, 1.2 accepted. Netty
  * takes BoringSSL (netty-tcnative) where it loads and the JDK's TLS elsewhere; a connection's handshake costs a
- * quarter of the CPU time through BoringSSL (loadtest/RESULTS.md).
+ * quarter of the CPU time through BoringSSL (loadtest/INVESTIGATIONS.md).
  */
 public final class ClientTlsContext {
     private ClientTlsContext() {
