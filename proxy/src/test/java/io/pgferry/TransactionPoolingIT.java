@@ -17,6 +17,7 @@ import io.pgferry.testkit.PostgresServer;
 import io.pgferry.testkit.RecordingLeakDetector;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -262,6 +263,33 @@ class TransactionPoolingIT {
                 assertTrue(shown.next());
                 assertEquals(settings[0], shown.getString(1));
                 assertEquals(settings[1], shown.getString(2));
+            }
+        }
+    }
+
+    /**
+     * Connect, prepare, run, disconnect, twice, as a stateless worker does: the second client's statement is the
+     * copy the server already holds, not a second one under a new name.
+     */
+    @Test
+    void aLaterClientPreparingTheSameTextUsesTheServersCopy() throws SQLException {
+        String text = "SELECT 4242 AS prepared_by_each_request";
+        for (int request = 0; request < 2; request++) {
+            try (Connection client = proxy.connect("app", TestProxy.APP_USER, TestProxy.APP_PASSWORD,
+                    "prepareThreshold=1");
+                 PreparedStatement statement = client.prepareStatement(text);
+                 ResultSet row = statement.executeQuery()) {
+                assertTrue(row.next());
+                assertEquals(4242, row.getInt(1));
+            }
+        }
+        try (Connection client = proxy.connectApp();
+             PreparedStatement copies = client.prepareStatement(
+                     "SELECT count(*) FROM pg_prepared_statements WHERE statement = ?")) {
+            copies.setString(1, text);
+            try (ResultSet count = copies.executeQuery()) {
+                assertTrue(count.next());
+                assertEquals(1, count.getInt(1), "statements the one server holds for this text");
             }
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -15,19 +16,33 @@ class StatementRegistryTest {
     }
 
     @Test
-    void identicalStatementsShareOneNameThatIsNeverReused() {
+    void identicalStatementsShareOneEntryUntilTheLastClientReleasesIt() {
         StatementRegistry registry = new StatementRegistry(1 << 20);
         ClientStatements alice = new ClientStatements(registry);
         ClientStatements bob = new ClientStatements(registry);
         PreparedStatement first = alice.add("a", text("SELECT 1"));
         assertSame(first, bob.add("b", text("SELECT 1")));
+        assertNotEquals(new String(first.serverName()), new String(alice.add("c", text("SELECT 2")).serverName()));
         alice.clear();
         bob.remove("b");
         assertEquals(0, registry.size());
         assertEquals(0, registry.memory());
-        PreparedStatement again = alice.add("a", text("SELECT 1"));
-        assertNotEquals(new String(first.serverName()), new String(again.serverName()),
-                "a statement removed and prepared again gets a new server-side name");
+    }
+
+    @Test
+    void aReleasedStatementAServerStillHoldsComesBackUnderItsName() {
+        StatementRegistry registry = new StatementRegistry(1 << 20);
+        ServerStatements server = new ServerStatements(10);
+        ClientStatements first = new ClientStatements(registry);
+        PreparedStatement prepared = first.add("a", text("SELECT 1"));
+        server.add(prepared);
+        first.clear();
+        assertEquals(0, registry.size());
+        PreparedStatement again = new ClientStatements(registry).add("b", text("SELECT 1"));
+        assertSame(prepared, again, "the server's copy is used again, so it needs no new Parse");
+        assertTrue(server.has(again));
+        assertEquals(1, registry.size());
+        assertTrue(registry.memory() > 0, "a revived entry counts against the memory limit again");
     }
 
     @Test
