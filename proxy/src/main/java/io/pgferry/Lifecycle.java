@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Signals and the console's RELOAD and SHUTDOWN for a pgferry process, with PgBouncer's meanings: HUP reloads;
@@ -32,19 +33,30 @@ final class Lifecycle implements ProxyControl {
     }
 
     void handleSignals() {
-        Signal.handle(new Signal("TERM"), signal -> onStopSignal("TERM", ShutdownMode.WAIT_FOR_CLIENTS));
-        Signal.handle(new Signal("INT"), signal -> onStopSignal("INT", ShutdownMode.WAIT_FOR_SERVERS));
+        handle("TERM", signal -> onStopSignal("TERM", ShutdownMode.WAIT_FOR_CLIENTS), "SHUTDOWN WAIT_FOR_CLIENTS");
+        handle("INT", signal -> onStopSignal("INT", ShutdownMode.WAIT_FOR_SERVERS), "SHUTDOWN WAIT_FOR_SERVERS");
         if (configFile != null) {
-            Signal.handle(new Signal("HUP"), signal -> {
+            handle("HUP", signal -> {
                 try {
                     reload();
                 } catch (IllegalArgumentException e) {
                     LOG.error("configuration reload rejected, keeping the running one: {}", e.getMessage());
                 }
-            });
+            }, "RELOAD");
         }
         // Any other exit (System.exit elsewhere, a fatal error) still closes sockets cleanly.
         Runtime.getRuntime().addShutdownHook(new Thread(proxy::close, "pgferry-exit"));
+    }
+
+    /**
+     * Unlike a C program, the JVM leaves a signal ignored if its parent ignored it (nohup does so for HUP, a
+     * script's background job for INT), so the handler never runs: say so, and what to use instead.
+     */
+    private static void handle(String name, SignalHandler handler, String consoleCommand) {
+        if (Signal.handle(new Signal(name), handler) == SignalHandler.SIG_IGN) {
+            LOG.warn("SIG{} was ignored by the process that started pgferry (nohup?) and stays ignored: "
+                    + "use the admin console's {} instead", name, consoleCommand);
+        }
     }
 
     private void onStopSignal(String name, ShutdownMode mode) {

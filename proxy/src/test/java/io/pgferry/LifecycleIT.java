@@ -69,15 +69,24 @@ class LifecycleIT {
         client.close();
     }
 
-    /** A pgferry child process on a free port with the shared configuration plus {@code extra}. */
+    /**
+     * A pgferry child process on a free port with the shared configuration plus {@code extra}. Its signals start
+     * at their defaults, as under a service manager, whatever the test run's own parent ignored (nohup).
+     */
     private record Child(Process process, int port, Path config, Path log) implements AutoCloseable {
         static Child start(PostgresServer server, String extra) throws Exception {
+            return start(server, extra, "--default-signal=HUP,INT,TERM");
+        }
+
+        /** {@code signals} is an option of env(1) that sets the child's signal dispositions. */
+        static Child start(PostgresServer server, String extra, String signals) throws Exception {
             Path config = Files.createTempFile("pgferry", ".conf");
             int port = PostgresServer.freePort();
             Files.writeString(config, TestProxy.hocon(server).replace("listen = \"127.0.0.1:0\"",
                     "listen = \"127.0.0.1:" + port + "\"") + "\npgferry.admin-users = [alice]\n" + extra);
             Path log = config.resolveSibling(config.getFileName() + ".log");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            List<String> command = new ArrayList<>(List.of("env", signals,
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             if (Runtime.version().feature() >= 22) {
                 // pgferry.jar's manifest allows Netty's JNI loading; run from the class path, JDK 22+ would warn on stderr.
                 command.add("--enable-native-access=ALL-UNNAMED");
@@ -169,6 +178,25 @@ class LifecycleIT {
                     "JSON log lines: " + String.join("\n", lines));
             assertTrue(lines.stream().anyMatch(line -> line.contains("logged in: user alice")), "client connects are logged");
             assertTrue(lines.stream().noneMatch(line -> line.contains(TestProxy.APP_PASSWORD)), "no secret is logged");
+        }
+    }
+
+    /** Started under nohup, the JVM cannot catch HUP: pgferry says so at start, and the console's RELOAD works. */
+    @Test
+    void aSighupIgnoredByTheParentIsReportedAndReloadStillWorks(PostgresServer server) throws Exception {
+        try (Child child = Child.start(server, "pgferry.pool { size = 3, mode = transaction }\n", "--ignore-signal=HUP");
+             Connection admin = child.connect("pgbouncer", "&preferQueryMode=simple")) {
+            String logged = Files.readString(child.log());
+            for (int i = 0; i < 50 && !logged.contains("SIGHUP was ignored"); i++) {
+                Thread.sleep(100);
+                logged = Files.readString(child.log());
+            }
+            assertTrue(logged.contains("SIGHUP was ignored by the process that started pgferry (nohup?) and stays "
+                    + "ignored: use the admin console's RELOAD instead"), logged);
+            assertFalse(logged.contains("SIGTERM was ignored") || logged.contains("SIGINT was ignored"), logged);
+            Files.writeString(child.config(), Files.readString(child.config()).replace("size = 3", "size = 9"));
+            admin.createStatement().execute("RELOAD");
+            assertEquals(List.of("9"), poolSizes(admin));
         }
     }
 
