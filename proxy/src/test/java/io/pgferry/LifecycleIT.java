@@ -78,15 +78,16 @@ class LifecycleIT {
             return start(server, extra, "--default-signal=HUP,INT,TERM");
         }
 
-        /** {@code signals} is an option of env(1) that sets the child's signal dispositions. */
-        static Child start(PostgresServer server, String extra, String signals) throws Exception {
+        /** {@code signals} are options of env(1) that set the child's signal dispositions. */
+        static Child start(PostgresServer server, String extra, String... signals) throws Exception {
             Path config = Files.createTempFile("pgferry", ".conf");
             int port = PostgresServer.freePort();
             Files.writeString(config, TestProxy.hocon(server).replace("listen = \"127.0.0.1:0\"",
                     "listen = \"127.0.0.1:" + port + "\"") + "\npgferry.admin-users = [alice]\n" + extra);
             Path log = config.resolveSibling(config.getFileName() + ".log");
-            List<String> command = new ArrayList<>(List.of("env", signals,
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            List<String> command = new ArrayList<>(List.of("env"));
+            command.addAll(List.of(signals));
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             if (Runtime.version().feature() >= 22) {
                 // pgferry.jar's manifest allows Netty's JNI loading; run from the class path, JDK 22+ would warn on stderr.
                 command.add("--enable-native-access=ALL-UNNAMED");
@@ -184,7 +185,8 @@ class LifecycleIT {
     /** Started under nohup, the JVM cannot catch HUP: pgferry says so at start, and the console's RELOAD works. */
     @Test
     void aSighupIgnoredByTheParentIsReportedAndReloadStillWorks(PostgresServer server) throws Exception {
-        try (Child child = Child.start(server, "pgferry.pool { size = 3, mode = transaction }\n", "--ignore-signal=HUP");
+        try (Child child = Child.start(server, "pgferry.pool { size = 3, mode = transaction }\n",
+                "--default-signal=INT,TERM", "--ignore-signal=HUP");
              Connection admin = child.connect("pgbouncer", "&preferQueryMode=simple")) {
             String logged = Files.readString(child.log());
             for (int i = 0; i < 50 && !logged.contains("SIGHUP was ignored"); i++) {

@@ -21,7 +21,9 @@ class MessageFrameDecoderTest {
     /** Query("SELECT 1"), Sync, and a Parse with an empty name: three typed messages back to back. */
     private static byte[] threeMessages() {
         ByteBuf buffer = Unpooled.buffer();
-        buffer.writeBytes(FrontendMessages.query(Unpooled.buffer().alloc(), "SELECT 1"));
+        ByteBuf query = FrontendMessages.query(Unpooled.buffer().alloc(), "SELECT 1");
+        buffer.writeBytes(query);
+        query.release();
         buffer.writeBytes(new byte[] {'S', 0, 0, 0, 4});
         buffer.writeBytes(new byte[] {'P', 0, 0, 0, 9, 0, 'x', 0, 0, 0});
         byte[] bytes = ByteBufUtil.getBytes(buffer);
