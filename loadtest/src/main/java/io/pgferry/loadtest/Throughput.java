@@ -72,6 +72,7 @@ public final class Throughput {
         Map<String, String> options = options(args);
         List<Integer> clientCounts = ints(options.getOrDefault("clients", "8,64,256"));
         List<String> modes = List.of(options.getOrDefault("modes", "simple,extended,prepared").split(","));
+        List<String> connectModes = List.of(options.getOrDefault("connect-modes", "simple").split(","));
         List<String> scripts = List.of(options.getOrDefault("scripts", "select-only,tpcb").split(","));
         Path baselineLauncher = options.containsKey("baseline") ? Path.of(options.get("baseline")) : null;
         List<String> targets = targets(options.getOrDefault("targets", "direct,pgferry,pgbouncer"), baselineLauncher);
@@ -89,15 +90,7 @@ public final class Throughput {
             System.out.println(pgbouncer.description());
         }
 
-        List<Cell> cells = new ArrayList<>();
-        for (String script : scripts) {
-            for (String mode : modes) {
-                for (int clients : clientCounts) {
-                    cells.add(new Cell(script, mode, clients, false));
-                }
-            }
-            cells.add(new Cell(script, "simple", clientCounts.get(0), true));
-        }
+        List<Cell> cells = cells(scripts, modes, clientCounts, connectModes);
         try (PostgresServer postgres = PostgresServer.start()) {
             // With --tls on, every target terminates TLS for pgbench with the same certificate, PostgreSQL's own.
             ClientTls clientTls = tls ? ClientTls.of(postgres) : null;
@@ -128,7 +121,7 @@ public final class Throughput {
                 if (warmup > 0 && !builds.isEmpty()) {
                     // The JVM compiles pgferry's hot paths during its first seconds; measure the steady state.
                     System.err.println("warming up " + String.join(" and ", builds) + " for " + warmup + " s");
-                    Map<Cell, Integer> warmUps = warmUps(scripts, modes, pool);
+                    Map<Cell, Integer> warmUps = warmUps(scripts, modes, connectModes, pool);
                     int shares = warmUps.values().stream().mapToInt(Integer::intValue).sum();
                     for (Map.Entry<Cell, Integer> warmUp : warmUps.entrySet()) {
                         for (String build : builds) {
@@ -219,18 +212,41 @@ public final class Throughput {
     }
 
     /**
+     * The measured cells: every script in every mode at every client count, then per script connecting per
+     * transaction (-C) at the first client count in each of {@code connectModes}: the stateless client's pattern,
+     * with literal SQL (simple) or with parameters (extended, prepared).
+     */
+    static List<Cell> cells(List<String> scripts, List<String> modes, List<Integer> clientCounts,
+                            List<String> connectModes) {
+        List<Cell> cells = new ArrayList<>();
+        for (String script : scripts) {
+            for (String mode : modes) {
+                for (int clients : clientCounts) {
+                    cells.add(new Cell(script, mode, clients, false));
+                }
+            }
+            for (String mode : connectModes) {
+                cells.add(new Cell(script, mode, clientCounts.get(0), true));
+            }
+        }
+        return cells;
+    }
+
+    /**
      * The warm-up cells and their shares of the warm-up time: every script and mode, below and above the pool size,
      * and connecting per transaction, so the hand-over and login paths are compiled before any cell counts. The
-     * login path runs once per transaction only with -C, so that cell gets as long as all the others of its script,
-     * and comes first: the compilations it queues finish while the other cells run, instead of still occupying a
-     * core during the first measured cell. The cells then run in the reverse of the measured order, so the last one
-     * warmed is the first one measured.
+     * login path runs once per transaction only with -C, so those cells together get as long as all the others of
+     * their script, and come first: the compilations they queue finish while the other cells run, instead of still
+     * occupying a core during the first measured cell. The cells then run in the reverse of the measured order, so
+     * the last one warmed is the first one measured.
      */
-    static Map<Cell, Integer> warmUps(List<String> scripts, List<String> modes, int pool) {
+    static Map<Cell, Integer> warmUps(List<String> scripts, List<String> modes, List<String> connectModes, int pool) {
         int clientsAbovePool = Math.max(pool * 2, 8);
         Map<Cell, Integer> warmUps = new LinkedHashMap<>();
         for (String script : reversed(scripts)) {
-            warmUps.put(new Cell(script, "simple", 8, true), 2 * modes.size());
+            for (String mode : reversed(connectModes)) {
+                warmUps.put(new Cell(script, mode, 8, true), Math.max(1, 2 * modes.size() / connectModes.size()));
+            }
         }
         for (String script : reversed(scripts)) {
             for (String mode : reversed(modes)) {

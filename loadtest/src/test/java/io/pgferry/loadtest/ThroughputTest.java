@@ -32,7 +32,7 @@ class ThroughputTest {
     void warmUpStartsWithConnectingPerTransactionAndEndsWithTheFirstMeasuredCell() {
         List<String> scripts = List.of("select-only", "tpcb");
         List<String> modes = List.of("simple", "extended", "prepared");
-        Map<Throughput.Cell, Integer> warmUps = Throughput.warmUps(scripts, modes, 20);
+        Map<Throughput.Cell, Integer> warmUps = Throughput.warmUps(scripts, modes, List.of("simple"), 20);
         List<Throughput.Cell> order = new ArrayList<>(warmUps.keySet());
 
         assertEquals(List.of(new Throughput.Cell("tpcb", "simple", 8, true),
@@ -48,6 +48,24 @@ class ThroughputTest {
                 assertTrue(warmUps.containsKey(new Throughput.Cell(script, mode, 40, false)), script + " " + mode);
             }
         }
+    }
+
+    @Test
+    void connectingPerTransactionIsMeasuredInEachConnectModeAtTheFirstClientCount() {
+        List<Throughput.Cell> cells = Throughput.cells(List.of("select-only"), List.of("simple", "extended"),
+                List.of(8, 64), List.of("simple", "prepared"));
+        assertEquals(List.of(new Throughput.Cell("select-only", "simple", 8, false),
+                new Throughput.Cell("select-only", "simple", 64, false),
+                new Throughput.Cell("select-only", "extended", 8, false),
+                new Throughput.Cell("select-only", "extended", 64, false),
+                new Throughput.Cell("select-only", "simple", 8, true),
+                new Throughput.Cell("select-only", "prepared", 8, true)), cells);
+        Map<Throughput.Cell, Integer> warmUps = Throughput.warmUps(List.of("select-only"), List.of("simple", "extended"),
+                List.of("simple", "prepared"), 20);
+        assertEquals(List.of(new Throughput.Cell("select-only", "prepared", 8, true),
+                new Throughput.Cell("select-only", "simple", 8, true)), new ArrayList<>(warmUps.keySet()).subList(0, 2));
+        assertEquals(4, warmUps.get(new Throughput.Cell("select-only", "prepared", 8, true))
+                + warmUps.get(new Throughput.Cell("select-only", "simple", 8, true)), "as long as the other cells together");
     }
 
     private static Throughput.Result result(double tps, double cpuMicros) {
