@@ -60,12 +60,14 @@ class ThroughputTest {
                 new Throughput.Cell("select-only", "extended", 64, false),
                 new Throughput.Cell("select-only", "simple", 8, true),
                 new Throughput.Cell("select-only", "prepared", 8, true)), cells);
-        Map<Throughput.Cell, Integer> warmUps = Throughput.warmUps(List.of("select-only"), List.of("simple", "extended"),
-                List.of("simple", "prepared"), 20);
-        assertEquals(List.of(new Throughput.Cell("select-only", "prepared", 8, true),
-                new Throughput.Cell("select-only", "simple", 8, true)), new ArrayList<>(warmUps.keySet()).subList(0, 2));
-        assertEquals(4, warmUps.get(new Throughput.Cell("select-only", "prepared", 8, true))
-                + warmUps.get(new Throughput.Cell("select-only", "simple", 8, true)), "as long as the other cells together");
+        Map<Throughput.Cell, Integer> warmUps = Throughput.warmUps(List.of("select-only"),
+                List.of("simple", "extended"), List.of("simple", "prepared"), 20);
+        Throughput.Cell preparedPerConnection = new Throughput.Cell("select-only", "prepared", 8, true);
+        Throughput.Cell simplePerConnection = new Throughput.Cell("select-only", "simple", 8, true);
+        assertEquals(List.of(preparedPerConnection, simplePerConnection),
+                new ArrayList<>(warmUps.keySet()).subList(0, 2));
+        assertEquals(4, warmUps.get(preparedPerConnection) + warmUps.get(simplePerConnection),
+                "as long as the other cells together");
     }
 
     private static Throughput.Result result(double tps, double cpuMicros) {
