@@ -45,9 +45,10 @@ class CancelSenderTest {
     private static byte[] cancelVia(boolean tlsLink) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         CpuWorkers workers = new CpuWorkers(1);
+        // Stands in for the link's socket; a TLS link's handshake leaves its ClientHello queued here.
+        EmbeddedChannel linkChannel = new EmbeddedChannel();
         try (ServerSocket listener = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
             CompletableFuture<byte[]> received = firstMessage(listener);
-            EmbeddedChannel linkChannel = new EmbeddedChannel();
             if (tlsLink) {
                 linkChannel.pipeline().addLast(SslContextBuilder.forClient().build().newHandler(linkChannel.alloc()));
             }
@@ -59,6 +60,7 @@ class CancelSenderTest {
             connector.cancel(group.next(), link, Duration.ofSeconds(5)).channel().closeFuture().await(5, TimeUnit.SECONDS);
             return received.get(5, TimeUnit.SECONDS);
         } finally {
+            linkChannel.finishAndReleaseAll();
             workers.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
