@@ -6,24 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgferry.testkit.PostgresExtension;
 import io.pgferry.testkit.PostgresServer;
-import io.pgferry.testkit.RecordingLeakDetector;
 import io.pgferry.testkit.ThreadPerTask;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Bad input, exhausted pools and dead upstreams: the client gets a clear error and the proxy stays up. */
 @ExtendWith(PostgresExtension.class)
 class FaultsIT {
-
-    @AfterAll
-    static void noLeaks() {
-        RecordingLeakDetector.assertNoLeaks();
-    }
 
     @Test
     void exhaustedPoolQueuesFifoThenTimesOut(PostgresServer server) throws Exception {

@@ -42,7 +42,6 @@ class SessionPoolingIT {
     @AfterAll
     static void stop() {
         proxy.close();
-        io.pgferry.testkit.RecordingLeakDetector.assertNoLeaks();
     }
 
     @org.junit.jupiter.params.ParameterizedTest

@@ -29,7 +29,6 @@ class TlsIT {
     @AfterAll
     static void stop() {
         proxy.close();
-        io.pgferry.testkit.RecordingLeakDetector.assertNoLeaks();
     }
 
     @Test

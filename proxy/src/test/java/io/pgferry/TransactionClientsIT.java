@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgferry.testkit.PostgresExtension;
 import io.pgferry.testkit.PostgresServer;
-import io.pgferry.testkit.RecordingLeakDetector;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,7 +44,6 @@ class TransactionClientsIT {
     @AfterAll
     static void stop() {
         proxy.close();
-        RecordingLeakDetector.assertNoLeaks();
     }
 
     @Test

@@ -7,7 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A Netty leak detector that records every leak report, so tests can fail on them. Installed for all test
  * JVMs by {@code -Dio.netty.customResourceLeakDetector} in the parent pom; {@link #assertNoLeaks()} forces the
- * garbage collection that makes leaked buffers visible, then throws if any was reported.
+ * garbage collection that makes leaked buffers visible, then throws if any was reported. {@link
+ * NoLeaksAfterEachClass} calls it after every test class.
  */
 public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
