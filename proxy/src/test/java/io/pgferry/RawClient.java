@@ -15,6 +15,8 @@ public final class RawClient implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    /** The BackendKeyData body (process id, secret) of the login, once {@link #trusted} has read it. */
+    private byte[] backendKey;
 
     public record Message(char type, byte[] body) {
         public String text() {
@@ -185,8 +187,21 @@ public final class RawClient implements AutoCloseable {
             if (message.type() == 'E') {
                 throw new IOException("login failed: " + message.text());
             }
+            if (message.type() == 'K') {
+                client.backendKey = message.body();
+            }
         } while (message.type() != 'Z');
         return client;
+    }
+
+    /** Sends a CancelRequest with this client's BackendKeyData on a connection of its own, as libpq does. */
+    public void cancel(int port) throws IOException {
+        try (Socket canceller = new Socket("127.0.0.1", port)) {
+            canceller.getOutputStream().write(ByteBuffer.allocate(16).putInt(16).putInt(80877102).put(backendKey).array());
+            canceller.getOutputStream().flush();
+            canceller.setSoTimeout(20_000);
+            canceller.getInputStream().read();
+        }
     }
 
     public int readByte() throws IOException {

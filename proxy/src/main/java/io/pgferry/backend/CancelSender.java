@@ -11,7 +11,7 @@ import io.pgferry.tls.UpstreamTls;
 /**
  * Sends one CancelRequest on a connection of its own, over TLS when the link it cancels uses TLS (as libpq 17
  * does): an upstream such as Neon routes connections by SNI and refuses plain ones, cancels included. The
- * server answers nothing and closes. Releases what it reads.
+ * server answers nothing and closes, which ends the attempt. Releases what it reads.
  */
 final class CancelSender extends ChannelInboundHandlerAdapter {
     private final UpstreamTls tls;
@@ -57,9 +57,13 @@ final class CancelSender extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /**
+     * The connection stays open until the server closes it: PostgreSQL signals the backend before it closes, so
+     * the close is what tells that the cancel can no longer land on a later request (see {@link PendingCancels}).
+     */
     private void sendCancel(ChannelHandlerContext ctx) {
         ctx.writeAndFlush(FrontendMessages.cancelRequest(ctx.alloc(), processId, secretKey))
-                .addListener(ChannelFutureListener.CLOSE);
+                .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
     @Override

@@ -33,6 +33,7 @@ public final class ServerConnection implements ReplySink {
     /** Requests written since the last flush, joined where a client's messages arrived back to back. */
     private final OutboundRun requests = new OutboundRun();
     private final ServerStatements statements;
+    private final PendingCancels pendingCancels = new PendingCancels();
     private volatile Consumer<ServerConnection> closeListener = link -> { };
     private volatile ServerClient client;
     private PoolActivity activity = PoolActivity.NONE;
@@ -313,6 +314,20 @@ public final class ServerConnection implements ReplySink {
     public void close() {
         broken = true;
         channel.close();
+    }
+
+    PendingCancels pendingCancels() {
+        return pendingCancels;
+    }
+
+    /** Whether a CancelRequest sent for this link may still reach its server; such a link goes to no other client. */
+    public boolean hasCancelsInFlight() {
+        return pendingCancels.any();
+    }
+
+    /** On the link's loop: runs {@code action} once no CancelRequest for this link is in flight (at once if none is). */
+    public void whenNoCancelsInFlight(Runnable action) {
+        pendingCancels.whenNone(action);
     }
 
     public void onClose(Consumer<ServerConnection> listener) {

@@ -13,8 +13,10 @@ import io.pgferry.protocol.MessageFrameDecoder;
 import io.pgferry.protocol.SqlState;
 import io.pgferry.tls.ServerTlsContexts;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Opens server links: TCP connect on a given event loop (the requesting client's, so the pair shares a thread),
@@ -53,11 +55,21 @@ public final class ServerConnector {
 
     /**
      * Sends a CancelRequest with the link's real key on a connection of its own (protocol section "Canceling
-     * Requests in Progress"), over TLS if the link uses TLS. A cancel that has not reached the server within
-     * {@code timeout} is dropped (PgBouncer: cancel_wait_timeout). Returns the cancel connection's channel future,
-     * closed when the attempt is over.
+     * Requests in Progress"), over TLS if the link uses TLS, if {@code stillRunning} confirms, after the cancel is
+     * counted, that the link still runs the requester's request. While the cancel is in flight the link reaches no
+     * other client ({@link ServerConnection#hasCancelsInFlight()}): the requester reads its own state before the
+     * count, and gives a link away only after clearing that state and reading the count, so one of the two always
+     * sees the other. A cancel that has not reached the server within {@code timeout} is dropped (PgBouncer:
+     * cancel_wait_timeout). Returns the cancel connection's future, closed when the attempt is over, or empty if the
+     * cancel was dropped.
      */
-    public ChannelFuture cancel(EventLoop loop, ServerConnection link, Duration timeout) {
+    public Optional<ChannelFuture> cancel(EventLoop loop, ServerConnection link, BooleanSupplier stillRunning, Duration timeout) {
+        PendingCancels pending = link.pendingCancels();
+        pending.begin();
+        if (!stillRunning.getAsBoolean()) {
+            pending.end(link.eventLoop());
+            return Optional.empty();
+        }
         Upstream upstream = link.upstream();
         int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         ChannelFuture connect = new Bootstrap().group(loop).channel(channelType)
@@ -65,13 +77,15 @@ public final class ServerConnector {
                 .handler(new CancelSender(link.isTls() ? tlsContexts.forUpstream(upstream) : null,
                         link.processId(), link.secretKey()))
                 .connect(upstream.host(), upstream.port());
+        Channel channel = connect.channel();
+        channel.closeFuture().addListener(closed -> pending.end(link.eventLoop()));
         if (!timeout.isZero()) {
             var timer = loop.schedule(() -> {
-                connect.channel().close();
+                channel.close();
             }, timeoutMillis, TimeUnit.MILLISECONDS);
-            connect.channel().closeFuture().addListener(closed -> timer.cancel(false));
+            channel.closeFuture().addListener(closed -> timer.cancel(false));
         }
-        return connect;
+        return Optional.of(connect);
     }
 
     public CompletableFuture<ServerConnection> connect(EventLoop loop, Login login, Duration timeout) {

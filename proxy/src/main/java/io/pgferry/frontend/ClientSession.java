@@ -322,7 +322,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 replies.writePending();
                 current.channel().config().setAutoRead(true);
                 forwarder.close();
-                new LinkRelease(pool, current, reset).run();
+                // Its reset must not be the target of a cancel this client sent just before leaving.
+                current.whenNoCancelsInFlight(new LinkRelease(pool, current, reset));
             });
         } else {
             forwarder.close();
@@ -336,13 +337,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /**
      * A CancelRequest for this client (any thread): forwarded to the server running its query; a client waiting for
-     * a server leaves the queue with 57014; an idle client has nothing to cancel.
+     * a server leaves the queue with 57014; an idle client, or one whose link went back meanwhile, has nothing to
+     * cancel.
      */
     String cancel() {
         ServerConnection current = activeLink;
         if (current != null) {
-            context.connector().cancel(channel.eventLoop(), current, context.config().cancelWaitTimeout());
-            return "forwarded";
+            // Sent only while the link still serves this client; the link then waits for the cancel to be over
+            // before any other client gets it (ServerConnector#cancel), so a late cancel hits nobody else.
+            return context.connector().cancel(channel.eventLoop(), current, () -> activeLink == current,
+                    context.config().cancelWaitTimeout()).isPresent() ? "forwarded" : "idle";
         }
         if (serverWait.waitingSinceNanos() == 0) {
             return "idle";

@@ -152,10 +152,11 @@ public final class ServerPool {
 
     /**
      * Lets a client keep an idle link between transactions, which spares a hand-over per transaction, unless
-     * another client waits. Returns {@code false} if the link must be released instead.
+     * another client waits or a cancel for it is in flight (a parked link can be taken by anyone). Returns
+     * {@code false} if the link must be released instead.
      */
     public synchronized boolean park(ServerConnection link, Object owner) {
-        if (!waiters.isEmpty() || closed || paused) {
+        if (!waiters.isEmpty() || closed || paused || link.hasCancelsInFlight()) {
             return false;
         }
         unused.park(link);
@@ -227,12 +228,17 @@ public final class ServerPool {
     }
 
     /**
-     * Returns a link that is idle and reset. A link that is broken or past its lifetime is closed instead;
-     * the next waiter may then open a fresh one.
+     * Returns a link that is idle and reset, once no CancelRequest for it is in flight. A link that is broken or
+     * past its lifetime is closed instead; the next waiter may then open a fresh one.
      */
     public void release(ServerConnection link) {
         if (!link.isUsable() || System.nanoTime() - link.expiresAtNanos() > 0 || closed) {
             link.close();
+            return;
+        }
+        if (link.hasCancelsInFlight()) {
+            // A cancel its last client sent may still land: nobody else may run anything on it before then.
+            link.execute(() -> link.whenNoCancelsInFlight(() -> release(link)));
             return;
         }
         handOver(link);

@@ -57,7 +57,7 @@ class CancelSenderTest {
                     Map.of(), 4242, 77, 10);
             ServerConnector connector = new ServerConnector(NioSocketChannel.class, null, new ServerTlsContexts(workers),
                     new KeyDerivation(workers), 10);
-            connector.cancel(group.next(), link, Duration.ofSeconds(5)).channel().closeFuture().await(5, TimeUnit.SECONDS);
+            connector.cancel(group.next(), link, () -> true, Duration.ofSeconds(5)).orElseThrow().channel().closeFuture().await(5, TimeUnit.SECONDS);
             return received.get(5, TimeUnit.SECONDS);
         } finally {
             linkChannel.finishAndReleaseAll();
