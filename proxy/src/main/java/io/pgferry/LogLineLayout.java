@@ -14,8 +14,8 @@ import java.time.format.DateTimeFormatter;
  * exception logged with it; the line logback's pattern {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread]
  * %logger{0}: %msg%n} gives. That pattern runs a chain of converters and formats the date again for every new
  * millisecond; under connect-per-request load, with two lines per connection, it took 5 % of pgferry's user-space
- * time (loadtest/INVESTIGATIONS.md). Here the date, time and offset are formatted once a second. Thread-safe: appenders
- * encode outside their lock.
+ * time (loadtest/INVESTIGATIONS.md). Here the date, time and offset are formatted once a second. Control characters
+ * in the message are escaped, so every line is one line. Thread-safe: appenders encode outside their lock.
  */
 public final class LogLineLayout extends LayoutBase<ILoggingEvent> {
     private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
@@ -57,14 +57,38 @@ public final class LogLineLayout extends LayoutBase<ILoggingEvent> {
         }
         String logger = event.getLoggerName();
         line.append(" [").append(event.getThreadName()).append("] ")
-                .append(logger, logger.lastIndexOf('.') + 1, logger.length()).append(": ")
-                .append(message).append(CoreConstants.LINE_SEPARATOR);
+                .append(logger, logger.lastIndexOf('.') + 1, logger.length()).append(": ");
+        appendEscaped(line, message);
+        line.append(CoreConstants.LINE_SEPARATOR);
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
             // Each line of the trace, the last one included, ends with a line separator.
             line.append(ThrowableProxyUtil.asString(thrown));
         }
         return line.toString();
+    }
+
+    /**
+     * Messages carry client-supplied names (users, databases, application names): a control character in one is
+     * written as an escape, so a user name holding a newline cannot forge a log line (issue 22.5).
+     */
+    static void appendEscaped(StringBuilder line, String message) {
+        int from = 0;
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (c >= 0x20 && c != 0x7F && c != '\u2028' && c != '\u2029') {
+                continue;
+            }
+            line.append(message, from, i);
+            switch (c) {
+                case '\n' -> line.append("\\n");
+                case '\r' -> line.append("\\r");
+                case '\t' -> line.append("\\t");
+                default -> line.append(String.format("\\u%04x", (int) c));
+            }
+            from = i + 1;
+        }
+        line.append(message, from, message.length());
     }
 
     private Second second(long epochSecond) {

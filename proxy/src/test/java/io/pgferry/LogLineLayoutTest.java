@@ -1,13 +1,16 @@
 package io.pgferry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import java.time.ZoneId;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,5 +44,26 @@ class LogLineLayoutTest {
         withoutMessage.setTimeStamp(times[0]);
         withoutMessage.setThreadName("main");
         assertEquals(reference.doLayout(withoutMessage), layout.doLayout(withoutMessage), "a null message");
+    }
+
+    /** Issue 22.5: a client-supplied name with a newline cannot forge a line, in either log format. */
+    @Test
+    void controlCharactersInAMessageCannotStartANewLine() {
+        LoggerContext context = new LoggerContext();
+        Logger logger = context.getLogger("io.pgferry.frontend.ClientLogin");
+        LoggingEvent event = new LoggingEvent(Logger.FQCN, logger, Level.INFO, "client logged in: user {}", null,
+                new Object[]{"eve\n2026-12-07T00:00:00.000Z INFO  [main] Proxy: admin logged in\r\u0007"});
+        event.setTimeStamp(1_764_440_289_071L);
+        event.setThreadName("pgferry-io-1-1");
+        String text = new LogLineLayout(ZoneId.of("UTC")).doLayout(event);
+        assertEquals(1, text.split("\n", -1).length - 1, text);
+        assertTrue(text.endsWith("user eve\\n2026-12-07T00:00:00.000Z INFO  [main] Proxy: admin logged in\\r\\u0007\n"),
+                text);
+        event.setMDCPropertyMap(java.util.Map.of());
+        JsonEncoder json = new JsonEncoder();
+        json.setContext(context);
+        json.start();
+        String encoded = new String(json.encode(event), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, encoded.split("\n", -1).length - 1, encoded);
     }
 }

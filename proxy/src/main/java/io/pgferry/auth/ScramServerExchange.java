@@ -1,5 +1,6 @@
 package io.pgferry.auth;
 
+import io.pgferry.protocol.ProtocolViolation;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -15,6 +16,8 @@ import java.util.Optional;
 public final class ScramServerExchange {
     public static final String MECHANISM = "SCRAM-SHA-256";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Clients send 18 to 32 random bytes in base64; far longer is an attempt to make the server echo garbage. */
+    private static final int MAX_NONCE_LENGTH = 256;
 
     private final ScramSecret secret;
     private final boolean mock;
@@ -40,16 +43,37 @@ public final class ScramServerExchange {
         return new ScramServerExchange(new ScramSecret(ScramSecret.DEFAULT_ITERATIONS, salt, random, random), true);
     }
 
-    /** Answers client-first-message with server-first-message. */
+    /**
+     * Answers client-first-message with server-first-message. The message is read as RFC 5802 and PostgreSQL read
+     * it: no channel binding (not offered), no authorization identity, a printable nonce of sane length.
+     */
     public String serverFirst(String clientFirst) {
-        int firstComma = clientFirst.indexOf(',');
-        int secondComma = firstComma < 0 ? -1 : clientFirst.indexOf(',', firstComma + 1);
-        if (secondComma < 0 || !(clientFirst.startsWith("n,") || clientFirst.startsWith("y,"))) {
-            throw new AuthenticationFailure("malformed SCRAM client-first-message or unsupported channel binding");
+        if (clientFirst.startsWith("p=")) {
+            throw new ProtocolViolation("client selected channel binding, but SCRAM-SHA-256-PLUS was not offered");
         }
-        gs2Header = clientFirst.substring(0, secondComma + 1);
-        clientFirstBare = clientFirst.substring(secondComma + 1);
-        String clientNonce = attribute(clientFirstBare, 'r');
+        if (!(clientFirst.startsWith("n,") || clientFirst.startsWith("y,"))) {
+            throw new ProtocolViolation("malformed SCRAM message: unexpected channel-binding flag");
+        }
+        int headerEnd = clientFirst.indexOf(',', 2);
+        if (headerEnd < 0) {
+            throw new ProtocolViolation("malformed SCRAM message: no client-first-message-bare");
+        }
+        if (headerEnd > 2) {
+            throw new ProtocolViolation("client uses authorization identity, but it is not supported");
+        }
+        gs2Header = clientFirst.substring(0, headerEnd + 1);
+        clientFirstBare = clientFirst.substring(headerEnd + 1);
+        String[] parts = clientFirstBare.split(",", -1);
+        if (parts.length < 2 || !parts[0].startsWith("n=") || !parts[1].startsWith("r=")) {
+            throw new ProtocolViolation("malformed SCRAM message: expected user name and nonce");
+        }
+        String clientNonce = parts[1].substring(2);
+        if (clientNonce.isEmpty() || clientNonce.length() > MAX_NONCE_LENGTH) {
+            throw new ProtocolViolation("SCRAM nonce of " + clientNonce.length() + " characters");
+        }
+        if (!isPrintable(clientNonce)) {
+            throw new ProtocolViolation("non-printable characters in SCRAM nonce");
+        }
         byte[] random = new byte[18];
         RANDOM.nextBytes(random);
         nonce = clientNonce + Base64.getEncoder().encodeToString(random);
@@ -58,18 +82,33 @@ public final class ScramServerExchange {
         return serverFirst;
     }
 
+    /** RFC 5802's printable: ASCII 0x21 to 0x7E except the comma. */
+    private static boolean isPrintable(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x21 || c > 0x7E || c == ',') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Checks client-final-message; returns server-final-message when the proof is right. */
     public Optional<String> serverFinal(String clientFinal) {
-        int proofAt = clientFinal.lastIndexOf(",p=");
-        if (serverFirst == null || proofAt < 0) {
-            throw new AuthenticationFailure("malformed SCRAM client-final-message");
+        String[] parts = clientFinal.split(",", -1);
+        int last = parts.length - 1;
+        if (serverFirst == null || parts.length < 3 || !parts[0].startsWith("c=") || !parts[1].startsWith("r=")
+                || !parts[last].startsWith("p=")) {
+            throw new ProtocolViolation("malformed SCRAM message: expected channel binding, nonce and proof");
         }
-        String withoutProof = clientFinal.substring(0, proofAt);
-        String binding = new String(Base64.getDecoder().decode(attribute(withoutProof, 'c')), StandardCharsets.UTF_8);
-        if (!binding.equals(gs2Header) || !nonce.equals(attribute(withoutProof, 'r'))) {
-            throw new AuthenticationFailure("SCRAM channel binding or nonce mismatch");
+        if (!gs2Header.equals(new String(base64(parts[0].substring(2)), StandardCharsets.UTF_8))) {
+            throw new ProtocolViolation("SCRAM channel binding check failed");
         }
-        byte[] proof = Base64.getDecoder().decode(clientFinal.substring(proofAt + 3));
+        if (!nonce.equals(parts[1].substring(2))) {
+            throw new ProtocolViolation("SCRAM nonce mismatch");
+        }
+        byte[] proof = base64(parts[last].substring(2));
+        String withoutProof = clientFinal.substring(0, clientFinal.length() - parts[last].length() - 1);
         String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
         byte[] clientSignature = ScramSecret.hmac(secret.storedKey(), authMessage);
         if (proof.length != clientSignature.length || mock) {
@@ -80,6 +119,14 @@ public final class ScramServerExchange {
             return Optional.empty();
         }
         return Optional.of("v=" + Base64.getEncoder().encodeToString(ScramSecret.hmac(secret.serverKey(), authMessage)));
+    }
+
+    private static byte[] base64(String value) {
+        try {
+            return Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolViolation("malformed SCRAM message: invalid base64");
+        }
     }
 
     static String attribute(String message, char name) {

@@ -64,7 +64,10 @@ public final class ConfigLoader {
                 users(config.getConfig("users"), defaultMethod),
                 java.util.Set.copyOf(config.getStringList("admin-users")),
                 java.util.Set.copyOf(config.getStringList("stats-users")),
-                count(config, "max-user-connections"));
+                count(config, "max-user-connections"),
+                count(config, "max-logins-in-progress"),
+                positive(config, "max-auto-pools"),
+                nonNegative(config, "autodb-idle-timeout"));
     }
 
     static InetSocketAddress listen(Config config, String key) {

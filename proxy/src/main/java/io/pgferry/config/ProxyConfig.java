@@ -8,6 +8,9 @@ import java.util.Set;
 /**
  * The whole validated configuration. Immutable; a reload builds a new one. {@code httpListen} may be null (off).
  * {@code maxUserConnections} applies to upstream users with no entry of their own; 0 is no bound.
+ * {@code maxLoginsInProgress} bounds connections that have not finished logging in (0: max-client-connections);
+ * {@code maxAutoPools} bounds the pools the {@code "*"} entry creates, which close after {@code autodbIdleTimeout}
+ * without clients or servers.
  */
 public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen, String transport, int threads,
                           int maxClientConnections, int maxMessageSize, AuthMethod defaultAuthMethod,
@@ -16,10 +19,16 @@ public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen
                           Duration cancelWaitTimeout, Duration housekeepingInterval, Duration statsPeriod,
                           Duration shutdownTimeout, LogFormat logFormat, boolean logConnections,
                           Map<String, DatabaseConfig> databases, Map<String, UserConfig> users,
-                          Set<String> adminUsers, Set<String> statsUsers, int maxUserConnections) {
+                          Set<String> adminUsers, Set<String> statsUsers, int maxUserConnections,
+                          int maxLoginsInProgress, int maxAutoPools, Duration autodbIdleTimeout) {
 
     /** How log lines are written: one human-readable line, or one JSON object per line for log collectors. */
     public enum LogFormat { TEXT, JSON }
+
+    /** How many connections may be logging in at once before the oldest unfinished login is dropped. */
+    public int loginsInProgressLimit() {
+        return maxLoginsInProgress > 0 ? maxLoginsInProgress : maxClientConnections;
+    }
 
     /** The server limit for an upstream user: its own entry's, else the default; 0 is no bound. */
     public int maxUserConnections(String user) {

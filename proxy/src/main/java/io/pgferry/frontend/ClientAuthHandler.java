@@ -95,8 +95,9 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
             throw new AuthenticationFailure("unsupported SASL mechanism " + mechanism);
         }
         int length = message.getInt(lengthAt);
-        if (length < 0 || lengthAt + 4 + length > message.writerIndex()) {
-            throw new ProtocolViolation("invalid SASLInitialResponse length");
+        // Compared with what is left rather than added to an index: a length near 2^31 must not wrap around.
+        if (length < 0 || length != message.writerIndex() - (lengthAt + 4)) {
+            throw new ProtocolViolation("invalid SASLInitialResponse length " + length);
         }
         String clientFirst = message.toString(lengthAt + 4, length, StandardCharsets.UTF_8);
         step = Step.SASL_FINAL;

@@ -1,12 +1,17 @@
 package io.pgferry.frontend;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.netty.channel.socket.SocketChannel;
 import io.pgferry.protocol.MessageFrameDecoder;
+import io.pgferry.protocol.SqlState;
 
-/** Sets up a new client connection: framing in startup mode, then the startup handler; counts open clients. */
+/**
+ * Sets up a new client connection: framing in startup mode, then the startup handler; counts open clients and
+ * those still logging in.
+ */
 public final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
     private static final Logger LOG = LoggerFactory.getLogger(ClientChannelInitializer.class);
     private final FrontendContext context;
@@ -19,7 +24,13 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
     protected void initChannel(SocketChannel channel) {
         context.clientChannels().add(channel);
         channel.attr(ClientErrors.METRICS).set(context.metrics());
+        Channel dropped = context.admission().connected(channel, context.config().loginsInProgressLimit());
+        if (dropped != null) {
+            dropped.eventLoop().execute(() -> ClientErrors.fatal(dropped, SqlState.TOO_MANY_CONNECTIONS,
+                    "too many connections logging in at once (max_logins_in_progress)"));
+        }
         channel.closeFuture().addListener(closed -> {
+            context.admission().closed(channel);
             String reason = channel.attr(ClientErrors.CLOSE_REASON).get();
             if ((reason != null || context.config().logConnections()) && LOG.isInfoEnabled()) {
                 // Concatenated, not SLF4J's {} placeholders: their formatter regrows its buffer on every line.

@@ -14,6 +14,7 @@ import io.pgferry.config.UserConfig;
 import io.pgferry.pool.PoolKey;
 import io.pgferry.pool.ServerPool;
 import io.pgferry.protocol.BackendMessages;
+import io.pgferry.protocol.MessageFrameDecoder;
 import io.pgferry.protocol.SqlState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +100,8 @@ final class ClientLogin {
             ClientErrors.fatal(ctx.channel(), SqlState.INVALID_AUTHORIZATION, "not allowed");
             return;
         }
-        ClientStartupHandler.loginDone(ctx.channel());
+        ClientStartupHandler.loginDone(context, ctx.channel());
+        ctx.pipeline().get(MessageFrameDecoder.class).startFrontendMessages();
         ctx.write(BackendMessages.authenticationOk(ctx.alloc()));
         ctx.pipeline().replace(current, "admin", new AdminSessionHandler(new AdminConsole(context, admin)));
     }

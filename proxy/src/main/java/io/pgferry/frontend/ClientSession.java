@@ -75,7 +75,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         idleTimeouts = new IdleTimeouts(channel, context.config().clientIdleTimeout(),
                 context.config().idleTransactionTimeout());
         // From here the session frames by itself, in place; the framer hands over any bytes it still holds.
-        frames = new TypedFrames(context.config().maxMessageSize(), channel.alloc(), frame -> inbound.add(frame));
+        frames = TypedFrames.fromClient(context.config().maxMessageSize(), channel.alloc(), frame -> inbound.add(frame));
         ctx.pipeline().remove(MessageFrameDecoder.class);
         List<ServerParameters.LoginParameter> known = mode == PoolMode.SESSION ? null : pool.knownLogin();
         if (known != null) {
@@ -166,7 +166,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void finishLogin() {
         ready = true;
-        ClientStartupHandler.loginDone(channel);
+        ClientStartupHandler.loginDone(context, channel);
         resumeReading(channel);
         idleTimeouts.waitingForClient((byte) 'I');
         dispatchInbound();

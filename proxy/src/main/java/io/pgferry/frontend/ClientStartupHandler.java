@@ -49,7 +49,8 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The client finished logging in (a session or the console is ready): client_login_timeout no longer applies. */
-    static void loginDone(Channel channel) {
+    static void loginDone(FrontendContext context, Channel channel) {
+        context.admission().loggedIn(channel);
         ScheduledFuture<?> timer = channel.attr(LOGIN_TIMER).getAndSet(null);
         if (timer != null) {
             timer.cancel(false);
@@ -105,7 +106,8 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
             ClientErrors.fatal(ctx.channel(), SqlState.INVALID_AUTHORIZATION, "SSL required");
             return;
         }
-        if (context.clientChannels().size() > config.maxClientConnections()) {
+        // Connections still logging in, this one included, do not count: they have their own bound (ClientAdmission).
+        if (context.admission().loggedIn() >= config.maxClientConnections()) {
             ClientErrors.fatal(ctx.channel(), SqlState.TOO_MANY_CONNECTIONS,
                     "no more connections allowed (max_client_conn)");
             return;
@@ -120,7 +122,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
             // pgferry speaks 3.0: newer clients (e.g. PostgreSQL 18 libpq asking for 3.2) fall back, as with PgBouncer.
             ctx.write(BackendMessages.negotiateProtocolVersion(ctx.alloc(), 0, parsed.unsupportedOptions()));
         }
-        decoder.startTypedMessages();
+        decoder.startAuthentication();
         ClientStartup startup = parsed.startup();
         ClientLogin login = new ClientLogin(context, startup, config.users().get(startup.user()));
         if (login.trusted()) {

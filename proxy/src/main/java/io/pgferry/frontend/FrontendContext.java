@@ -31,6 +31,7 @@ public final class FrontendContext {
     private final CancelRegistry cancels = new CancelRegistry();
     private final ClientRegistry sessions = new ClientRegistry();
     private final StartupCache startups = new StartupCache();
+    private final ClientAdmission admission = new ClientAdmission();
     private final ProxyMetrics metrics;
     private final Set<String> disabledDatabases = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
@@ -91,6 +92,10 @@ public final class FrontendContext {
     }
 
     /** Every open client connection, logging in or not (max-client-connections counts these); closed ones leave by themselves. */
+    ClientAdmission admission() {
+        return admission;
+    }
+
     public ChannelGroup clientChannels() {
         return clientChannels;
     }

@@ -18,6 +18,24 @@ public final class FrontendTag {
     public static final byte SYNC = 'S';
     public static final byte TERMINATE = 'X';
 
+    /** Indexed by type byte: whether a logged-in client may send it. */
+    private static final boolean[] VALID = new boolean[256];
+
+    static {
+        for (byte tag : new byte[] {BIND, CLOSE, COPY_DATA, COPY_DONE, COPY_FAIL, DESCRIBE, EXECUTE, FLUSH,
+                FUNCTION_CALL, PARSE, PASSWORD, QUERY, SYNC, TERMINATE}) {
+            VALID[tag] = true;
+        }
+    }
+
     private FrontendTag() {
+    }
+
+    /**
+     * Whether {@code type} opens a message a logged-in client may send ('p' included: PostgreSQL also reads it
+     * then, and refuses it with its own error, as the session does).
+     */
+    public static boolean isValid(byte type) {
+        return VALID[type & 0xFF];
     }
 }

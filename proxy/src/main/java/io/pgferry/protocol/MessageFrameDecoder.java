@@ -10,13 +10,28 @@ import java.util.List;
  * slice of the cumulation holding the complete message (type byte, if any, and length word included), so it can
  * be forwarded as is; the handler that receives it owns that reference.
  *
- * <p>A client connection starts in {@link State#STARTUP} (untyped messages: SSLRequest, StartupMessage, ...)
- * and the frontend switches it to {@link State#TYPED} once the startup message is accepted. Lengths are peeked
- * with absolute getters; nothing is read until the whole message is present.
+ * <p>A client connection starts in {@link State#STARTUP} (untyped messages: SSLRequest, StartupMessage, ...), is
+ * switched to {@link State#AUTHENTICATION} once its startup message is accepted and to {@link State#FRONTEND} once
+ * it is logged in; a server link uses {@link State#TYPED}. Before login, messages are bounded as PostgreSQL bounds
+ * them, far below {@code maxMessageLength}, and a type byte that cannot come next is refused as soon as it is read,
+ * not after the length it claims has arrived. Lengths are peeked with absolute getters; nothing is read until the
+ * whole message is present.
  */
 public final class MessageFrameDecoder extends ByteToMessageDecoder {
+    /** PostgreSQL's bound on a password or SASL message (PG_MAX_AUTH_TOKEN_LENGTH). */
+    public static final int MAX_AUTHENTICATION_LENGTH = 65_535;
+
     /** Which framing applies to the next message. */
-    public enum State { STARTUP, TYPED }
+    public enum State {
+        /** Untyped startup packets, at most {@link StartupCode#MAX_STARTUP_LENGTH} bytes. */
+        STARTUP,
+        /** Only PasswordMessage and SASL responses, at most {@link #MAX_AUTHENTICATION_LENGTH} bytes. */
+        AUTHENTICATION,
+        /** A logged-in client: frontend message types only, up to the configured limit. */
+        FRONTEND,
+        /** A server link: any type, up to the configured limit. */
+        TYPED
+    }
 
     private final int maxMessageLength;
     private State state;
@@ -26,9 +41,14 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
         this.maxMessageLength = maxMessageLength;
     }
 
-    /** Called by the handler of a startup message; the next message read is typed. */
-    public void startTypedMessages() {
-        state = State.TYPED;
+    /** Called by the handler of a startup message; the next message read must be a password or SASL response. */
+    public void startAuthentication() {
+        state = State.AUTHENTICATION;
+    }
+
+    /** The client logged in: any frontend message, up to the configured limit, may come next. */
+    public void startFrontendMessages() {
+        state = State.FRONTEND;
     }
 
     /** Bytes received but not yet framed; after an SSLRequest there must be none (CVE-2021-23214). */
@@ -39,20 +59,40 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         int start = in.readerIndex();
-        int typeBytes = state == State.TYPED ? 1 : 0;
+        int typeBytes = state == State.STARTUP ? 0 : 1;
+        if (typeBytes == 1 && in.isReadable()) {
+            checkType(in, in.getByte(start));
+        }
         if (in.readableBytes() < typeBytes + 4) {
             return;
         }
         int length = in.getInt(start + typeBytes);
-        int limit = state == State.TYPED ? maxMessageLength : StartupCode.MAX_STARTUP_LENGTH;
+        int limit = switch (state) {
+            case STARTUP -> StartupCode.MAX_STARTUP_LENGTH;
+            case AUTHENTICATION -> MAX_AUTHENTICATION_LENGTH;
+            case FRONTEND, TYPED -> maxMessageLength;
+        };
         if (!Messages.isValidLength(length, limit)) {
             in.skipBytes(in.readableBytes());
             throw Messages.invalidLength(length, limit);
         }
-        int total = typeBytes + length;
-        if (in.readableBytes() < total) {
+        if (in.readableBytes() - typeBytes < length) {
             return;
         }
-        out.add(in.readRetainedSlice(total));
+        out.add(in.readRetainedSlice(typeBytes + length));
+    }
+
+    private void checkType(ByteBuf in, byte type) {
+        boolean valid = switch (state) {
+            case AUTHENTICATION -> type == FrontendTag.PASSWORD;
+            case FRONTEND -> FrontendTag.isValid(type);
+            default -> true;
+        };
+        if (!valid) {
+            in.skipBytes(in.readableBytes());
+            throw new ProtocolViolation(state == State.AUTHENTICATION
+                    ? "expected password response, got message type " + (type & 0xFF)
+                    : "invalid frontend message type " + (type & 0xFF));
+        }
     }
 }

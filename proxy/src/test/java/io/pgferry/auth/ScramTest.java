@@ -66,7 +66,8 @@ class ScramTest {
     @Test
     void channelBindingIsRefused() {
         ScramServerExchange server = ScramServerExchange.forSecret(ScramSecret.derive("x"));
-        assertThrows(AuthenticationFailure.class, () -> server.serverFirst("p=tls-server-end-point,,n=,r=abc"));
+        assertThrows(io.pgferry.protocol.ProtocolViolation.class,
+                () -> server.serverFirst("p=tls-server-end-point,,n=,r=abc"));
     }
 
     @Test
@@ -89,6 +90,29 @@ class ScramTest {
             return java.security.MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Issue 22.7: what RFC 5802 and PostgreSQL refuse in client-first-message is a protocol violation. */
+    @Test
+    void aMalformedClientFirstMessageIsAProtocolViolation() {
+        String longNonce = "x".repeat(257);
+        for (String clientFirst : new String[] {"n,a=admin,n=,r=abc",
+                "n,,n=,r=ab\u0001c", "n,,n=,r=" + longNonce, "n,,n=,r=", "n,,r=abc", "x,,n=,r=abc", "n,"}) {
+            ScramServerExchange server = ScramServerExchange.forSecret(ScramSecret.derive("s3cret"));
+            assertThrows(io.pgferry.protocol.ProtocolViolation.class, () -> server.serverFirst(clientFirst), clientFirst);
+        }
+    }
+
+    @Test
+    void aNonceThatDoesNotExtendOursOrBadBase64IsAProtocolViolation() {
+        ScramServerExchange server = ScramServerExchange.forSecret(ScramSecret.derive("s3cret"));
+        String serverFirst = server.serverFirst("n,,n=,r=abc");
+        String nonce = ScramServerExchange.attribute(serverFirst, 'r');
+        String proof = Base64.getEncoder().encodeToString(new byte[32]);
+        for (String clientFinal : new String[] {"c=biws,r=abcOTHER,p=" + proof, "c=biws,r=" + nonce + ",p=%%%",
+                "c=eSws,r=" + nonce + ",p=" + proof, "c=biws,p=" + proof, "r=" + nonce + ",c=biws,p=" + proof}) {
+            assertThrows(io.pgferry.protocol.ProtocolViolation.class, () -> server.serverFinal(clientFinal), clientFinal);
         }
     }
 }

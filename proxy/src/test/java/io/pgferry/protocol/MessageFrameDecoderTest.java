@@ -71,7 +71,7 @@ class MessageFrameDecoderTest {
     }
 
     @Test
-    void startupFramesThenTypedFrames() {
+    void startupFramesThenPasswordFramesThenClientFrames() {
         MessageFrameDecoder decoder = new MessageFrameDecoder(MessageFrameDecoder.State.STARTUP, 1024);
         EmbeddedChannel channel = new EmbeddedChannel(decoder);
         ByteBuf startup = FrontendMessages.startupMessage(channel.alloc(), Map.of("user", "u", "database", "d"));
@@ -80,7 +80,12 @@ class MessageFrameDecoderTest {
         assertEquals(StartupCode.PROTOCOL_3_0, StartupMessage.code(frame));
         assertEquals(Map.of("user", "u", "database", "d"), StartupMessage.parameters(frame));
         frame.release();
-        decoder.startTypedMessages();
+        decoder.startAuthentication();
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {'p', 0, 0, 0, 5, 0}));
+        frame = channel.readInbound();
+        assertEquals('p', Messages.type(frame));
+        frame.release();
+        decoder.startFrontendMessages();
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {'S', 0, 0, 0, 4}));
         frame = channel.readInbound();
         assertEquals('S', Messages.type(frame));
@@ -114,6 +119,42 @@ class MessageFrameDecoderTest {
         DecoderException e = assertThrows(DecoderException.class,
                 () -> channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 1, 0, 0})));
         assertInstanceOf(ProtocolViolation.class, e.getCause());
+        assertFalse(channel.finish());
+    }
+
+    /** Issue 22.6: a second StartupMessage or an SSLRequest during SCRAM fails at its first byte, not after 64 KiB. */
+    @Test
+    void duringAuthenticationAnythingButAPasswordMessageFailsAtItsTypeByte() {
+        for (byte first : new byte[] {0, 'Q', 'X', 'S'}) {
+            MessageFrameDecoder decoder = new MessageFrameDecoder(MessageFrameDecoder.State.STARTUP, 1 << 28);
+            decoder.startAuthentication();
+            EmbeddedChannel channel = new EmbeddedChannel(decoder);
+            DecoderException e = assertThrows(DecoderException.class,
+                    () -> channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {first})));
+            assertEquals("expected password response, got message type " + first, e.getCause().getMessage());
+            assertFalse(channel.finish());
+        }
+    }
+
+    /** Issue 22.3: before login, max-message-size does not apply; PostgreSQL's 65,535-byte bound does. */
+    @Test
+    void aPasswordMessageIsBoundedByPostgresqlsLimitNotTheConfiguredOne() {
+        MessageFrameDecoder decoder = new MessageFrameDecoder(MessageFrameDecoder.State.STARTUP, 1 << 28);
+        decoder.startAuthentication();
+        EmbeddedChannel channel = new EmbeddedChannel(decoder);
+        DecoderException e = assertThrows(DecoderException.class,
+                () -> channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {'p', 0, 1, 0, 0})));
+        assertEquals("message length 65536 exceeds the limit of 65535 bytes", e.getCause().getMessage());
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void aLoggedInClientsUnknownTypeByteFailsAtOnce() {
+        MessageFrameDecoder decoder = new MessageFrameDecoder(MessageFrameDecoder.State.FRONTEND, 1024);
+        EmbeddedChannel channel = new EmbeddedChannel(decoder);
+        DecoderException e = assertThrows(DecoderException.class,
+                () -> channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {'z'})));
+        assertEquals("invalid frontend message type 122", e.getCause().getMessage());
         assertFalse(channel.finish());
     }
 }

@@ -3,6 +3,7 @@ package io.pgferry.protocol;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -85,6 +86,37 @@ class TypedFramesTest {
         }
         assertArrayEquals(row, concat(takeFramed()));
         assertEquals(0, frames.carriedBytes());
+    }
+
+    /**
+     * Issue 22.9: a 64 MiB Query in 16 KiB reads grows its buffer by doubling, never past the declared size (Netty's
+     * own growth steps by 4 MiB past 4 MiB: 23 regrowths here, each copying everything so far).
+     */
+    @Test
+    void aHugeMessageGrowsItsBufferGeometricallyUpToItsDeclaredSize() {
+        int size = 64 << 20;
+        byte[] chunk = new byte[16 << 10];
+        TypedFrames frames = TypedFrames.fromClient(size + 1, ALLOC, framed::add);
+        frames.read(ALLOC.buffer().writeByte('Q').writeInt(size).writeBytes(chunk, 0, chunk.length - 5));
+        java.util.Set<Integer> capacities = new java.util.HashSet<>();
+        for (int sent = chunk.length; sent < size + 1; sent += chunk.length) {
+            frames.read(ALLOC.buffer(chunk.length).writeBytes(chunk, 0, Math.min(chunk.length, size + 1 - sent)));
+            capacities.add(frames.carriedCapacity());
+            assertTrue(frames.carriedCapacity() <= size + 1, "capacity " + frames.carriedCapacity());
+        }
+        assertTrue(capacities.size() <= 14, "regrowths: " + capacities.size());
+        List<byte[]> messages = takeFramed();
+        assertEquals(1, messages.size());
+        assertEquals(size + 1, messages.get(0).length);
+    }
+
+    @Test
+    void aClientsUnknownTypeByteIsRefusedBeforeItsLength() {
+        ByteBuf unknown = ALLOC.buffer().writeByte('z');
+        TypedFrames frames = TypedFrames.fromClient(1 << 20, ALLOC, framed::add);
+        ProtocolViolation e = assertThrows(ProtocolViolation.class, () -> frames.read(unknown));
+        assertEquals("invalid frontend message type 122", e.getMessage());
+        assertEquals(0, unknown.refCnt());
     }
 
     @Test
