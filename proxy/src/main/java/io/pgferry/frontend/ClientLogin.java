@@ -11,6 +11,7 @@ import io.pgferry.config.DatabaseConfig;
 import io.pgferry.config.PoolMode;
 import io.pgferry.config.ProxyConfig;
 import io.pgferry.config.UserConfig;
+import io.pgferry.pool.AutoPoolsExhausted;
 import io.pgferry.pool.PoolKey;
 import io.pgferry.pool.ServerPool;
 import io.pgferry.protocol.BackendMessages;
@@ -86,7 +87,13 @@ final class ClientLogin {
                 : user == null ? null : user.plainPassword();
         ServerConnector.Login login = new ServerConnector.Login(database.upstream(),
                 database.upstreamDatabase(startup.database()), upstreamUser, password);
-        ServerPool pool = context.pools().pool(new PoolKey(startup.database(), upstreamUser), login, database.pool());
+        ServerPool pool;
+        try {
+            pool = context.pools().join(new PoolKey(startup.database(), upstreamUser), login, database.pool());
+        } catch (AutoPoolsExhausted e) {
+            ClientErrors.fatal(ctx.channel(), SqlState.TOO_MANY_CONNECTIONS, e.getMessage());
+            return;
+        }
         PoolMode mode = user != null && user.poolMode() != null ? user.poolMode() : database.pool().mode();
         ctx.write(BackendMessages.authenticationOk(ctx.alloc()));
         ctx.pipeline().replace(current, "session", new ClientSession(context, startup, mode, pool));

@@ -68,7 +68,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        pool.clientJoined();
         channel = ctx.channel();
         replies = new ClientReplies(this, channel, mode, forwarder);
         id = context.sessions().register(this);
@@ -300,7 +299,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        pool.clientLeft();
+        context.pools().leave(pool);
         context.sessions().unregister(id);
         ready = false;
         frames.release();

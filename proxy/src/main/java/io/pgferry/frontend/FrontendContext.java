@@ -45,7 +45,7 @@ public final class FrontendContext {
         this.config = new AtomicReference<>(config);
         this.clientTls = new AtomicReference<>(clientTls);
         this.metrics = metrics;
-        this.pools = new Pools(connector, this::config, metrics::meters, metrics::bindPool);
+        this.pools = new Pools(connector, this::config, metrics::meters, metrics::bindPool, metrics::unbindPool);
         this.connector = connector;
         this.keyDerivation = keyDerivation;
         this.handshakeWorkers = handshakeWorkers;

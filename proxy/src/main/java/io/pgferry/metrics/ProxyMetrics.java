@@ -3,6 +3,7 @@ package io.pgferry.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -17,6 +18,7 @@ import io.pgferry.frontend.PinReason;
 import io.pgferry.pool.PoolKey;
 import io.pgferry.pool.PoolStats;
 import io.pgferry.pool.ServerPool;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
@@ -96,6 +98,17 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("Distinct prepared statements in the registry").register(registry);
         Gauge.builder("pgferry.prepared.statement.memory", context, c -> c.statements().memory())
                 .description("Bytes held by the prepared-statement registry").baseUnit("bytes").register(registry);
+    }
+
+    /** Removes every meter of a pool that was retired, so a made-up database name leaves no series behind. */
+    public void unbindPool(ServerPool pool) {
+        String database = pool.key().database();
+        String user = pool.key().user();
+        List<Meter> owned = registry.getMeters().stream()
+                .filter(meter -> database.equals(meter.getId().getTag("database"))
+                        && user.equals(meter.getId().getTag("user")))
+                .toList();
+        owned.forEach(registry::remove);
     }
 
     /** Gauges for one pool, called when the pool is created. */

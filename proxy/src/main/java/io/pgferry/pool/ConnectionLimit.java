@@ -24,6 +24,15 @@ final class ConnectionLimit {
         pools.add(pool);
     }
 
+    void leave(ServerPool pool) {
+        pools.remove(pool);
+    }
+
+    /** Whether no pool counts under this limit any more and none of its slots is taken. */
+    synchronized boolean isUnused() {
+        return pools.isEmpty() && used == 0;
+    }
+
     synchronized boolean tryTake() {
         int bound = max.getAsInt();
         if (bound > 0 && used >= bound) {

@@ -31,4 +31,10 @@ record PoolLimits(ConnectionLimit database, ConnectionLimit user) {
         database.join(pool);
         user.join(pool);
     }
+
+    /** The pool was retired: it no longer opens servers under either limit. */
+    void leave(ServerPool pool) {
+        database.leave(pool);
+        user.leave(pool);
+    }
 }

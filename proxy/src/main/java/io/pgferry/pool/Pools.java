@@ -11,7 +11,9 @@ import io.pgferry.config.PoolSettings;
 import io.pgferry.config.ProxyConfig;
 import io.pgferry.metrics.PoolActivity;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,50 +23,124 @@ import java.util.function.Supplier;
 
 /**
  * All pools of the proxy, created on first use per {@link PoolKey}, and the connection limits they share per
- * database and per upstream user. Thread-safe.
+ * database and per upstream user. A pool of a database name that only the {@code "*"} entry matched is an auto pool:
+ * there are at most max-auto-pools of them; one whose upstream never accepted it goes as soon as its last client
+ * leaves, and one unused for autodb-idle-timeout goes at housekeeping, with its limits' entries and its meters, so
+ * made-up database names leave nothing behind (issue 22.4). Thread-safe.
  */
 public final class Pools {
     private final Map<PoolKey, ServerPool> pools = new ConcurrentHashMap<>();
     private final Map<String, ConnectionLimit> databaseLimits = new ConcurrentHashMap<>();
     private final Map<String, ConnectionLimit> userLimits = new ConcurrentHashMap<>();
+    /** Auto pools and when each was last seen without clients (0 while it has some); guarded by {@code this}. */
+    private final Map<ServerPool, Long> autoPools = new HashMap<>();
     private final ServerConnector connector;
     private final Supplier<ProxyConfig> config;
     private final Function<PoolKey, PoolActivity> meters;
     private final Consumer<ServerPool> created;
+    private final Consumer<ServerPool> removed;
 
-    /** {@code meters} gives each new pool the meters it reports to; {@code created} hears of each new pool once. */
+    /**
+     * {@code meters} gives each new pool the meters it reports to; {@code created} hears of each new pool once,
+     * {@code removed} of each pool retired (its meters are to go).
+     */
     public Pools(ServerConnector connector, Supplier<ProxyConfig> config, Function<PoolKey, PoolActivity> meters,
-                 Consumer<ServerPool> created) {
+                 Consumer<ServerPool> created, Consumer<ServerPool> removed) {
         this.connector = connector;
         this.config = config;
         this.meters = meters;
         this.created = created;
+        this.removed = removed;
     }
 
-    public ServerPool pool(PoolKey key, ServerConnector.Login login, PoolSettings settings) {
+    /**
+     * The pool for {@code key}, created if needed, with the caller counted as one of its clients (give it back with
+     * {@link #leave}). Throws {@link AutoPoolsExhausted} if it would be an auto pool beyond max-auto-pools.
+     */
+    public ServerPool join(PoolKey key, ServerConnector.Login login, PoolSettings settings) {
+        while (true) {
+            ServerPool pool = pools.get(key);
+            if (pool == null) {
+                pool = create(key, login, settings);
+            }
+            if (pool.tryJoin()) {
+                return pool;
+            }
+        }
+    }
+
+    private synchronized ServerPool create(PoolKey key, ServerConnector.Login login, PoolSettings settings) {
         ServerPool existing = pools.get(key);
         if (existing != null) {
             return existing;
         }
-        synchronized (this) {
-            existing = pools.get(key);
-            if (existing != null) {
-                return existing;
-            }
-            ConnectionLimit databaseLimit = databaseLimits.computeIfAbsent(key.database(), name -> new ConnectionLimit(
-                    () -> {
-                        DatabaseConfig database = config.get().database(name);
-                        return database == null ? 0 : database.maxConnections();
-                    }));
-            ConnectionLimit userLimit = userLimits.computeIfAbsent(key.user(),
-                    name -> new ConnectionLimit(() -> config.get().maxUserConnections(name)));
-            PoolLimits limits = new PoolLimits(databaseLimit, userLimit);
-            ServerPool pool = new ServerPool(key, connector, login, settings, meters.apply(key), limits);
-            limits.join(pool);
-            pools.put(key, pool);
-            created.accept(pool);
-            return pool;
+        ProxyConfig current = config.get();
+        boolean auto = !current.databases().containsKey(key.database());
+        if (auto && autoPools.size() >= current.maxAutoPools()) {
+            throw new AutoPoolsExhausted(current.maxAutoPools());
         }
+        ConnectionLimit databaseLimit = databaseLimits.computeIfAbsent(key.database(), name -> new ConnectionLimit(
+                () -> {
+                    DatabaseConfig database = config.get().database(name);
+                    return database == null ? 0 : database.maxConnections();
+                }));
+        ConnectionLimit userLimit = userLimits.computeIfAbsent(key.user(),
+                name -> new ConnectionLimit(() -> config.get().maxUserConnections(name)));
+        PoolLimits limits = new PoolLimits(databaseLimit, userLimit);
+        ServerPool pool = new ServerPool(key, connector, login, settings, meters.apply(key), limits);
+        limits.join(pool);
+        pools.put(key, pool);
+        if (auto) {
+            autoPools.put(pool, 0L);
+        }
+        created.accept(pool);
+        return pool;
+    }
+
+    /** A client of {@code pool} left: an auto pool that the upstream never accepted goes with its last client. */
+    public void leave(ServerPool pool) {
+        if (pool.clientLeft() == 0 && !pool.accepted() && isAuto(pool)) {
+            retire(pool);
+        }
+    }
+
+    private synchronized boolean isAuto(ServerPool pool) {
+        return autoPools.containsKey(pool);
+    }
+
+    private synchronized void retire(ServerPool pool) {
+        if (!pool.tryRetire()) {
+            return;
+        }
+        pools.remove(pool.key(), pool);
+        autoPools.remove(pool);
+        PoolLimits limits = pool.limits();
+        limits.leave(pool);
+        if (limits.database().isUnused()) {
+            databaseLimits.remove(pool.key().database(), limits.database());
+        }
+        removed.accept(pool);
+    }
+
+    /** Housekeeping: retires auto pools without clients for autodb-idle-timeout, or never accepted upstream. */
+    private void retireIdleAutoPools(long now) {
+        long timeout = config.get().autodbIdleTimeout().toNanos();
+        List<ServerPool> due = new ArrayList<>();
+        synchronized (this) {
+            for (Map.Entry<ServerPool, Long> entry : autoPools.entrySet()) {
+                ServerPool pool = entry.getKey();
+                if (pool.clients() > 0) {
+                    entry.setValue(0L);
+                } else if (entry.getValue() == 0L) {
+                    entry.setValue(now);
+                }
+                long since = entry.getValue();
+                if (since != 0L && (!pool.accepted() || timeout > 0 && now - since >= timeout)) {
+                    due.add(pool);
+                }
+            }
+        }
+        due.forEach(this::retire);
     }
 
     public Collection<ServerPool> all() {
@@ -90,6 +166,7 @@ public final class Pools {
     public void housekeep(EventLoop loop) {
         Duration period = config.get().statsPeriod();
         pools.values().forEach(pool -> pool.housekeep(loop, period));
+        retireIdleAutoPools(System.nanoTime());
     }
 
     public void closeAll() {

@@ -366,17 +366,49 @@ public final class ServerPool {
         return unused.contains(link);
     }
 
-    /** A client of this pool logged in or left; counted for SHOW POOLS. */
-    public void clientJoined() {
-        clients.incrementAndGet();
+    /**
+     * A client of this pool logged in; counted for SHOW POOLS. {@code false} if the pool was retired meanwhile (see
+     * {@link #tryRetire()}), so the caller must look it up again.
+     */
+    boolean tryJoin() {
+        while (true) {
+            int count = clients.get();
+            if (count < 0) {
+                return false;
+            }
+            if (clients.compareAndSet(count, count + 1)) {
+                return true;
+            }
+        }
     }
 
-    public void clientLeft() {
-        clients.decrementAndGet();
+    /** A client of this pool left; returns how many remain. */
+    int clientLeft() {
+        return clients.decrementAndGet();
     }
 
     public int clients() {
-        return clients.get();
+        return Math.max(0, clients.get());
+    }
+
+    /** Whether a server of this pool ever logged in: the upstream accepted the database and user. */
+    boolean accepted() {
+        return knownLogin != null;
+    }
+
+    /**
+     * Closes the pool for good if it has no client and no server in use or opening; the clients count then stays
+     * negative, so a client that looked the pool up meanwhile cannot join it ({@link #tryJoin()}). Idle servers close.
+     */
+    boolean tryRetire() {
+        synchronized (this) {
+            if (open != unused.idleCount() || connecting > 0 || !waiters.isEmpty()
+                    || !clients.compareAndSet(0, Integer.MIN_VALUE)) {
+                return false;
+            }
+        }
+        close();
+        return true;
     }
 
     public void updateSettings(PoolSettings newSettings) {
@@ -390,6 +422,10 @@ public final class ServerPool {
 
     public PoolKey key() {
         return key;
+    }
+
+    PoolLimits limits() {
+        return limits;
     }
 
     public PoolActivity activity() {
