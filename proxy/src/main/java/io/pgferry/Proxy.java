@@ -86,7 +86,7 @@ public final class Proxy implements AutoCloseable {
             group.next().scheduleAtFixedRate(metrics::tickClock, ProxyMetrics.CLOCK_TICK_MILLIS,
                     ProxyMetrics.CLOCK_TICK_MILLIS, TimeUnit.MILLISECONDS);
             HttpEndpoints http = config.httpListen() == null ? null : HttpEndpoints.start(group, serverChannel,
-                    config.httpListen(), metrics, new UpstreamProbe(context::config));
+                    config.httpListen(), metrics, new UpstreamProbe(context::config, context.pools()));
             LOG.info("pgferry listening on {} (transport {}; TLS by {}){}", listener.localAddress(), transport.label(),
                     ClientTlsContext.implementation(), http == null ? "" : ", HTTP on " + http.address());
             return new Proxy(group, listener, pools, workers, context, metrics, http);

@@ -2,6 +2,8 @@ package io.pgferry.http;
 
 import io.pgferry.config.DatabaseConfig;
 import io.pgferry.config.ProxyConfig;
+import io.pgferry.pool.Pools;
+import io.pgferry.pool.ServerPool;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -9,23 +11,30 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Readiness: every configured upstream accepts a TCP connection. The answer is cached for a few seconds, so
- * frequent probes do not open a connection each; the check runs on the caller's thread with a short timeout.
+ * Readiness: no pool holds logins back because its upstream was unreachable or not accepting connections (a
+ * client would get an error now, issue 22.10), and every configured upstream accepts a TCP connection. The TCP
+ * answer is cached for a few seconds, so frequent probes do not open a connection each; the check runs on the
+ * caller's thread with a short timeout.
  */
 public final class UpstreamProbe implements BooleanSupplier {
     private static final long CACHE_NANOS = 5_000_000_000L;
     private static final int TIMEOUT_MILLIS = 1000;
 
     private final Supplier<ProxyConfig> config;
+    private final Pools pools;
     private volatile long checkedAt;
     private volatile boolean lastAnswer;
 
-    public UpstreamProbe(Supplier<ProxyConfig> config) {
+    public UpstreamProbe(Supplier<ProxyConfig> config, Pools pools) {
         this.config = config;
+        this.pools = pools;
     }
 
     @Override
     public boolean getAsBoolean() {
+        if (pools.all().stream().anyMatch(ServerPool::isWaitingForUpstream)) {
+            return false;
+        }
         long now = System.nanoTime();
         if (checkedAt != 0 && now - checkedAt < CACHE_NANOS) {
             return lastAnswer;

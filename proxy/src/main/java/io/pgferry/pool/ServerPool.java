@@ -71,7 +71,7 @@ public final class ServerPool {
                 }
             }
             if (link == null && refusal == null) {
-                refusal = open + connecting > 0 || paused ? null : loginRetry.refusal(settings.loginRetry());
+                refusal = open + connecting > 0 || paused ? null : loginRetry.refusal(settings.loginRetry(), System.nanoTime());
                 if (refusal == null) {
                     waiters.add(request);
                     toOpen = startOpenings(settings.size(), 1);
@@ -96,7 +96,7 @@ public final class ServerPool {
      */
     private int startOpenings(int capacity, int most) {
         int wanted = Math.min(most, Math.min(waiters.size() - connecting, capacity - open - connecting));
-        if (paused || closed || loginRetry.pausing(settings.loginRetry())) {
+        if (paused || closed || loginRetry.pausing(settings.loginRetry(), System.nanoTime())) {
             return 0;
         }
         int started = 0;
@@ -218,7 +218,7 @@ public final class ServerPool {
         LinkRequest failed;
         synchronized (this) {
             connecting--;
-            loginRetry.failed(failure);
+            loginRetry.failed(failure, System.nanoTime());
             failed = waiters.poll();
         }
         limits.giveBack();
@@ -332,6 +332,14 @@ public final class ServerPool {
         }
         free.forEach(this::handOver);
         openForWaiters();
+    }
+
+    /**
+     * Whether new logins are held back because the upstream could not be reached or was not accepting connections:
+     * a client would get an error now, so pgferry is not ready for this pool.
+     */
+    public synchronized boolean isWaitingForUpstream() {
+        return loginRetry.pausingForUnavailableServer(settings.loginRetry(), System.nanoTime());
     }
 
     public synchronized boolean isPaused() {

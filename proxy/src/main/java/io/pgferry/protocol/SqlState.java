@@ -4,6 +4,8 @@ package io.pgferry.protocol;
 public final class SqlState {
     public static final String PROTOCOL_VIOLATION = "08P01";
     public static final String CONNECTION_FAILURE = "08006";
+    /** The server is starting up, shutting down or in recovery. */
+    public static final String CANNOT_CONNECT_NOW = "57P03";
     public static final String INVALID_PASSWORD = "28P01";
     public static final String INVALID_AUTHORIZATION = "28000";
     public static final String INVALID_CATALOG_NAME = "3D000";
