@@ -2,6 +2,7 @@ package io.pgferry.backend;
 
 import io.netty.buffer.ByteBuf;
 import io.pgferry.protocol.BackendTag;
+import io.pgferry.protocol.ErrorFields;
 import io.pgferry.protocol.Messages;
 import java.util.ArrayDeque;
 
@@ -20,7 +21,16 @@ public final class ExpectedReplies {
     /** What happens to the replies of one request. */
     public enum Action { FORWARD, SKIP, FAKE }
 
-    private record Entry(Request request, Action action, ByteBuf fake, Runnable onFailure) {
+    /**
+     * Hears that a request failed: {@code sqlState} is the SQLSTATE of the server's error for this very request, or
+     * {@code null} if the server skipped it after an earlier error.
+     */
+    @FunctionalInterface
+    public interface FailureHook {
+        void failed(String sqlState);
+    }
+
+    private record Entry(Request request, Action action, ByteBuf fake, FailureHook onFailure) {
         /** A shared entry per request and action, for those without a fake reply or failure hook: most of them. */
         private static final Entry[][] PLAIN = plainEntries();
 
@@ -34,15 +44,15 @@ public final class ExpectedReplies {
             return plain;
         }
 
-        static Entry of(Request request, Action action, Runnable onFailure) {
+        static Entry of(Request request, Action action, FailureHook onFailure) {
             return onFailure == null ? PLAIN[request.ordinal()][action.ordinal()]
                     : new Entry(request, action, null, onFailure);
         }
 
-        /** The request failed, or the server skipped it after an earlier error. */
-        void failed() {
+        /** The request failed with {@code sqlState}, or the server skipped it after an earlier error ({@code null}). */
+        void failed(String sqlState) {
             if (onFailure != null) {
-                onFailure.run();
+                onFailure.failed(sqlState);
             }
         }
     }
@@ -61,11 +71,11 @@ public final class ExpectedReplies {
     }
 
     /** As {@link #expect(Request, Action)}; {@code onFailure} runs if the request fails or is skipped by the server. */
-    public void expect(Request request, Action action, Runnable onFailure) {
+    public void expect(Request request, Action action, FailureHook onFailure) {
         if (discardingUntilSync) {
             if (request != Request.SYNC) {
                 if (onFailure != null) {
-                    onFailure.run();
+                    onFailure.failed(null);
                 }
                 return;
             }
@@ -122,6 +132,8 @@ public final class ExpectedReplies {
     }
 
     private void onError(ByteBuf message, Entry head) {
+        // Read before the message is passed on: whoever receives it owns it.
+        String sqlState = head.onFailure == null ? null : ErrorFields.read(message).sqlState();
         if (head.action == Action.SKIP) {
             sink.injectedRequestFailed(head.request, message);
         } else {
@@ -130,9 +142,12 @@ public final class ExpectedReplies {
         if (head.request.endsWithReadyForQuery()) {
             return;
         }
+        if (sqlState != null) {
+            entries.poll().failed(sqlState);
+        }
         while (!entries.isEmpty() && entries.peek().request != Request.SYNC) {
             Entry dropped = entries.poll();
-            dropped.failed();
+            dropped.failed(null);
             if (dropped.fake != null) {
                 dropped.fake.release();
             }

@@ -96,7 +96,8 @@ public final class ServerConnection implements ReplySink {
     }
 
     /** As {@link #send(ByteBuf, Request, ExpectedReplies.Action)}, running {@code onFailure} if the request fails. */
-    public void send(ByteBuf message, Request request, ExpectedReplies.Action action, Runnable onFailure) {
+    public void send(ByteBuf message, Request request, ExpectedReplies.Action action,
+                     ExpectedReplies.FailureHook onFailure) {
         requestStarting();
         replies.expect(request, action, onFailure);
         write(message);

@@ -11,7 +11,6 @@ import io.pgferry.backend.ServerParameters;
 import io.pgferry.config.PoolMode;
 import io.pgferry.metrics.LoopClock;
 import io.pgferry.pool.ServerPool;
-import io.pgferry.prepared.ClientStatements;
 import io.pgferry.protocol.BackendMessages;
 import io.pgferry.protocol.MessageFrameDecoder;
 import io.pgferry.protocol.SqlState;
@@ -63,7 +62,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         this.mode = mode;
         this.pool = pool;
         this.serverWait = new ServerWait(pool, this::onAcquired);
-        this.forwarder = new RequestForwarder(new ClientStatements(context.statements()), ByteBufAllocator.DEFAULT);
+        this.forwarder = new RequestForwarder(context.statements(), ByteBufAllocator.DEFAULT);
     }
 
     @Override

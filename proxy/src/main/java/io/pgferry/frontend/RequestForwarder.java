@@ -14,6 +14,7 @@ import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.FrontendTag;
 import io.pgferry.protocol.Messages;
 import io.pgferry.protocol.ProtocolViolation;
+import io.pgferry.protocol.SqlState;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,6 +28,7 @@ import java.util.Locale;
  */
 final class RequestForwarder {
     private final ClientStatements statements;
+    private final StatementRegistry registry;
     private SessionParameters parameters;
     private final ByteBufAllocator allocator;
     private boolean discardingUntilSync;
@@ -34,8 +36,9 @@ final class RequestForwarder {
     private byte[] plainUnnamed;
     private PinReason pin;
 
-    RequestForwarder(ClientStatements statements, ByteBufAllocator allocator) {
-        this.statements = statements;
+    RequestForwarder(StatementRegistry registry, ByteBufAllocator allocator) {
+        this.registry = registry;
+        this.statements = new ClientStatements(registry);
         this.allocator = allocator;
     }
 
@@ -61,6 +64,9 @@ final class RequestForwarder {
 
     /** Forwards a batch in order; returns {@code false} if the client sent Terminate. */
     boolean forward(ServerConnection link, List<ByteBuf> batch) {
+        if (link.statements().hasStale()) {
+            closeStaleCopies(link);
+        }
         for (int i = 0; i < batch.size(); i++) {
             ByteBuf frame = batch.get(i);
             byte type = Messages.type(frame);
@@ -204,12 +210,28 @@ final class RequestForwarder {
 
     private void onBind(ServerConnection link, ByteBuf frame) {
         link.activity().bind();
-        PreparedStatement statement = statementOnLink(link, ExtendedMessages.bindStatement(frame));
+        String name = ExtendedMessages.bindStatement(frame);
+        PreparedStatement held = name.isEmpty() ? null : statements.get(name);
+        if (held != null && held.isRetired()) {
+            // Binding a fresh copy would return rows the client's cached description does not match.
+            frame.release();
+            link.fake(BackendMessages.cachedPlanChanged(allocator));
+            discardingUntilSync = true;
+            return;
+        }
+        PreparedStatement statement = statementOnLink(link, name);
         if (statement == null) {
             link.send(frame, Request.BIND, Action.FORWARD);
             return;
         }
-        link.send(ExtendedMessages.renameBind(allocator, frame, statement.serverName()), Request.BIND, Action.FORWARD);
+        link.send(ExtendedMessages.renameBind(allocator, frame, statement.serverName()), Request.BIND, Action.FORWARD,
+                sqlState -> {
+                    if (SqlState.FEATURE_NOT_SUPPORTED.equals(sqlState)) {
+                        // "cached plan must not change result type": drivers re-prepare, which must reach a new plan.
+                        link.statements().markStale(statement);
+                        registry.retire(statement);
+                    }
+                });
     }
 
     private void onDescribe(ServerConnection link, ByteBuf frame) {
@@ -271,6 +293,17 @@ final class RequestForwarder {
         }
     }
 
+    /**
+     * Closes the copies whose plan the server refused before anything else runs, so the name can be parsed again
+     * here; a Close the server skips (after an error, before Sync) is tried again with the next batch.
+     */
+    private void closeStaleCopies(ServerConnection link) {
+        for (PreparedStatement statement : link.statements().takeStale()) {
+            link.send(ExtendedMessages.describeOrClose(allocator, FrontendTag.CLOSE, (byte) 'S', statement.serverName()),
+                    Request.CLOSE, Action.SKIP, sqlState -> link.statements().markStale(statement));
+        }
+    }
+
     /** Writes a Parse, closing the link's least recently used statement first if the link is full. */
     private void prepare(ServerConnection link, PreparedStatement statement, ByteBuf parse, Action action,
                          Runnable onFailure) {
@@ -281,7 +314,7 @@ final class RequestForwarder {
                     Request.CLOSE, Action.SKIP);
         }
         link.activity().serverParse();
-        link.send(parse, Request.PARSE, action, () -> {
+        link.send(parse, Request.PARSE, action, sqlState -> {
             link.statements().remove(statement);
             if (onFailure != null) {
                 onFailure.run();

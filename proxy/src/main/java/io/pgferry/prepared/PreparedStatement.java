@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One distinct statement (query text plus parameter type OIDs) known to pgferry, shared by every client that
  * prepares the same text, with the server-side name {@code _pgferry_<id>} that is never given to another
- * statement. Immutable apart from its reference count; thread-safe.
+ * statement. Immutable apart from its reference count and retirement; thread-safe.
  */
 public final class PreparedStatement {
     static final String NAME_PREFIX = "_pgferry_";
@@ -15,6 +15,7 @@ public final class PreparedStatement {
     private final byte[] serverName;
     private final byte[] queryAndTypes;
     private final AtomicInteger references = new AtomicInteger();
+    private volatile boolean retired;
 
     PreparedStatement(long id, byte[] queryAndTypes) {
         this.id = id;
@@ -39,6 +40,18 @@ public final class PreparedStatement {
     /** Bytes this entry holds, for the registry's memory accounting. */
     int footprint() {
         return 64 + serverName.length + queryAndTypes.length;
+    }
+
+    /**
+     * Whether a server refused this statement's plan after DDL changed its result type: the clients holding it saw
+     * the old result description, so each must see the error and prepare the text again, as on a direct connection.
+     */
+    public boolean isRetired() {
+        return retired;
+    }
+
+    void retire() {
+        retired = true;
     }
 
     AtomicInteger references() {

@@ -1,8 +1,11 @@
 package io.pgferry.prepared;
 
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What one server link has prepared, least recently used first, bounded by {@code max-prepared-statements}.
@@ -11,6 +14,8 @@ import java.util.Map;
 public final class ServerStatements {
     private final int capacity;
     private final LinkedHashMap<Long, PreparedStatement> prepared = new LinkedHashMap<>(16, 0.75f, true);
+    /** Copies whose plan the server refused (0A000) and that must be closed before the name is parsed again. */
+    private Set<PreparedStatement> stale;
     private Object unnamedOwner;
 
     public ServerStatements(int capacity) {
@@ -42,9 +47,34 @@ public final class ServerStatements {
         prepared.remove(statement.id());
     }
 
+    /**
+     * The server's copy can no longer run (its result type changed after DDL, issue 22.11): the link no longer counts
+     * as having the statement, and the copy is to be closed before its name is parsed here again.
+     */
+    public void markStale(PreparedStatement statement) {
+        prepared.remove(statement.id());
+        if (stale == null) {
+            stale = new HashSet<>();
+        }
+        stale.add(statement);
+    }
+
+    /** Whether some stale copy waits to be closed. */
+    public boolean hasStale() {
+        return stale != null && !stale.isEmpty();
+    }
+
+    /** The stale copies to close now, forgotten here; one whose Close does not run is marked again. */
+    public List<PreparedStatement> takeStale() {
+        List<PreparedStatement> due = List.copyOf(stale);
+        stale.clear();
+        return due;
+    }
+
     /** DISCARD ALL or DEALLOCATE ALL ran on the link. */
     public void clear() {
         prepared.clear();
+        stale = null;
         unnamedOwner = null;
     }
 

@@ -75,6 +75,19 @@ public final class StatementRegistry {
         }
     }
 
+    /**
+     * A server refused the statement's plan (0A000 "cached plan must not change result type" after DDL): its text
+     * is no longer matched to this entry, so the next client to prepare it gets a new entry under a new name, which
+     * every server parses afresh, instead of a stale copy another server still holds. Clients that refer to the old
+     * entry keep it until they let it go, and get the server's error for it meanwhile.
+     */
+    public void retire(PreparedStatement statement) {
+        statement.retire();
+        if (statements.remove(new ByteKey(statement.queryAndTypes()), statement)) {
+            memory.addAndGet(-statement.footprint());
+        }
+    }
+
     /** The registry holds as many bytes as it may. */
     public static final class RegistryFull extends RuntimeException {
         RegistryFull(long limit) {

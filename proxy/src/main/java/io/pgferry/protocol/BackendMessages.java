@@ -90,6 +90,20 @@ public final class BackendMessages {
                 .byte1(0).finish();
     }
 
+    /**
+     * PostgreSQL's error for a prepared statement whose result type changed after DDL, with the routine that raises
+     * it: drivers (pgjdbc) recognize the case by that routine and prepare the statement again.
+     */
+    public static ByteBuf cachedPlanChanged(ByteBufAllocator allocator) {
+        return MessageWriter.typed(allocator, BackendTag.ERROR_RESPONSE)
+                .byte1('S').cString("ERROR")
+                .byte1('V').cString("ERROR")
+                .byte1('C').cString(SqlState.FEATURE_NOT_SUPPORTED)
+                .byte1('M').cString("cached plan must not change result type")
+                .byte1('R').cString("RevalidateCachedQuery")
+                .byte1(0).finish();
+    }
+
     /** Tells a client asking for a newer minor version (or unknown {@code _pq_.} options) what pgferry speaks. */
     public static ByteBuf negotiateProtocolVersion(ByteBufAllocator allocator, int newestMinor,
                                                    List<String> unsupportedOptions) {

@@ -124,6 +124,20 @@ class ExpectedRepliesTest {
         assertTrue(replies.isEmpty());
     }
 
+    /** The hook of the request that failed hears the server's SQLSTATE; those the server then skips hear null. */
+    @Test
+    void aFailureHookHearsTheSqlStateOfItsOwnError() {
+        List<String> heard = new ArrayList<>();
+        replies.expect(Request.BIND, Action.FORWARD, sqlState -> heard.add("bind " + sqlState));
+        replies.expect(Request.EXECUTE, Action.FORWARD, sqlState -> heard.add("execute " + sqlState));
+        replies.expect(Request.SYNC, Action.FORWARD);
+        replies.onServerMessage(io.pgferry.protocol.BackendMessages.cachedPlanChanged(Unpooled.buffer().alloc()));
+        server("Z");
+        assertEquals(List.of("bind 0A000", "execute null"), heard);
+        assertEquals("EZ", sink.forwarded.toString());
+        assertTrue(replies.isEmpty());
+    }
+
     @Test
     void errorBeforeADelayedSyncDiscardsLaterRequestsUntilSync() {
         replies.expect(Request.PARSE, Action.FORWARD);
