@@ -18,8 +18,13 @@ import java.util.ArrayDeque;
  * fake entries until they are emitted or {@link #clear() cleared}.
  */
 public final class ExpectedReplies {
-    /** What happens to the replies of one request. */
-    public enum Action { FORWARD, SKIP, FAKE }
+    /**
+     * What happens to the replies of one request: forwarded (the client asked), skipped (pgferry injected it),
+     * faked (pgferry answers itself), or skipped but for ParameterStatus (pgferry re-applies a setting on the
+     * client's behalf: the client must learn the value, and an error means only that the client's own change
+     * failed too, say in an aborted transaction).
+     */
+    public enum Action { FORWARD, SKIP, FAKE, SKIP_BUT_REPORT }
 
     /**
      * Hears that a request failed: {@code sqlState} is the SQLSTATE of the server's error for this very request, or
@@ -107,7 +112,8 @@ public final class ExpectedReplies {
             onReadyForQuery(message, head);
         } else if (isAsynchronous(type) || head == null) {
             // Notices, notifications and parameter changes may arrive at any time and belong to whoever holds the link.
-            deliver(head == null ? Action.FORWARD : head.action, message);
+            boolean report = head == null || head.action == Action.SKIP_BUT_REPORT && type == BackendTag.PARAMETER_STATUS;
+            deliver(report ? Action.FORWARD : head.action, message);
         } else if (type == BackendTag.ERROR_RESPONSE) {
             onError(message, head);
         } else {
@@ -136,6 +142,8 @@ public final class ExpectedReplies {
         String sqlState = head.onFailure == null ? null : ErrorFields.read(message).sqlState();
         if (head.action == Action.SKIP) {
             sink.injectedRequestFailed(head.request, message);
+        } else if (head.action == Action.SKIP_BUT_REPORT) {
+            message.release();
         } else {
             sink.forward(message);
         }
@@ -156,7 +164,7 @@ public final class ExpectedReplies {
     }
 
     private void deliver(Action action, ByteBuf message) {
-        if (action == Action.SKIP) {
+        if (action == Action.SKIP || action == Action.SKIP_BUT_REPORT) {
             message.release();
         } else {
             sink.forward(message);

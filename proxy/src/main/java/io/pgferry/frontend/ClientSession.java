@@ -35,6 +35,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private final PoolMode mode;
     private final ServerPool pool;
     private final RequestForwarder forwarder;
+    private final SessionForwarding sessionForwarding;
     private final AtomicLong processedBatches = new AtomicLong();
     private Channel channel;
     private final ServerWait serverWait;
@@ -62,7 +63,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         this.mode = mode;
         this.pool = pool;
         this.serverWait = new ServerWait(pool, this::onAcquired);
-        this.forwarder = new RequestForwarder(context.statements(), ByteBufAllocator.DEFAULT);
+        this.forwarder = new RequestForwarder(context.statements(), startup, ByteBufAllocator.DEFAULT);
+        this.sessionForwarding = mode == PoolMode.SESSION ? new SessionForwarding(startup, ByteBufAllocator.DEFAULT) : null;
     }
 
     @Override
@@ -219,7 +221,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         current.requestsArriving(arrivedNanos);
         boolean goOn;
         try {
-            goOn = mode == PoolMode.SESSION ? SessionForwarding.forward(current, batch) : forwarder.forward(current, batch);
+            goOn = sessionForwarding != null ? sessionForwarding.forward(current, batch) : forwarder.forward(current, batch);
         } catch (RuntimeException e) {
             current.flush();
             ClientErrors.onException(channel, e);

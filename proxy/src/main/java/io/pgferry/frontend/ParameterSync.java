@@ -37,10 +37,7 @@ final class ParameterSync {
             if (value.equals(current) || !settable(name)) {
                 continue;
             }
-            if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("invalid parameter name \"" + name + "\"");
-            }
-            sql = append(sql, "SET " + name + " TO " + literal(value));
+            sql = append(sql, set(name, value));
             if (reported == null) {
                 applied.put(name, value);
             }
@@ -50,6 +47,34 @@ final class ParameterSync {
             if (wanted.get(setting.getKey()) == null) {
                 sql = append(sql, "RESET " + setting.getKey());
                 it.remove();
+            }
+        }
+        return sql == null ? null : sql.toString();
+    }
+
+    /** {@code SET name TO 'value'}, for a name that is a plain identifier (they come from clients' startup packets). */
+    static String set(String name, String value) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("invalid parameter name \"" + name + "\"");
+        }
+        return "SET " + name + " TO " + literal(value);
+    }
+
+    /**
+     * The statement that returns the client's startup settings after {@code effects} reset some of them, or
+     * {@code null}. PostgreSQL makes startup settings a session's defaults, which RESET, RESET ALL and DISCARD ALL
+     * return to; pgferry applies them to a pooled server with SET, whose reset value is the server's own, so it
+     * sets them again after the client's reset (issue 22.12).
+     */
+    static String restoreStartup(ClientStartup startup, SessionStateScanner.Effects effects) {
+        if (!effects.resetsAll() && effects.resetParameters().isEmpty()) {
+            return null;
+        }
+        StringBuilder sql = null;
+        for (Map.Entry<String, String> setting : startup.sessionParameters().entrySet()) {
+            String name = setting.getKey();
+            if (settable(name) && (effects.resetsAll() || effects.resetParameters().contains(name))) {
+                sql = append(sql, set(name, setting.getValue()));
             }
         }
         return sql == null ? null : sql.toString();

@@ -29,15 +29,19 @@ import java.util.Locale;
 final class RequestForwarder {
     private final ClientStatements statements;
     private final StatementRegistry registry;
+    private final ClientStartup startup;
     private SessionParameters parameters;
+    /** Restores startup settings that a Parse of this batch may reset, once its Sync is sent; else null. */
+    private String restoreAtSync;
     private final ByteBufAllocator allocator;
     private boolean discardingUntilSync;
     /** The client's last unnamed Parse text and types, if scanning it found nothing that touches session state. */
     private byte[] plainUnnamed;
     private PinReason pin;
 
-    RequestForwarder(StatementRegistry registry, ByteBufAllocator allocator) {
+    RequestForwarder(StatementRegistry registry, ClientStartup startup, ByteBufAllocator allocator) {
         this.registry = registry;
+        this.startup = startup;
         this.statements = new ClientStatements(registry);
         this.allocator = allocator;
     }
@@ -99,6 +103,10 @@ final class RequestForwarder {
             case FrontendTag.SYNC -> {
                 discardingUntilSync = false;
                 link.send(frame, Request.SYNC, Action.FORWARD);
+                if (restoreAtSync != null) {
+                    link.send(FrontendMessages.query(allocator, restoreAtSync), Request.QUERY, Action.SKIP_BUT_REPORT);
+                    restoreAtSync = null;
+                }
             }
             case FrontendTag.FUNCTION_CALL -> link.send(frame, Request.FUNCTION_CALL, Action.FORWARD);
             case FrontendTag.FLUSH, FrontendTag.COPY_DATA, FrontendTag.COPY_DONE, FrontendTag.COPY_FAIL ->
@@ -130,6 +138,10 @@ final class RequestForwarder {
             statements.clear();
         }
         link.send(frame, Request.QUERY, Action.FORWARD);
+        String restore = ParameterSync.restoreStartup(startup, effects);
+        if (restore != null) {
+            link.send(FrontendMessages.query(allocator, restore), Request.QUERY, Action.SKIP_BUT_REPORT);
+        }
     }
 
     private void applyEffects(ServerConnection link, SessionStateScanner.Effects effects) {
@@ -148,6 +160,14 @@ final class RequestForwarder {
         }
     }
 
+    /** A statement parsed in this batch may reset startup settings: they are set again after the batch's Sync. */
+    private void restoreAfterSync(SessionStateScanner.Effects effects) {
+        String restore = ParameterSync.restoreStartup(startup, effects);
+        if (restore != null) {
+            restoreAtSync = restore;
+        }
+    }
+
     /** How many named statements the client has prepared; for SHOW CLIENTS, read on any thread. */
     int preparedStatementCount() {
         return statements.size();
@@ -160,7 +180,9 @@ final class RequestForwarder {
             return;
         }
         int queryStart = ExtendedMessages.parseQueryStart(frame);
-        applyEffects(link, SessionStateScanner.scan(frame, queryStart));
+        SessionStateScanner.Effects effects = SessionStateScanner.scan(frame, queryStart);
+        applyEffects(link, effects);
+        restoreAfterSync(effects);
         link.activity().clientParse();
         if (statements.contains(name)) {
             frame.release();
@@ -200,6 +222,7 @@ final class RequestForwarder {
         } else {
             SessionStateScanner.Effects effects = SessionStateScanner.scan(frame, queryStart);
             applyEffects(link, effects);
+            restoreAfterSync(effects);
             byte[] queryAndTypes = ExtendedMessages.queryAndTypes(frame, queryStart);
             statements.unnamed(queryAndTypes);
             plainUnnamed = effects == SessionStateScanner.Effects.NONE ? queryAndTypes : null;

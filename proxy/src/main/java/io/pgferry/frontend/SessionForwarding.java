@@ -1,9 +1,12 @@
 package io.pgferry.frontend;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.pgferry.backend.ExpectedReplies;
 import io.pgferry.backend.Request;
 import io.pgferry.backend.ServerConnection;
+import io.pgferry.protocol.ExtendedMessages;
+import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.FrontendTag;
 import io.pgferry.protocol.Messages;
 import io.pgferry.protocol.ProtocolViolation;
@@ -11,20 +14,34 @@ import java.util.List;
 
 /**
  * Session mode needs no rewriting: the client owns its link, so every message goes through unchanged and is only
- * recorded in the link's expected-reply queue. Runs on the link's loop; takes ownership of the frames.
+ * recorded in the link's expected-reply queue. The one thing added: after a statement that resets the client's
+ * startup settings, they are set again (see {@link ParameterSync#restoreStartup}). One per session-mode client;
+ * runs on the link's loop; takes ownership of the frames.
  */
 final class SessionForwarding {
-    private SessionForwarding() {
+    private final ClientStartup startup;
+    private final ByteBufAllocator allocator;
+    /** Restores startup settings that a Parse of this batch may reset, once its Sync is sent; else null. */
+    private String restoreAtSync;
+
+    SessionForwarding(ClientStartup startup, ByteBufAllocator allocator) {
+        this.startup = startup;
+        this.allocator = allocator;
     }
 
     /** Forwards a batch; returns {@code false} if the client sent Terminate. */
-    static boolean forward(ServerConnection link, List<ByteBuf> batch) {
+    boolean forward(ServerConnection link, List<ByteBuf> batch) {
         for (int i = 0; i < batch.size(); i++) {
             ByteBuf frame = batch.get(i);
             byte type = Messages.type(frame);
             Request request = requestOf(type);
             if (request != null) {
+                String restore = restoreAfter(type, frame);
                 link.send(frame, request, ExpectedReplies.Action.FORWARD);
+                if (restore != null) {
+                    link.send(FrontendMessages.query(allocator, restore), Request.QUERY,
+                            ExpectedReplies.Action.SKIP_BUT_REPORT);
+                }
             } else if (type == FrontendTag.COPY_DATA || type == FrontendTag.COPY_DONE || type == FrontendTag.COPY_FAIL
                     || type == FrontendTag.FLUSH) {
                 link.sendUntracked(frame);
@@ -37,6 +54,31 @@ final class SessionForwarding {
             }
         }
         return true;
+    }
+
+    /** The statement to send right after {@code frame}, if it (or, at a Sync, an earlier Parse) resets settings. */
+    private String restoreAfter(byte type, ByteBuf frame) {
+        switch (type) {
+            case FrontendTag.QUERY -> {
+                return ParameterSync.restoreStartup(startup, SessionStateScanner.scanQuery(frame));
+            }
+            case FrontendTag.PARSE -> {
+                String restore = ParameterSync.restoreStartup(startup,
+                        SessionStateScanner.scan(frame, ExtendedMessages.parseQueryStart(frame)));
+                if (restore != null) {
+                    restoreAtSync = restore;
+                }
+                return null;
+            }
+            case FrontendTag.SYNC -> {
+                String restore = restoreAtSync;
+                restoreAtSync = null;
+                return restore;
+            }
+            default -> {
+                return null;
+            }
+        }
     }
 
     static Request requestOf(byte type) {

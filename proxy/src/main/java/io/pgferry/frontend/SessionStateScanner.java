@@ -29,9 +29,13 @@ final class SessionStateScanner {
         }
     };
 
-    /** What a SQL string does to session state. */
-    record Effects(PinReason pin, List<String> setParameters, boolean dropsAllStatements, String deallocate) {
-        static final Effects NONE = new Effects(null, List.of(), false, null);
+    /**
+     * What a SQL string does to session state. {@code resetParameters} are returned to their defaults (RESET, SET ...
+     * TO DEFAULT), all of them if {@code resetsAll} (RESET ALL, DISCARD ALL).
+     */
+    record Effects(PinReason pin, List<String> setParameters, boolean dropsAllStatements, String deallocate,
+                   List<String> resetParameters, boolean resetsAll) {
+        static final Effects NONE = new Effects(null, List.of(), false, null, List.of(), false);
     }
 
     private SessionStateScanner() {
@@ -73,6 +77,8 @@ final class SessionStateScanner {
         List<String> set = new ArrayList<>(0);
         boolean dropsAll = false;
         String deallocate = null;
+        List<String> reset = new ArrayList<>(0);
+        boolean resetsAll = false;
         List<List<String>> statements = leadingWords(sql);
         for (List<String> words : statements) {
             if (words.isEmpty()) {
@@ -85,6 +91,17 @@ final class SessionStateScanner {
                     String name = setTarget(words);
                     if (name != null) {
                         set.add(name);
+                        if (words.contains("DEFAULT")) {
+                            reset.add(name);
+                        }
+                    }
+                }
+                case "RESET" -> {
+                    String name = resetTarget(words);
+                    if (name == null) {
+                        resetsAll = true;
+                    } else {
+                        reset.add(name);
                     }
                 }
                 case "LISTEN" -> pin = firstOf(pin, PinReason.LISTEN);
@@ -92,7 +109,10 @@ final class SessionStateScanner {
                 case "PREPARE" -> pin = second.equals("TRANSACTION") ? pin : firstOf(pin, PinReason.SQL_PREPARE);
                 case "DECLARE" -> pin = words.contains("HOLD") ? firstOf(pin, PinReason.CURSOR_WITH_HOLD) : pin;
                 case "CREATE" -> pin = createsSessionTempTable(words) ? firstOf(pin, PinReason.TEMP_TABLE) : pin;
-                case "DISCARD" -> dropsAll |= second.equals("ALL");
+                case "DISCARD" -> {
+                    dropsAll |= second.equals("ALL");
+                    resetsAll |= second.equals("ALL");
+                }
                 case "DEALLOCATE" -> {
                     String name = second.equals("PREPARE") ? (words.size() > 2 ? words.get(2) : "") : second;
                     if (name.equals("ALL")) {
@@ -113,10 +133,10 @@ final class SessionStateScanner {
         if (pin == null && setsConfigForSession(sql)) {
             pin = PinReason.UNTRACKED_SET;
         }
-        if (pin == null && set.isEmpty() && !dropsAll && deallocate == null) {
+        if (pin == null && set.isEmpty() && !dropsAll && deallocate == null && reset.isEmpty() && !resetsAll) {
             return Effects.NONE;
         }
-        return new Effects(pin, set, dropsAll, deallocate);
+        return new Effects(pin, set, dropsAll, deallocate, reset, resetsAll);
     }
 
     /**
@@ -251,6 +271,21 @@ final class SessionStateScanner {
             return "timezone";
         }
         return words.get(at).toLowerCase(Locale.ROOT);
+    }
+
+    /** The parameter a RESET returns to its default, lower-cased, or {@code null} for RESET ALL. */
+    private static String resetTarget(List<String> words) {
+        String second = words.size() > 1 ? words.get(1) : "ALL";
+        if (second.equals("ALL")) {
+            return null;
+        }
+        if (second.equals("SESSION")) {
+            return "session_authorization";
+        }
+        if (second.equals("TIME") && words.size() > 2 && words.get(2).equals("ZONE")) {
+            return "timezone";
+        }
+        return second.toLowerCase(Locale.ROOT);
     }
 
     private static boolean createsSessionTempTable(List<String> words) {

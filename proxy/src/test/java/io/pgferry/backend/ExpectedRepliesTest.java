@@ -138,6 +138,18 @@ class ExpectedRepliesTest {
         assertTrue(replies.isEmpty());
     }
 
+    /** pgferry re-applies a client's setting: the client hears the ParameterStatus, and nothing else, errors included. */
+    @Test
+    void skipButReportForwardsOnlyParameterStatus() {
+        replies.expect(Request.QUERY, Action.FORWARD);
+        replies.expect(Request.QUERY, Action.SKIP_BUT_REPORT);
+        replies.expect(Request.QUERY, Action.SKIP_BUT_REPORT);
+        server("SCZ" + "NSCZ" + "EZ");
+        assertEquals("SCZS", sink.forwarded.toString());
+        assertEquals("", sink.injectedFailures.toString(), "a failed restore is not the client's error");
+        assertTrue(replies.isEmpty());
+    }
+
     @Test
     void errorBeforeADelayedSyncDiscardsLaterRequestsUntilSync() {
         replies.expect(Request.PARSE, Action.FORWARD);

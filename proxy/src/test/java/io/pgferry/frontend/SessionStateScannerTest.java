@@ -132,4 +132,28 @@ class SessionStateScannerTest {
             unterminated.release();
         }
     }
+
+    /** Issue 22.12: what returns parameters to their defaults, so the client's startup values can be set again. */
+    @Test
+    void resetsAreFound() {
+        assertEquals(List.of("datestyle"), scan("RESET DateStyle").resetParameters());
+        assertEquals(List.of("timezone"), scan("reset time zone").resetParameters());
+        assertEquals(List.of("search_path"), scan("SET search_path TO DEFAULT").resetParameters());
+        assertEquals(List.of("search_path"), scan("SET search_path = DEFAULT").resetParameters());
+        assertTrue(scan("RESET ALL").resetsAll());
+        assertTrue(scan("discard all").resetsAll());
+        assertFalse(scan("DISCARD PLANS").resetsAll());
+        assertEquals(List.of(), scan("SET search_path TO public").resetParameters());
+    }
+
+    @Test
+    void theStatementThatRestoresStartupSettingsSetsOnlyWhatWasReset() {
+        ClientStartup startup = ClientStartup.of(java.util.Map.of("user", "u", "database", "d",
+                "datestyle", "Postgres, MDY", "options", "-c statement_timeout=5s"));
+        assertEquals("SET datestyle TO E'Postgres, MDY'",
+                ParameterSync.restoreStartup(startup, scan("RESET datestyle")));
+        assertNull(ParameterSync.restoreStartup(startup, scan("RESET work_mem")));
+        String all = ParameterSync.restoreStartup(startup, scan("DISCARD ALL"));
+        assertTrue(all.contains("SET datestyle TO E'Postgres, MDY'") && all.contains("SET statement_timeout TO E'5s'"), all);
+    }
 }
