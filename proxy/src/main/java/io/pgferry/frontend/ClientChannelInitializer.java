@@ -22,6 +22,11 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
 
     @Override
     protected void initChannel(SocketChannel channel) {
+        initialize(channel, context);
+    }
+
+    /** What a new client connection starts with; apart from {@link #initChannel} so tests can use any channel. */
+    static void initialize(Channel channel, FrontendContext context) {
         context.clientChannels().add(channel);
         channel.attr(ClientErrors.METRICS).set(context.metrics());
         Channel dropped = context.admission().connected(channel, context.config().loginsInProgressLimit());

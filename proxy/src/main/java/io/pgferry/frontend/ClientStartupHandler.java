@@ -90,6 +90,12 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onCancelRequest(ChannelHandlerContext ctx, ByteBuf message) {
+        if (message.readableBytes() != StartupCode.CANCEL_REQUEST_LENGTH) {
+            // PostgreSQL ignores a malformed cancel: the connection just closes, with nothing to tell it.
+            context.metrics().cancelRequest("unknown");
+            ctx.close();
+            return;
+        }
         ClientSession target = context.cancels().find(StartupMessage.cancelKey(message));
         context.metrics().cancelRequest(target == null ? "unknown" : target.cancel());
         ctx.close();

@@ -76,6 +76,10 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             throw Messages.invalidLength(length, limit);
         }
+        if (state == State.STARTUP && length < StartupCode.MIN_STARTUP_LENGTH) {
+            in.skipBytes(in.readableBytes());
+            throw new ProtocolViolation("invalid length of startup packet " + length);
+        }
         if (in.readableBytes() - typeBytes < length) {
             return;
         }
