@@ -29,10 +29,8 @@ import java.util.Locale;
 final class RequestForwarder {
     private final ClientStatements statements;
     private final StatementRegistry registry;
-    private final ClientStartup startup;
+    private final StartupRestore startupRestore;
     private SessionParameters parameters;
-    /** Restores startup settings that a Parse of this batch may reset, once its Sync is sent; else null. */
-    private String restoreAtSync;
     private final ByteBufAllocator allocator;
     private boolean discardingUntilSync;
     /** The client's last unnamed Parse text and types, if scanning it found nothing that touches session state. */
@@ -41,7 +39,7 @@ final class RequestForwarder {
 
     RequestForwarder(StatementRegistry registry, ClientStartup startup, ByteBufAllocator allocator) {
         this.registry = registry;
-        this.startup = startup;
+        this.startupRestore = new StartupRestore(startup);
         this.statements = new ClientStatements(registry);
         this.allocator = allocator;
     }
@@ -103,10 +101,7 @@ final class RequestForwarder {
             case FrontendTag.SYNC -> {
                 discardingUntilSync = false;
                 link.send(frame, Request.SYNC, Action.FORWARD);
-                if (restoreAtSync != null) {
-                    link.send(FrontendMessages.query(allocator, restoreAtSync), Request.QUERY, Action.SKIP_BUT_REPORT);
-                    restoreAtSync = null;
-                }
+                restoreStartup(link, startupRestore.afterSync());
             }
             case FrontendTag.FUNCTION_CALL -> link.send(frame, Request.FUNCTION_CALL, Action.FORWARD);
             case FrontendTag.FLUSH, FrontendTag.COPY_DATA, FrontendTag.COPY_DONE, FrontendTag.COPY_FAIL ->
@@ -138,7 +133,10 @@ final class RequestForwarder {
             statements.clear();
         }
         link.send(frame, Request.QUERY, Action.FORWARD);
-        String restore = ParameterSync.restoreStartup(startup, effects);
+        restoreStartup(link, startupRestore.afterQuery(effects));
+    }
+
+    private void restoreStartup(ServerConnection link, String restore) {
         if (restore != null) {
             link.send(FrontendMessages.query(allocator, restore), Request.QUERY, Action.SKIP_BUT_REPORT);
         }
@@ -160,14 +158,6 @@ final class RequestForwarder {
         }
     }
 
-    /** A statement parsed in this batch may reset startup settings: they are set again after the batch's Sync. */
-    private void restoreAfterSync(SessionStateScanner.Effects effects) {
-        String restore = ParameterSync.restoreStartup(startup, effects);
-        if (restore != null) {
-            restoreAtSync = restore;
-        }
-    }
-
     /** How many named statements the client has prepared; for SHOW CLIENTS, read on any thread. */
     int preparedStatementCount() {
         return statements.size();
@@ -182,7 +172,7 @@ final class RequestForwarder {
         int queryStart = ExtendedMessages.parseQueryStart(frame);
         SessionStateScanner.Effects effects = SessionStateScanner.scan(frame, queryStart);
         applyEffects(link, effects);
-        restoreAfterSync(effects);
+        startupRestore.parsed(effects);
         link.activity().clientParse();
         if (statements.contains(name)) {
             frame.release();
@@ -222,7 +212,7 @@ final class RequestForwarder {
         } else {
             SessionStateScanner.Effects effects = SessionStateScanner.scan(frame, queryStart);
             applyEffects(link, effects);
-            restoreAfterSync(effects);
+            startupRestore.parsed(effects);
             byte[] queryAndTypes = ExtendedMessages.queryAndTypes(frame, queryStart);
             statements.unnamed(queryAndTypes);
             plainUnnamed = effects == SessionStateScanner.Effects.NONE ? queryAndTypes : null;

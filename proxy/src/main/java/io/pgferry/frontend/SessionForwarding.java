@@ -15,17 +15,15 @@ import java.util.List;
 /**
  * Session mode needs no rewriting: the client owns its link, so every message goes through unchanged and is only
  * recorded in the link's expected-reply queue. The one thing added: after a statement that resets the client's
- * startup settings, they are set again (see {@link ParameterSync#restoreStartup}). One per session-mode client;
+ * startup settings, they are set again ({@link StartupRestore}). One per session-mode client;
  * runs on the link's loop; takes ownership of the frames.
  */
 final class SessionForwarding {
-    private final ClientStartup startup;
+    private final StartupRestore startupRestore;
     private final ByteBufAllocator allocator;
-    /** Restores startup settings that a Parse of this batch may reset, once its Sync is sent; else null. */
-    private String restoreAtSync;
 
     SessionForwarding(ClientStartup startup, ByteBufAllocator allocator) {
-        this.startup = startup;
+        this.startupRestore = new StartupRestore(startup);
         this.allocator = allocator;
     }
 
@@ -60,20 +58,14 @@ final class SessionForwarding {
     private String restoreAfter(byte type, ByteBuf frame) {
         switch (type) {
             case FrontendTag.QUERY -> {
-                return ParameterSync.restoreStartup(startup, SessionStateScanner.scanQuery(frame));
+                return startupRestore.afterQuery(SessionStateScanner.scanQuery(frame));
             }
             case FrontendTag.PARSE -> {
-                String restore = ParameterSync.restoreStartup(startup,
-                        SessionStateScanner.scan(frame, ExtendedMessages.parseQueryStart(frame)));
-                if (restore != null) {
-                    restoreAtSync = restore;
-                }
+                startupRestore.parsed(SessionStateScanner.scan(frame, ExtendedMessages.parseQueryStart(frame)));
                 return null;
             }
             case FrontendTag.SYNC -> {
-                String restore = restoreAtSync;
-                restoreAtSync = null;
-                return restore;
+                return startupRestore.afterSync();
             }
             default -> {
                 return null;
