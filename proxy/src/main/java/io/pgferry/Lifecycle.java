@@ -1,7 +1,7 @@
 package io.pgferry;
 
 import com.typesafe.config.ConfigException;
-import io.pgferry.admin.ProxyControl;
+import io.pgferry.context.ProxyControl;
 import io.pgferry.config.ConfigLoader;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -64,7 +64,7 @@ public final class Main {
         Proxy proxy = Proxy.start(config);
         Path file = options.containsKey("config") ? Path.of(options.get("config")) : null;
         Lifecycle lifecycle = new Lifecycle(proxy, file, config.shutdownTimeout());
-        proxy.context().control(lifecycle);
+        proxy.context().shared().control(lifecycle);
         lifecycle.handleSignals();
         lifecycle.awaitStop();
     }

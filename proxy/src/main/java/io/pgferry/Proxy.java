@@ -13,6 +13,7 @@ import io.pgferry.auth.KeyDerivation;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.ProxyConfig;
 import io.pgferry.frontend.ClientChannelInitializer;
+import io.pgferry.context.ProxyContext;
 import io.pgferry.frontend.FrontendContext;
 import io.pgferry.http.HttpEndpoints;
 import io.pgferry.http.UpstreamProbe;
@@ -20,7 +21,7 @@ import io.pgferry.metrics.ProxyMetrics;
 import io.pgferry.pool.Pools;
 import io.pgferry.tls.ClientTlsContext;
 import io.pgferry.tls.ServerTlsContexts;
-import io.pgferry.admin.ProxyControl.ShutdownMode;
+import io.pgferry.context.ProxyControl.ShutdownMode;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,10 +66,11 @@ public final class Proxy implements AutoCloseable {
         ServerConnector connector = new ServerConnector(clientChannel, receiveBufferGroup,
                 new ServerTlsContexts(workers), keyDerivation, config.maxPreparedStatements());
         ProxyMetrics metrics = new ProxyMetrics();
-        FrontendContext context = new FrontendContext(config, ClientTlsContext.build(config.clientTls()), connector,
+        ProxyContext shared = new ProxyContext(config, ClientTlsContext.build(config.clientTls()), connector,
                 keyDerivation, workers, metrics);
+        FrontendContext context = new FrontendContext(shared);
         Pools pools = context.pools();
-        metrics.bindFrontend(context);
+        metrics.bindClients(() -> shared.clientChannels().size(), shared.statements());
         try {
             ServerBootstrap bootstrap = new ServerBootstrap();
             if (receiveBufferGroup != null) {
@@ -119,7 +121,7 @@ public final class Proxy implements AutoCloseable {
      * certificate; existing pools take their new settings (size, timeouts) at once.
      */
     public void reload(ProxyConfig config) {
-        context.update(config, ClientTlsContext.build(config.clientTls()));
+        context.shared().update(config, ClientTlsContext.build(config.clientTls()));
         for (var pool : pools.all()) {
             var database = config.database(pool.key().database());
             if (database != null) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pgferry.admin.ProxyControl;
+import io.pgferry.context.ProxyControl;
 import io.pgferry.testkit.PostgresExtension;
 import io.pgferry.testkit.PostgresServer;
 import io.pgferry.testkit.ThreadPerTask;
@@ -203,7 +203,7 @@ class AdminCommandsIT {
                     ADMIN + "pgferry.pool.size = 9").withFallback(com.typesafe.config.ConfigFactory.parseString(
                     TestProxy.hocon(server))));
             Lifecycle lifecycle = new Lifecycle(proxy.proxy(), null, Duration.ofSeconds(5));
-            proxy.proxy().context().control(new ProxyControl() {
+            proxy.proxy().context().shared().control(new ProxyControl() {
                 @Override
                 public void reload() {
                     proxy.proxy().reload(reloaded);

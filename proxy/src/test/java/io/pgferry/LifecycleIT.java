@@ -12,7 +12,7 @@ import io.pgferry.testkit.PostgresServer;
 import io.pgferry.testkit.ThreadPerTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.pgferry.admin.ProxyControl;
+import io.pgferry.context.ProxyControl;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

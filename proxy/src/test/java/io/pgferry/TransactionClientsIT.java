@@ -204,7 +204,7 @@ class TransactionClientsIT {
         try (TestProxy pool = TestProxy.start(server, hocon); Connection client = pool.connectApp()) {
             String pid = SessionPoolingIT.single(client, "SELECT pg_backend_pid()");
             Thread.sleep(1000);
-            io.pgferry.pool.PoolStats stats = pool.proxy().pools().all().iterator().next().stats();
+            io.pgferry.metrics.PoolStats stats = pool.proxy().pools().all().iterator().next().stats();
             assertEquals(0, stats.open(), "the parked server was idle past the timeout and closed");
             assertTrue(!pid.equals(SessionPoolingIT.single(client, "SELECT pg_backend_pid()")),
                     "the client gets a fresh server without an error");

@@ -1,7 +1,8 @@
 package io.pgferry.admin;
 
+import io.pgferry.context.ProxyControl;
 import io.netty.util.concurrent.EventExecutor;
-import io.pgferry.frontend.FrontendContext;
+import io.pgferry.context.ProxyContext;
 import io.pgferry.pool.ServerPool;
 import io.pgferry.protocol.SqlState;
 import java.util.List;
@@ -20,10 +21,10 @@ public final class AdminConsole {
     private static final String VERSION = "pgferry " + version();
     private static final long POLL_MILLIS = 20;
 
-    private final FrontendContext context;
+    private final ProxyContext context;
     private final boolean admin;
 
-    public AdminConsole(FrontendContext context, boolean admin) {
+    public AdminConsole(ProxyContext context, boolean admin) {
         this.context = context;
         this.admin = admin;
     }
@@ -54,7 +55,7 @@ public final class AdminConsole {
         return switch (what) {
             case "POOLS" -> ShowPools.run(context.pools());
             case "STATS" -> ShowStats.run(context.pools());
-            case "CLIENTS" -> ShowConnections.clients(context.sessions().describe());
+            case "CLIENTS" -> ShowConnections.clients(context.clients().describe());
             case "SERVERS" -> ShowConnections.servers(context.pools());
             case "DATABASES" -> ShowDatabases.run(context);
             case "USERS" -> ShowSettings.users(context);
@@ -97,9 +98,9 @@ public final class AdminConsole {
                     throw new AdminCommandError(SqlState.SYNTAX_ERROR, verb + " needs a database name");
                 }
                 if (verb.equals("DISABLE")) {
-                    context.disabledDatabases().add(argument);
+                    context.pools().disabledDatabases().add(argument);
                 } else {
-                    context.disabledDatabases().remove(argument);
+                    context.pools().disabledDatabases().remove(argument);
                 }
                 return done(AdminResult.command(verb));
             }
@@ -121,7 +122,7 @@ public final class AdminConsole {
     /** KILL: the database's clients and servers go now; new clients wait, as after PAUSE, until RESUME. */
     private void kill(String database, List<ServerPool> pools) {
         pools.forEach(ServerPool::pause);
-        context.sessions().killDatabase(database, SqlState.ADMIN_SHUTDOWN,
+        context.clients().killDatabase(database, SqlState.ADMIN_SHUTDOWN,
                 "terminating connection due to administrator command (KILL" + (database == null ? "" : " " + database) + ")");
         pools.forEach(pool -> pool.links().forEach(link -> link.close()));
     }
@@ -133,7 +134,7 @@ public final class AdminConsole {
         } catch (NumberFormatException e) {
             throw new AdminCommandError(SqlState.SYNTAX_ERROR, "KILL_CLIENT needs a client id (SHOW CLIENTS, column id)");
         }
-        if (!context.sessions().kill(id, SqlState.ADMIN_SHUTDOWN,
+        if (!context.clients().kill(id, SqlState.ADMIN_SHUTDOWN,
                 "terminating connection due to administrator command (KILL_CLIENT)")) {
             throw new AdminCommandError(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, "no client with id " + id);
         }

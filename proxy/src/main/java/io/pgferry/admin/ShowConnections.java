@@ -3,7 +3,7 @@ package io.pgferry.admin;
 import io.pgferry.backend.ServerClient;
 import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.ServerParameters;
-import io.pgferry.frontend.ClientInfo;
+import io.pgferry.context.ClientInfo;
 import io.pgferry.pool.Pools;
 import io.pgferry.pool.ServerPool;
 import java.net.InetSocketAddress;
@@ -61,7 +61,7 @@ final class ShowConnections {
                         .add(link.processId()).add(link.isTls() ? "TLS" : "")
                         .add(link.parameters().login().stream().filter(p -> p.lowerCaseName().equals("application_name"))
                                 .map(ServerParameters.LoginParameter::value).findFirst().orElse(""))
-                        .add(link.statements().size()).add(link.processId()).done());
+                        .add(link.state().preparedCount()).add(link.processId()).done());
             }
         }
         return new AdminResult(COLUMNS, rows, "SHOW");

@@ -2,7 +2,7 @@ package io.pgferry.admin;
 
 import io.pgferry.config.DatabaseConfig;
 import io.pgferry.config.ProxyConfig;
-import io.pgferry.frontend.FrontendContext;
+import io.pgferry.context.ProxyContext;
 import io.pgferry.pool.Pools;
 import io.pgferry.pool.ServerPool;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ final class ShowDatabases {
     private ShowDatabases() {
     }
 
-    static AdminResult run(FrontendContext context) {
+    static AdminResult run(ProxyContext context) {
         ProxyConfig config = context.config();
         Pools pools = context.pools();
         List<List<String>> rows = new ArrayList<>();
@@ -44,7 +44,7 @@ final class ShowDatabases {
                     .add(database.pool().maxLifetime().toSeconds())
                     .add(database.pool().mode().name().toLowerCase(Locale.ROOT)).add("")
                     .add(database.maxConnections()).add(servers).add(0).add(clients).add(paused ? 1 : 0)
-                    .add(context.disabledDatabases().contains(database.name()) ? 1 : 0).done());
+                    .add(context.pools().disabledDatabases().contains(database.name()) ? 1 : 0).done());
         }
         return new AdminResult(COLUMNS, rows, "SHOW");
     }

@@ -1,6 +1,6 @@
 package io.pgferry.admin;
 
-import io.pgferry.pool.PoolStats;
+import io.pgferry.metrics.PoolStats;
 import io.pgferry.pool.Pools;
 import io.pgferry.pool.ServerPool;
 import java.util.ArrayList;

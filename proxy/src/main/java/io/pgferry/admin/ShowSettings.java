@@ -2,8 +2,8 @@ package io.pgferry.admin;
 
 import io.pgferry.config.ProxyConfig;
 import io.pgferry.config.UserConfig;
-import io.pgferry.frontend.ClientInfo;
-import io.pgferry.frontend.FrontendContext;
+import io.pgferry.context.ClientInfo;
+import io.pgferry.context.ProxyContext;
 import io.pgferry.pool.ServerPool;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +22,9 @@ final class ShowSettings {
     private ShowSettings() {
     }
 
-    static AdminResult users(FrontendContext context) {
+    static AdminResult users(ProxyContext context) {
         ProxyConfig config = context.config();
-        Map<String, Long> clientsByUser = context.sessions().describe().stream()
+        Map<String, Long> clientsByUser = context.clients().describe().stream()
                 .collect(Collectors.groupingBy(ClientInfo::user, Collectors.counting()));
         List<List<String>> rows = new ArrayList<>();
         for (UserConfig user : config.users().values()) {
@@ -77,8 +77,8 @@ final class ShowSettings {
         rows.add(new Rows().add(key).add(value).add(defaultValue).add(changeable ? "yes" : "no").done());
     }
 
-    static AdminResult lists(FrontendContext context) {
-        var clients = context.sessions().describe();
+    static AdminResult lists(ProxyContext context) {
+        var clients = context.clients().describe();
         long usedClients = clients.stream().filter(client -> !client.state().equals("idle")).count();
         int servers = 0;
         int idleServers = 0;
@@ -105,7 +105,7 @@ final class ShowSettings {
         return new AdminResult(LISTS, rows, "SHOW");
     }
 
-    static AdminResult state(FrontendContext context) {
+    static AdminResult state(ProxyContext context) {
         boolean paused = !context.pools().all().isEmpty() && context.pools().all().stream().allMatch(ServerPool::isPaused);
         return new AdminResult(STATE, List.of(List.of("active", paused ? "no" : "yes"),
                 List.of("paused", paused ? "yes" : "no"), List.of("suspended", "no")), "SHOW");

@@ -34,6 +34,7 @@ public final class ServerConnection implements ReplySink {
     private final OutboundRun requests = new OutboundRun();
     private final ServerStatements statements;
     private final PendingCancels pendingCancels = new PendingCancels();
+    private final LinkState state;
     private volatile Consumer<ServerConnection> closeListener = link -> { };
     private volatile ServerClient client;
     private PoolActivity activity = PoolActivity.NONE;
@@ -57,6 +58,7 @@ public final class ServerConnection implements ReplySink {
                      int maxPreparedStatements) {
         this.channel = channel;
         this.statements = new ServerStatements(maxPreparedStatements);
+        this.state = new LinkState(this, statements);
         this.upstream = upstream;
         this.parameters = new ServerParameters(parameters);
         this.processId = processId;
@@ -292,8 +294,9 @@ public final class ServerConnection implements ReplySink {
         this.parkedBy = owner;
     }
 
-    public ServerStatements statements() {
-        return statements;
+    /** What the link carries from one user to the next, and the one way to change it. */
+    public LinkState state() {
+        return state;
     }
 
     public byte transactionStatus() {

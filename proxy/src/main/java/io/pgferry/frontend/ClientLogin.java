@@ -5,15 +5,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslHandler;
 import io.pgferry.admin.AdminConsole;
 import io.pgferry.admin.AdminSessionHandler;
-import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.AuthMethod;
-import io.pgferry.config.DatabaseConfig;
-import io.pgferry.config.PoolMode;
 import io.pgferry.config.ProxyConfig;
 import io.pgferry.config.UserConfig;
-import io.pgferry.pool.AutoPoolsExhausted;
-import io.pgferry.pool.PoolKey;
-import io.pgferry.pool.ServerPool;
+import io.pgferry.pool.Route;
 import io.pgferry.protocol.BackendMessages;
 import io.pgferry.protocol.MessageFrameDecoder;
 import io.pgferry.protocol.SqlState;
@@ -21,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An authenticated client's way in: checks the database it named, finds its pool, and hands the channel to a
- * {@link ClientSession} or, for the virtual databases, to the admin console. Runs on the client's event loop.
+ * An authenticated client's way in: the pool layer routes it ({@link io.pgferry.pool.Pools#route}), and the
+ * channel goes to a {@link ClientSession} or, for the virtual databases, to the admin console. Runs on the
+ * client's event loop.
  */
 final class ClientLogin {
     private static final Logger LOG = LoggerFactory.getLogger(ClientLogin.class);
@@ -67,36 +63,14 @@ final class ClientLogin {
             openConsole(ctx, current);
             return;
         }
-        DatabaseConfig database = context.config().database(startup.database());
-        if (database == null) {
-            ClientErrors.fatal(ctx.channel(), SqlState.INVALID_CATALOG_NAME,
-                    "database \"" + startup.database() + "\" does not exist");
+        Route route = context.pools().route(startup.database(), startup.user(), user);
+        if (route instanceof Route.Refused refused) {
+            ClientErrors.fatal(ctx.channel(), refused.sqlState(), refused.message());
             return;
         }
-        if (context.isDraining()) {
-            ClientErrors.fatal(ctx.channel(), SqlState.ADMIN_SHUTDOWN, "pgferry is shutting down");
-            return;
-        }
-        if (context.disabledDatabases().contains(startup.database())) {
-            ClientErrors.fatal(ctx.channel(), SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
-                    "database \"" + startup.database() + "\" does not allow connections (DISABLE)");
-            return;
-        }
-        String upstreamUser = database.upstream().user() != null ? database.upstream().user() : startup.user();
-        String password = database.upstream().user() != null ? database.upstream().password()
-                : user == null ? null : user.plainPassword();
-        ServerConnector.Login login = new ServerConnector.Login(database.upstream(),
-                database.upstreamDatabase(startup.database()), upstreamUser, password);
-        ServerPool pool;
-        try {
-            pool = context.pools().join(new PoolKey(startup.database(), upstreamUser), login, database.pool());
-        } catch (AutoPoolsExhausted e) {
-            ClientErrors.fatal(ctx.channel(), SqlState.TOO_MANY_CONNECTIONS, e.getMessage());
-            return;
-        }
-        PoolMode mode = user != null && user.poolMode() != null ? user.poolMode() : database.pool().mode();
+        Route.ToPool joined = (Route.ToPool) route;
         ctx.write(BackendMessages.authenticationOk(ctx.alloc()));
-        ctx.pipeline().replace(current, "session", new ClientSession(context, startup, mode, pool));
+        ctx.pipeline().replace(current, "session", new ClientSession(context, startup, joined.mode(), joined.pool()));
     }
 
     /** Admin users may run every command; stats users only SHOW. */
@@ -110,6 +84,6 @@ final class ClientLogin {
         ClientStartupHandler.loginDone(context, ctx.channel());
         ctx.pipeline().get(MessageFrameDecoder.class).startFrontendMessages();
         ctx.write(BackendMessages.authenticationOk(ctx.alloc()));
-        ctx.pipeline().replace(current, "admin", new AdminSessionHandler(new AdminConsole(context, admin)));
+        ctx.pipeline().replace(current, "admin", new AdminSessionHandler(new AdminConsole(context.shared(), admin)));
     }
 }

@@ -1,12 +1,14 @@
 package io.pgferry.frontend;
 
+import io.pgferry.context.ClientDirectory;
+import io.pgferry.context.ClientInfo;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The logged-in clients, by pgferry's number for each: for SHOW CLIENTS, KILL, KILL_CLIENT and draining. */
-public final class ClientRegistry {
+public final class ClientRegistry implements ClientDirectory {
     private final Map<Long, ClientSession> sessions = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
 
@@ -20,11 +22,12 @@ public final class ClientRegistry {
         sessions.remove(id);
     }
 
+    @Override
     public List<ClientInfo> describe() {
         return sessions.values().stream().map(ClientSession::describe).toList();
     }
 
-    /** Ends client {@code id} with a FATAL error; {@code false} if there is no such client. */
+    @Override
     public boolean kill(long id, String sqlState, String message) {
         ClientSession session = sessions.get(id);
         if (session == null) {
@@ -34,7 +37,7 @@ public final class ClientRegistry {
         return true;
     }
 
-    /** Ends every client of {@code database}, or every client if it is null, with a FATAL error. */
+    @Override
     public void killDatabase(String database, String sqlState, String message) {
         sessions.values().stream().filter(session -> database == null || session.database().equals(database))
                 .forEach(session -> session.terminate(sqlState, message));

@@ -9,6 +9,7 @@ import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.backend.ServerParameters;
 import io.pgferry.config.PoolMode;
+import io.pgferry.context.ClientInfo;
 import io.pgferry.metrics.LoopClock;
 import io.pgferry.pool.ServerPool;
 import io.pgferry.protocol.BackendMessages;
@@ -422,7 +423,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     /** A snapshot for SHOW CLIENTS; any thread. */
     ClientInfo describe() {
         long lastRequestMillis = connectedAtMillis + (lastRequestNanos - connectedAtNanos) / 1_000_000;
-        return ClientInfo.of(id, startup, channel, activeLink, serverWait.waitingSinceNanos(), connectedAtMillis,
+        return ClientSnapshot.of(id, startup, channel, activeLink, serverWait.waitingSinceNanos(), connectedAtMillis,
                 lastRequestMillis, replies.applicationName(), forwarder.preparedStatementCount());
     }
 }

@@ -1,90 +1,71 @@
 package io.pgferry.frontend;
 
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import io.pgferry.admin.ProxyControl;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.ProxyConfig;
+import io.pgferry.context.ProxyContext;
 import io.pgferry.metrics.ProxyMetrics;
 import io.pgferry.pool.Pools;
 import io.pgferry.prepared.StatementRegistry;
 import java.security.SecureRandom;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What client connections share: the current configuration and TLS context, pools, registries, metrics, and the
- * admin console's switches (disabled databases, draining). Thread-safe.
+ * What client sessions on the PostgreSQL port share beyond the proxy's {@link ProxyContext}: the cancel keys they
+ * were issued, the registry of logged-in sessions, the startup cache, the admission counts and the mock SCRAM
+ * secret. Thread-safe.
  */
 public final class FrontendContext {
-    private final AtomicReference<ProxyConfig> config;
-    private final AtomicReference<SslContext> clientTls;
-    private final Pools pools;
-    private final ServerConnector connector;
-    private final KeyDerivation keyDerivation;
-    private final Executor handshakeWorkers;
+    private final ProxyContext shared;
     private final CancelRegistry cancels = new CancelRegistry();
     private final ClientRegistry sessions = new ClientRegistry();
     private final StartupCache startups = new StartupCache();
     private final ClientAdmission admission = new ClientAdmission();
-    private final ProxyMetrics metrics;
-    private final Set<String> disabledDatabases = ConcurrentHashMap.newKeySet();
-    private volatile boolean draining;
-    private volatile ProxyControl control = ProxyControl.NONE;
-    private final StatementRegistry statements;
-    private final ChannelGroup clientChannels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final byte[] mockScramSecret = new byte[32];
 
-    public FrontendContext(ProxyConfig config, SslContext clientTls, ServerConnector connector,
-                           KeyDerivation keyDerivation, Executor handshakeWorkers, ProxyMetrics metrics) {
-        this.config = new AtomicReference<>(config);
-        this.clientTls = new AtomicReference<>(clientTls);
-        this.metrics = metrics;
-        this.pools = new Pools(connector, this::config, metrics::meters, metrics::bindPool, metrics::unbindPool);
-        this.connector = connector;
-        this.keyDerivation = keyDerivation;
-        this.handshakeWorkers = handshakeWorkers;
-        this.statements = new StatementRegistry(config.maxPreparedStatementMemory());
+    public FrontendContext(ProxyContext shared) {
+        this.shared = shared;
+        shared.clients(sessions);
+        for (PinReason reason : PinReason.values()) {
+            shared.metrics().countPins(reason.label(), reason::pins);
+        }
         new SecureRandom().nextBytes(mockScramSecret);
     }
 
-    public ProxyConfig config() {
-        return config.get();
+    /** The services every kind of client shares. */
+    public ProxyContext shared() {
+        return shared;
     }
 
-    public void update(ProxyConfig newConfig, SslContext newClientTls) {
-        config.set(newConfig);
-        clientTls.set(newClientTls);
+    public ProxyConfig config() {
+        return shared.config();
     }
 
     public SslContext clientTls() {
-        return clientTls.get();
+        return shared.clientTls();
     }
 
     public Pools pools() {
-        return pools;
+        return shared.pools();
     }
 
     public ServerConnector connector() {
-        return connector;
+        return shared.connector();
     }
 
     public KeyDerivation keyDerivation() {
-        return keyDerivation;
+        return shared.keyDerivation();
     }
 
     /** Where clients' TLS handshakes compute their key exchange and signature, off the event loops. */
-    public Executor handshakeWorkers() {
-        return handshakeWorkers;
+    Executor handshakeWorkers() {
+        return shared.handshakeWorkers();
     }
 
     public StatementRegistry statements() {
-        return statements;
+        return shared.statements();
     }
 
     public CancelRegistry cancels() {
@@ -97,7 +78,7 @@ public final class FrontendContext {
     }
 
     public ChannelGroup clientChannels() {
-        return clientChannels;
+        return shared.clientChannels();
     }
 
     StartupCache startups() {
@@ -109,31 +90,17 @@ public final class FrontendContext {
     }
 
     public ProxyMetrics metrics() {
-        return metrics;
-    }
-
-    /** DISABLE and ENABLE: new clients of a disabled database are refused. */
-    public Set<String> disabledDatabases() {
-        return disabledDatabases;
+        return shared.metrics();
     }
 
     /** Shutdown began: clients get no new transaction, and leave once their current one ends. */
     public void startDraining() {
-        draining = true;
+        shared.pools().startDraining();
         sessions.drainIdle();
     }
 
     public boolean isDraining() {
-        return draining;
-    }
-
-    /** RELOAD and SHUTDOWN for the admin console. */
-    public ProxyControl control() {
-        return control;
-    }
-
-    public void control(ProxyControl newControl) {
-        this.control = newControl;
+        return shared.pools().isDraining();
     }
 
     /** Keys the mock SCRAM salts of unknown users, so they stay stable for the life of the process. */

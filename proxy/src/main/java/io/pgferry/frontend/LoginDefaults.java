@@ -1,7 +1,9 @@
 package io.pgferry.frontend;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.pgferry.backend.ParameterSync;
 import io.pgferry.backend.ServerParameters;
+import io.pgferry.backend.SessionParameters;
 import io.pgferry.protocol.BackendMessages;
 import java.util.HashMap;
 import java.util.List;

@@ -3,8 +3,10 @@ package io.pgferry.frontend;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pgferry.backend.ExpectedReplies.Action;
+import io.pgferry.backend.ParameterSync;
 import io.pgferry.backend.Request;
 import io.pgferry.backend.ServerConnection;
+import io.pgferry.backend.SessionParameters;
 import io.pgferry.prepared.ClientStatements;
 import io.pgferry.prepared.PreparedStatement;
 import io.pgferry.prepared.StatementRegistry;
@@ -19,12 +21,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Writes one client's requests to the server link serving it, in transaction and statement mode: client
- * statement names become registry names, statements the link lacks are prepared in the same write as the Bind
- * or Describe that needs them (their replies swallowed), a Parse the link already has is answered in order
- * without a round trip, and Close of a statement is answered locally. The client's session parameters are
- * re-applied when it lands on a new link. Runs on the serving link's event loop; takes ownership of every frame
- * it is given.
+ * Writes one client's requests to the server link serving it, in transaction and statement mode: it translates
+ * client statement names to registry entries, answers what needs no server (a Parse the link already has, Close of
+ * a statement, errors PostgreSQL would raise) in order, and decides when the client must keep its link (pins).
+ * What the link must carry for a request (statements prepared, the client's unnamed statement, its parameters)
+ * it asks of the link's {@link io.pgferry.backend.LinkState}, which alone changes it. Runs on the serving link's
+ * event loop; takes ownership of every frame it is given.
  */
 final class RequestForwarder {
     private final ClientStatements statements;
@@ -46,14 +48,7 @@ final class RequestForwarder {
 
     /** Applies the client's parameters to a link it has just been given (after {@link #seedParameters}). */
     void arrive(ServerConnection link) {
-        if (link.parameters().alreadyCarries(parameters)) {
-            return;
-        }
-        String sync = ParameterSync.statement(parameters, link.parameters().reported(), link.parameters().applied());
-        if (sync != null) {
-            link.send(FrontendMessages.query(allocator, sync), Request.QUERY, Action.SKIP);
-            link.statements().unnamedFilledBy(null);
-        }
+        link.state().applyParameters(parameters);
     }
 
     boolean isDiscardingUntilSync() {
@@ -66,9 +61,7 @@ final class RequestForwarder {
 
     /** Forwards a batch in order; returns {@code false} if the client sent Terminate. */
     boolean forward(ServerConnection link, List<ByteBuf> batch) {
-        if (link.statements().hasStale()) {
-            closeStaleCopies(link);
-        }
+        link.state().closeStaleCopies();
         for (int i = 0; i < batch.size(); i++) {
             ByteBuf frame = batch.get(i);
             byte type = Messages.type(frame);
@@ -116,13 +109,12 @@ final class RequestForwarder {
     private void onQuery(ServerConnection link, ByteBuf frame) {
         SessionStateScanner.Effects effects = SessionStateScanner.scanQuery(frame);
         applyEffects(link, effects);
-        // A simple Query replaces the unnamed statement.
-        link.statements().unnamedFilledBy(null);
+        link.state().unnamedReplaced();
         if (effects.deallocate() != null && statements.contains(effects.deallocate())) {
             // DEALLOCATE of a protocol-level statement (Rails does this): deallocate our name for it instead.
             PreparedStatement statement = statements.get(effects.deallocate());
-            ensurePrepared(link, statement);
-            link.statements().remove(statement);
+            link.state().ensurePrepared(statement);
+            link.state().forget(statement);
             statements.remove(effects.deallocate());
             frame.release();
             link.send(FrontendMessages.query(allocator, "DEALLOCATE " + new String(statement.serverName(),
@@ -187,14 +179,14 @@ final class RequestForwarder {
             fail(link, "53200", e.getMessage());
             return;
         }
-        if (link.statements().has(statement)) {
+        if (link.state().has(statement)) {
             frame.release();
             link.activity().preparedHit();
             link.fake(BackendMessages.parseComplete(allocator));
             return;
         }
-        prepare(link, statement, ExtendedMessages.renameParse(allocator, frame, statement.serverName()), Action.FORWARD,
-                () -> {
+        link.state().prepare(statement, ExtendedMessages.renameParse(allocator, frame, statement.serverName()),
+                Action.FORWARD, () -> {
                     if (statements.get(name) == statement) {
                         statements.remove(name);
                     }
@@ -217,7 +209,7 @@ final class RequestForwarder {
             statements.unnamed(queryAndTypes);
             plainUnnamed = effects == SessionStateScanner.Effects.NONE ? queryAndTypes : null;
         }
-        link.statements().unnamedFilledBy(this);
+        link.state().fillUnnamed(this);
         link.send(frame, Request.PARSE, Action.FORWARD);
     }
 
@@ -241,7 +233,7 @@ final class RequestForwarder {
                 sqlState -> {
                     if (SqlState.FEATURE_NOT_SUPPORTED.equals(sqlState)) {
                         // "cached plan must not change result type": drivers re-prepare, which must reach a new plan.
-                        link.statements().markStale(statement);
+                        link.state().markStale(statement);
                         registry.retire(statement);
                     }
                 });
@@ -281,58 +273,14 @@ final class RequestForwarder {
      */
     private PreparedStatement statementOnLink(ServerConnection link, String name) {
         if (name.isEmpty()) {
-            ensureUnnamed(link);
+            link.state().ensureUnnamed(this, statements.unnamed());
             return null;
         }
         PreparedStatement statement = statements.get(name);
         if (statement != null) {
-            ensurePrepared(link, statement);
+            link.state().ensurePrepared(statement);
         }
         return statement;
-    }
-
-    /** Replays the client's last unnamed Parse if another client's (or a simple Query) replaced it on this link. */
-    private void ensureUnnamed(ServerConnection link) {
-        if (!link.statements().unnamedBelongsTo(this) && statements.unnamed() != null) {
-            link.send(ExtendedMessages.parse(allocator, new byte[0], statements.unnamed()), Request.PARSE, Action.SKIP);
-            link.statements().unnamedFilledBy(this);
-        }
-    }
-
-    private void ensurePrepared(ServerConnection link, PreparedStatement statement) {
-        if (!link.statements().has(statement)) {
-            prepare(link, statement, ExtendedMessages.parse(allocator, statement.serverName(), statement.queryAndTypes()),
-                    Action.SKIP, null);
-        }
-    }
-
-    /**
-     * Closes the copies whose plan the server refused before anything else runs, so the name can be parsed again
-     * here; a Close the server skips (after an error, before Sync) is tried again with the next batch.
-     */
-    private void closeStaleCopies(ServerConnection link) {
-        for (PreparedStatement statement : link.statements().takeStale()) {
-            link.send(ExtendedMessages.describeOrClose(allocator, FrontendTag.CLOSE, (byte) 'S', statement.serverName()),
-                    Request.CLOSE, Action.SKIP, sqlState -> link.statements().markStale(statement));
-        }
-    }
-
-    /** Writes a Parse, closing the link's least recently used statement first if the link is full. */
-    private void prepare(ServerConnection link, PreparedStatement statement, ByteBuf parse, Action action,
-                         Runnable onFailure) {
-        PreparedStatement evicted = link.statements().add(statement);
-        if (evicted != null) {
-            link.activity().statementEvicted();
-            link.send(ExtendedMessages.describeOrClose(allocator, FrontendTag.CLOSE, (byte) 'S', evicted.serverName()),
-                    Request.CLOSE, Action.SKIP);
-        }
-        link.activity().serverParse();
-        link.send(parse, Request.PARSE, action, sqlState -> {
-            link.statements().remove(statement);
-            if (onFailure != null) {
-                onFailure.run();
-            }
-        });
     }
 
     /** Answers as PostgreSQL would, in order, then ignores the client's messages up to its Sync, as the server would. */

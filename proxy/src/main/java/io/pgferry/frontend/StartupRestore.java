@@ -1,5 +1,8 @@
 package io.pgferry.frontend;
 
+import io.pgferry.backend.ParameterSync;
+import java.util.Map;
+
 /**
  * Sets a client's startup settings again after a statement of its own reset them (RESET, SET ... TO DEFAULT,
  * RESET ALL, DISCARD ALL): PostgreSQL makes startup settings a session's defaults, but pgferry applies them to a
@@ -18,12 +21,12 @@ final class StartupRestore {
 
     /** The statement to send right after a simple Query with these effects, or {@code null}. */
     String afterQuery(SessionStateScanner.Effects effects) {
-        return ParameterSync.restoreStartup(startup, effects);
+        return restoreStatement(startup, effects);
     }
 
     /** A Parse with these effects: its settings are restored after the next Sync. */
     void parsed(SessionStateScanner.Effects effects) {
-        String restore = ParameterSync.restoreStartup(startup, effects);
+        String restore = restoreStatement(startup, effects);
         if (restore != null) {
             afterSync = restore;
         }
@@ -34,5 +37,24 @@ final class StartupRestore {
         String restore = afterSync;
         afterSync = null;
         return restore;
+    }
+
+    /**
+     * The statement that returns the client's startup settings after {@code effects} reset some of them, or
+     * {@code null}.
+     */
+    static String restoreStatement(ClientStartup startup, SessionStateScanner.Effects effects) {
+        if (!effects.resetsAll() && effects.resetParameters().isEmpty()) {
+            return null;
+        }
+        StringBuilder sql = null;
+        for (Map.Entry<String, String> setting : startup.sessionParameters().entrySet()) {
+            String name = setting.getKey();
+            if (ParameterSync.settable(name) && (effects.resetsAll() || effects.resetParameters().contains(name))) {
+                String statement = ParameterSync.set(name, setting.getValue());
+                sql = sql == null ? new StringBuilder(statement) : sql.append("; ").append(statement);
+            }
+        }
+        return sql == null ? null : sql.toString();
     }
 }

@@ -13,14 +13,12 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.pgferry.frontend.FrontendContext;
-import io.pgferry.frontend.PinReason;
-import io.pgferry.pool.PoolKey;
-import io.pgferry.pool.PoolStats;
-import io.pgferry.pool.ServerPool;
+import io.pgferry.prepared.StatementRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToIntBiFunction;
 
@@ -46,11 +44,6 @@ public final class ProxyMetrics implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        for (PinReason reason : PinReason.values()) {
-            FunctionCounter.builder("pgferry.pins", reason, PinReason::pins)
-                    .description("Transaction-mode clients pinned to their server, by what they did")
-                    .tag("reason", reason.label()).register(registry);
-        }
         loginsOk = Counter.builder("pgferry.client.logins").tag("result", "ok")
                 .description("Client login attempts, by result").register(registry);
         loginsFailed = Counter.builder("pgferry.client.logins").tag("result", "failed")
@@ -85,25 +78,30 @@ public final class ProxyMetrics implements AutoCloseable {
                 .register(registry)).increment();
     }
 
-    /** The meters one pool reports to. */
-    public PoolActivity meters(PoolKey key) {
-        return new PoolMeters(registry, Tags.of("database", key.database(), "user", key.user()));
+    /** The meters a pool of {@code database} and upstream {@code user} reports to. */
+    public PoolActivity meters(String database, String user) {
+        return new PoolMeters(registry, Tags.of("database", database, "user", user));
     }
 
-    /** Gauges for what every client connection shares. */
-    public void bindFrontend(FrontendContext context) {
-        Gauge.builder("pgferry.clients.connected", context, c -> c.clientChannels().size())
+    /** Gauges for what every client connection shares: how many are open, and the statement registry. */
+    public void bindClients(IntSupplier connected, StatementRegistry statements) {
+        Gauge.builder("pgferry.clients.connected", connected, IntSupplier::getAsInt)
                 .description("Client connections open").register(registry);
-        Gauge.builder("pgferry.prepared.statements", context, c -> c.statements().size())
+        Gauge.builder("pgferry.prepared.statements", statements, StatementRegistry::size)
                 .description("Distinct prepared statements in the registry").register(registry);
-        Gauge.builder("pgferry.prepared.statement.memory", context, c -> c.statements().memory())
+        Gauge.builder("pgferry.prepared.statement.memory", statements, StatementRegistry::memory)
                 .description("Bytes held by the prepared-statement registry").baseUnit("bytes").register(registry);
     }
 
+    /** Counts the transaction-mode clients pinned to their server for {@code reason}, read from {@code pins}. */
+    public void countPins(String reason, LongSupplier pins) {
+        FunctionCounter.builder("pgferry.pins", pins, LongSupplier::getAsLong)
+                .description("Transaction-mode clients pinned to their server, by what they did")
+                .tag("reason", reason).register(registry);
+    }
+
     /** Removes every meter of a pool that was retired, so a made-up database name leaves no series behind. */
-    public void unbindPool(ServerPool pool) {
-        String database = pool.key().database();
-        String user = pool.key().user();
+    public void unbindPool(String database, String user) {
         List<Meter> owned = registry.getMeters().stream()
                 .filter(meter -> database.equals(meter.getId().getTag("database"))
                         && user.equals(meter.getId().getTag("user")))
@@ -112,8 +110,8 @@ public final class ProxyMetrics implements AutoCloseable {
     }
 
     /** Gauges for one pool, called when the pool is created. */
-    public void bindPool(ServerPool pool) {
-        Tags tags = Tags.of("database", pool.key().database(), "user", pool.key().user());
+    public void bindPool(String database, String user, PoolGauges pool) {
+        Tags tags = Tags.of("database", database, "user", user);
         server(pool, tags, "active", PoolStats::active);
         server(pool, tags, "idle", PoolStats::idle);
         server(pool, tags, "parked", PoolStats::parked);
@@ -136,12 +134,12 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("1 while the pool is paused by the admin console").register(registry);
     }
 
-    private void server(ServerPool pool, Tags tags, String state, ToDoubleFunction<PoolStats> count) {
+    private void server(PoolGauges pool, Tags tags, String state, ToDoubleFunction<PoolStats> count) {
         Gauge.builder("pgferry.pool.servers", pool, p -> count.applyAsDouble(p.stats())).tags(tags.and("state", state))
                 .description("Server connections by state").register(registry);
     }
 
-    private void client(ServerPool pool, Tags tags, String state, ToIntBiFunction<ServerPool, PoolStats> count) {
+    private void client(PoolGauges pool, Tags tags, String state, ToIntBiFunction<PoolGauges, PoolStats> count) {
         Gauge.builder("pgferry.pool.clients", pool, p -> count.applyAsInt(p, p.stats())).tags(tags.and("state", state))
                 .description("Clients by state: holding a server, waiting for one, or idle between transactions")
                 .register(registry);

@@ -7,15 +7,19 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.DatabaseConfig;
+import io.pgferry.config.PoolMode;
 import io.pgferry.config.PoolSettings;
 import io.pgferry.config.ProxyConfig;
+import io.pgferry.config.UserConfig;
 import io.pgferry.metrics.PoolActivity;
+import io.pgferry.protocol.SqlState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -39,6 +43,8 @@ public final class Pools {
     private final Function<PoolKey, PoolActivity> meters;
     private final Consumer<ServerPool> created;
     private final Consumer<ServerPool> removed;
+    private final Set<String> disabledDatabases = ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
 
     /**
      * {@code meters} gives each new pool the meters it reports to; {@code created} hears of each new pool once,
@@ -51,6 +57,54 @@ public final class Pools {
         this.meters = meters;
         this.created = created;
         this.removed = removed;
+    }
+
+    /**
+     * Decides where a client of {@code database}, logged in to pgferry as {@code user} (its entry, or {@code null}
+     * for a user only the upstream knows), goes: the database entry (or {@code "*"}), whether it is disabled or
+     * pgferry is draining, the upstream user and password (the entry's shared login, or the client's own), the pool
+     * key and the pool mode. On {@link Route.ToPool} the caller has joined the pool.
+     */
+    public Route route(String database, String user, UserConfig userEntry) {
+        ProxyConfig current = config.get();
+        DatabaseConfig entry = current.database(database);
+        if (entry == null) {
+            return new Route.Refused(SqlState.INVALID_CATALOG_NAME, "database \"" + database + "\" does not exist");
+        }
+        if (draining) {
+            return new Route.Refused(SqlState.ADMIN_SHUTDOWN, "pgferry is shutting down");
+        }
+        if (disabledDatabases.contains(database)) {
+            return new Route.Refused(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "database \"" + database + "\" does not allow connections (DISABLE)");
+        }
+        boolean sharedLogin = entry.upstream().user() != null;
+        String upstreamUser = sharedLogin ? entry.upstream().user() : user;
+        String password = sharedLogin ? entry.upstream().password() : userEntry == null ? null : userEntry.plainPassword();
+        ServerConnector.Login login = new ServerConnector.Login(entry.upstream(), entry.upstreamDatabase(database),
+                upstreamUser, password);
+        ServerPool pool;
+        try {
+            pool = join(new PoolKey(database, upstreamUser), login, entry.pool());
+        } catch (AutoPoolsExhausted e) {
+            return new Route.Refused(SqlState.TOO_MANY_CONNECTIONS, e.getMessage());
+        }
+        PoolMode mode = userEntry != null && userEntry.poolMode() != null ? userEntry.poolMode() : entry.pool().mode();
+        return new Route.ToPool(pool, mode);
+    }
+
+    /** DISABLE and ENABLE: new clients of a disabled database are refused. */
+    public Set<String> disabledDatabases() {
+        return disabledDatabases;
+    }
+
+    /** Shutdown began: no new client gets a pool. */
+    public void startDraining() {
+        draining = true;
+    }
+
+    public boolean isDraining() {
+        return draining;
     }
 
     /**

@@ -7,13 +7,14 @@ import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.backend.ServerParameters;
 import io.pgferry.config.PoolSettings;
 import io.pgferry.metrics.PoolActivity;
+import io.pgferry.metrics.PoolGauges;
+import io.pgferry.metrics.PoolStats;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The server links for one {@link PoolKey}. Idle links are reused most-recently-released first, which keeps
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe: state is guarded by this object's monitor, held only for queue operations; requests are answered,
  * links close and limits are told outside it. Owns the idle links (closes them on {@link #close()}).
  */
-public final class ServerPool {
+public final class ServerPool implements PoolGauges {
     private final PoolKey key;
     private final LinkOpener opener;
     private final PoolActivity activity;
@@ -34,7 +35,7 @@ public final class ServerPool {
     private final UnusedLinks unused = new UnusedLinks();
     private final ArrayDeque<LinkRequest> waiters = new ArrayDeque<>();
     private final Set<ServerConnection> links = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger clients = new AtomicInteger();
+    private final PoolClients clients = new PoolClients();
     private int open;
     private int connecting;
     private boolean paused;
@@ -342,6 +343,7 @@ public final class ServerPool {
         return loginRetry.pausingForUnavailableServer(settings.loginRetry(), System.nanoTime());
     }
 
+    @Override
     public synchronized boolean isPaused() {
         return paused;
     }
@@ -374,29 +376,19 @@ public final class ServerPool {
         return unused.contains(link);
     }
 
-    /**
-     * A client of this pool logged in; counted for SHOW POOLS. {@code false} if the pool was retired meanwhile (see
-     * {@link #tryRetire()}), so the caller must look it up again.
-     */
+    /** A client logged in (SHOW POOLS counts it); {@code false} if the pool was retired, so look it up again. */
     boolean tryJoin() {
-        while (true) {
-            int count = clients.get();
-            if (count < 0) {
-                return false;
-            }
-            if (clients.compareAndSet(count, count + 1)) {
-                return true;
-            }
-        }
+        return clients.tryJoin();
     }
 
     /** A client of this pool left; returns how many remain. */
     int clientLeft() {
-        return clients.decrementAndGet();
+        return clients.leave();
     }
 
+    @Override
     public int clients() {
-        return Math.max(0, clients.get());
+        return clients.count();
     }
 
     /** Whether a server of this pool ever logged in: the upstream accepted the database and user. */
@@ -405,13 +397,12 @@ public final class ServerPool {
     }
 
     /**
-     * Closes the pool for good if it has no client and no server in use or opening; the clients count then stays
-     * negative, so a client that looked the pool up meanwhile cannot join it ({@link #tryJoin()}). Idle servers close.
+     * Closes the pool for good, idle servers included, if it has no client and no server in use or opening.
      */
     boolean tryRetire() {
         synchronized (this) {
             if (open != unused.idleCount() || connecting > 0 || !waiters.isEmpty()
-                    || !clients.compareAndSet(0, Integer.MIN_VALUE)) {
+                    || !clients.retireIfNone()) {
                 return false;
             }
         }
@@ -424,6 +415,7 @@ public final class ServerPool {
         openForWaiters();
     }
 
+    @Override
     public PoolSettings settings() {
         return settings;
     }
@@ -445,6 +437,7 @@ public final class ServerPool {
     }
 
     /** A consistent snapshot of the pool's counters. */
+    @Override
     public synchronized PoolStats stats() {
         LinkRequest oldest = waiters.peekFirst();
         long longestWaitMicros = oldest == null ? 0 : (System.nanoTime() - oldest.since) / 1000;

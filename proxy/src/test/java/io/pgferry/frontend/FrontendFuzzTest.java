@@ -19,6 +19,7 @@ import io.pgferry.auth.KeyDerivation;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.ConfigLoader;
 import io.pgferry.config.ProxyConfig;
+import io.pgferry.context.ProxyContext;
 import io.pgferry.metrics.ProxyMetrics;
 import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ErrorFields;
@@ -75,7 +76,7 @@ class FrontendFuzzTest {
         KeyDerivation keyDerivation = new KeyDerivation(workers);
         ServerConnector connector = new ServerConnector(NioSocketChannel.class, null, new ServerTlsContexts(workers),
                 keyDerivation, 10);
-        context = new FrontendContext(config, null, connector, keyDerivation, workers, new ProxyMetrics());
+        context = new FrontendContext(new ProxyContext(config, null, connector, keyDerivation, workers, new ProxyMetrics()));
         root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         logged = new ListAppender<>();
         logged.start();

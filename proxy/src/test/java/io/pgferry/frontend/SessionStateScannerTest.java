@@ -151,9 +151,9 @@ class SessionStateScannerTest {
         ClientStartup startup = ClientStartup.of(java.util.Map.of("user", "u", "database", "d",
                 "datestyle", "Postgres, MDY", "options", "-c statement_timeout=5s"));
         assertEquals("SET datestyle TO E'Postgres, MDY'",
-                ParameterSync.restoreStartup(startup, scan("RESET datestyle")));
-        assertNull(ParameterSync.restoreStartup(startup, scan("RESET work_mem")));
-        String all = ParameterSync.restoreStartup(startup, scan("DISCARD ALL"));
+                StartupRestore.restoreStatement(startup, scan("RESET datestyle")));
+        assertNull(StartupRestore.restoreStatement(startup, scan("RESET work_mem")));
+        String all = StartupRestore.restoreStatement(startup, scan("DISCARD ALL"));
         assertTrue(all.contains("SET datestyle TO E'Postgres, MDY'") && all.contains("SET statement_timeout TO E'5s'"), all);
     }
 }

@@ -1,4 +1,4 @@
-package io.pgferry.frontend;
+package io.pgferry.backend;
 
 import java.util.Map;
 import java.util.Set;
@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * parameters whose values differ and RESETs settings pgferry applied for an earlier client that this one did
  * not ask for, so no client sees another's settings.
  */
-final class ParameterSync {
+public final class ParameterSync {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.$]*");
     /** Reported by the server but not settable by a client (or not by this one). */
     private static final Set<String> READ_ONLY = Set.of("server_version", "server_encoding", "integer_datetimes",
@@ -19,7 +19,7 @@ final class ParameterSync {
     }
 
     /** Whether a reported parameter is one a client's session may differ in. */
-    static boolean settable(String lowerCaseName) {
+    public static boolean settable(String lowerCaseName) {
         return !READ_ONLY.contains(lowerCaseName);
     }
 
@@ -53,31 +53,11 @@ final class ParameterSync {
     }
 
     /** {@code SET name TO 'value'}, for a name that is a plain identifier (they come from clients' startup packets). */
-    static String set(String name, String value) {
+    public static String set(String name, String value) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("invalid parameter name \"" + name + "\"");
         }
         return "SET " + name + " TO " + literal(value);
-    }
-
-    /**
-     * The statement that returns the client's startup settings after {@code effects} reset some of them, or
-     * {@code null}. PostgreSQL makes startup settings a session's defaults, which RESET, RESET ALL and DISCARD ALL
-     * return to; pgferry applies them to a pooled server with SET, whose reset value is the server's own, so it
-     * sets them again after the client's reset (issue 22.12).
-     */
-    static String restoreStartup(ClientStartup startup, SessionStateScanner.Effects effects) {
-        if (!effects.resetsAll() && effects.resetParameters().isEmpty()) {
-            return null;
-        }
-        StringBuilder sql = null;
-        for (Map.Entry<String, String> setting : startup.sessionParameters().entrySet()) {
-            String name = setting.getKey();
-            if (settable(name) && (effects.resetsAll() || effects.resetParameters().contains(name))) {
-                sql = append(sql, set(name, setting.getValue()));
-            }
-        }
-        return sql == null ? null : sql.toString();
     }
 
     /** Appends a statement; the builder is created only when there is something to say (rarely, per hand-over). */

@@ -1,15 +1,15 @@
-package io.pgferry.frontend;
+package io.pgferry.backend;
 
 import com.github.benmanes.caffeine.cache.Interner;
 import java.util.Arrays;
 import java.util.Map;
 
 /**
- * A client's session parameters in transaction and statement mode, by lower-cased name: immutable and interned.
+ * The session parameters a user of a link expects, by lower-cased name: immutable and interned.
  * Clients with the same settings share one instance, so a link that already carries them is recognised by
  * identity at each hand-over, and ten thousand clients with default settings hold one copy between them.
  */
-final class SessionParameters {
+public final class SessionParameters {
     private static final Interner<SessionParameters> INTERNER = Interner.newWeakInterner();
 
     /** Sorted, so equal sets compare element by element and a lookup is a binary search. */
@@ -24,7 +24,7 @@ final class SessionParameters {
     }
 
     /** The shared instance holding {@code parameters} (names already lower-cased). */
-    static SessionParameters of(Map<String, String> parameters) {
+    public static SessionParameters of(Map<String, String> parameters) {
         String[] names = parameters.keySet().toArray(new String[0]);
         Arrays.sort(names);
         String[] values = new String[names.length];
@@ -35,7 +35,7 @@ final class SessionParameters {
     }
 
     /** The shared instance equal to this one with {@code name} set to {@code value}. */
-    SessionParameters with(String name, String value) {
+    public SessionParameters with(String name, String value) {
         int index = Arrays.binarySearch(names, name);
         if (index >= 0 && values[index].equals(value)) {
             return this;
@@ -61,20 +61,20 @@ final class SessionParameters {
         return grown;
     }
 
-    String get(String name) {
+    public String get(String name) {
         int index = Arrays.binarySearch(names, name);
         return index >= 0 ? values[index] : null;
     }
 
-    int size() {
+    public int size() {
         return names.length;
     }
 
-    String name(int index) {
+    public String name(int index) {
         return names[index];
     }
 
-    String value(int index) {
+    public String value(int index) {
         return values[index];
     }
 

@@ -1,4 +1,4 @@
-package io.pgferry.pool;
+package io.pgferry.metrics;
 
 /**
  * Counters of one pool at one moment: links open, idle, parked (kept by their last client between its

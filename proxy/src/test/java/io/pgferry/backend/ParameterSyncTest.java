@@ -1,4 +1,4 @@
-package io.pgferry.frontend;
+package io.pgferry.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;

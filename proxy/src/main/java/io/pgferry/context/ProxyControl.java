@@ -1,4 +1,4 @@
-package io.pgferry.admin;
+package io.pgferry.context;
 
 /** What the console asks of the running proxy beyond its pools: RELOAD and SHUTDOWN. */
 public interface ProxyControl {

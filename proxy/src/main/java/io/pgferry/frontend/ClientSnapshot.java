@@ -3,19 +3,13 @@ package io.pgferry.frontend;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 import io.pgferry.backend.ServerConnection;
+import io.pgferry.context.ClientInfo;
 import java.net.InetSocketAddress;
 
-/**
- * One logged-in client as the admin console shows it (SHOW CLIENTS). A snapshot read across threads, so fields
- * may be a moment apart.
- *
- * @param state         {@code active} (holding a server), {@code waiting} (for one) or {@code idle}
- * @param serverPid     the process id of the server it holds, 0 if none
- * @param waitMicros    how long it has been waiting, 0 unless waiting
- */
-public record ClientInfo(long id, String user, String database, String state, String address, int port,
-                         String localAddress, int localPort, long connectEpochMillis, long requestEpochMillis,
-                         long waitMicros, int serverPid, String tls, String applicationName, int preparedStatements) {
+/** Builds the admin console's view of one client session (SHOW CLIENTS) from what the session holds. */
+final class ClientSnapshot {
+    private ClientSnapshot() {
+    }
 
     /** A session's snapshot; {@code activeLink} may be null, {@code waitingSinceNanos} 0 when not waiting. */
     static ClientInfo of(long id, ClientStartup startup, Channel channel, ServerConnection activeLink,
