@@ -2,7 +2,6 @@ package io.pgferry.pool;
 
 import io.netty.channel.EventLoop;
 import io.pgferry.backend.ServerConnection;
-import io.pgferry.backend.ServerConnector;
 import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.config.PoolSettings;
 import io.pgferry.metrics.PoolActivity;
@@ -21,18 +20,16 @@ final class LinkOpener {
     private static final Logger LOG = LoggerFactory.getLogger(LinkOpener.class);
 
     private final PoolKey key;
-    private final ServerConnector connector;
-    private final ServerConnector.Login login;
+    private final LinkSource source;
     private final PoolActivity activity;
     private final Consumer<ServerConnection> opened;
     private final Consumer<ServerLoginFailure> failed;
 
     /** {@code opened} and {@code failed} are the pool's, called when a connection attempt completes. */
-    LinkOpener(PoolKey key, ServerConnector connector, ServerConnector.Login login, PoolActivity activity,
-               Consumer<ServerConnection> opened, Consumer<ServerLoginFailure> failed) {
+    LinkOpener(PoolKey key, LinkSource source, PoolActivity activity, Consumer<ServerConnection> opened,
+               Consumer<ServerLoginFailure> failed) {
         this.key = key;
-        this.connector = connector;
-        this.login = login;
+        this.source = source;
         this.activity = activity;
         this.opened = opened;
         this.failed = failed;
@@ -40,7 +37,7 @@ final class LinkOpener {
 
     void open(EventLoop loop, PoolSettings settings) {
         long started = System.nanoTime();
-        connector.connect(loop, login, settings.connectTimeout()).whenComplete((link, error) -> {
+        source.open(loop, settings.connectTimeout()).whenComplete((link, error) -> {
             if (error != null) {
                 ServerLoginFailure failure = asLoginFailure(error);
                 activity.serverLoginFailed();

@@ -141,7 +141,8 @@ public final class Pools {
         ConnectionLimit userLimit = userLimits.computeIfAbsent(key.user(),
                 name -> new ConnectionLimit(() -> config.get().maxUserConnections(name)));
         PoolLimits limits = new PoolLimits(databaseLimit, userLimit);
-        ServerPool pool = new ServerPool(key, connector, login, settings, meters.apply(key), limits);
+        ServerPool pool = new ServerPool(key, (loop, timeout) -> connector.connect(loop, login, timeout), settings,
+                meters.apply(key), limits);
         limits.join(pool);
         pools.put(key, pool);
         if (auto) {

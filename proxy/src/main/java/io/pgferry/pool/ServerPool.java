@@ -2,7 +2,6 @@ package io.pgferry.pool;
 
 import io.netty.channel.EventLoop;
 import io.pgferry.backend.ServerConnection;
-import io.pgferry.backend.ServerConnector;
 import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.backend.ServerParameters;
 import io.pgferry.config.PoolSettings;
@@ -45,10 +44,9 @@ public final class ServerPool implements PoolGauges {
     /** What the latest server to log in reported, for greeting clients before they need a server. */
     private volatile List<ServerParameters.LoginParameter> knownLogin;
 
-    ServerPool(PoolKey key, ServerConnector connector, ServerConnector.Login login, PoolSettings settings,
-               PoolActivity activity, PoolLimits limits) {
+    ServerPool(PoolKey key, LinkSource source, PoolSettings settings, PoolActivity activity, PoolLimits limits) {
         this.key = key;
-        this.opener = new LinkOpener(key, connector, login, activity, this::opened, this::failedToOpen);
+        this.opener = new LinkOpener(key, source, activity, this::opened, this::failedToOpen);
         this.settings = settings;
         this.activity = activity;
         this.limits = limits;
