@@ -9,11 +9,8 @@ import io.pgferry.metrics.PoolActivity;
 import io.pgferry.metrics.PoolGauges;
 import io.pgferry.metrics.PoolStats;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The server links for one {@link PoolKey}. Idle links are reused most-recently-released first, which keeps
@@ -32,15 +29,14 @@ public final class ServerPool implements PoolGauges {
     private final StatsWindow statsWindow = new StatsWindow();
     private volatile PoolSettings settings;
     private final UnusedLinks unused = new UnusedLinks();
-    private final ArrayDeque<LinkRequest> waiters = new ArrayDeque<>();
-    private final Set<ServerConnection> links = ConcurrentHashMap.newKeySet();
+    private final Waiters waiters = new Waiters();
+    private final PoolLinks links = new PoolLinks();
     private final PoolClients clients = new PoolClients();
     private int open;
     private int connecting;
     private boolean paused;
     private volatile boolean closed;
     private final LoginRetry loginRetry = new LoginRetry();
-    private volatile long reconnectRequestedNanos;
     /** What the latest server to log in reported, for greeting clients before they need a server. */
     private volatile List<ServerParameters.LoginParameter> knownLogin;
 
@@ -113,7 +109,7 @@ public final class ServerPool implements PoolGauges {
         EventLoop loop;
         synchronized (this) {
             toOpen = startOpenings(settings.size(), Integer.MAX_VALUE);
-            LinkRequest next = waiters.peek();
+            LinkRequest next = waiters.oldest();
             loop = next == null ? null : next.loop;
             blockedByLimit = next != null && toOpen == 0 && connecting == 0 && open < settings.size() && !paused;
         }
@@ -135,12 +131,9 @@ public final class ServerPool implements PoolGauges {
         if (timeoutNanos <= 0) {
             return;
         }
-        List<LinkRequest> expired = new ArrayList<>();
+        List<LinkRequest> expired;
         synchronized (this) {
-            for (LinkRequest request = waiters.peek(); request != null && now - request.since > timeoutNanos;
-                 request = waiters.peek()) {
-                expired.add(waiters.poll());
-            }
+            expired = waiters.pollExpired(now, timeoutNanos);
         }
         for (LinkRequest request : expired) {
             request.refuse(new PoolTimeout("query_wait_timeout: no server connection in pool " + key
@@ -246,7 +239,7 @@ public final class ServerPool implements PoolGauges {
     private void handOver(ServerConnection link) {
         LinkRequest waiter;
         synchronized (this) {
-            waiter = paused ? null : UnusedLinks.takeSameLoopFirst(waiters, link.eventLoop());
+            waiter = paused ? null : waiters.takeFor(link.eventLoop());
             if (waiter == null) {
                 unused.addIdle(link);
                 return;
@@ -285,7 +278,7 @@ public final class ServerPool implements PoolGauges {
                 connecting++;
                 opened++;
             }
-            LinkRequest oldest = waiters.peek();
+            LinkRequest oldest = waiters.oldest();
             boolean reserveDue = oldest != null && current.reserveSize() > 0
                     && now - oldest.since > current.reserveTimeout().toNanos();
             toOpen = opened + startOpenings(current.size(), Integer.MAX_VALUE)
@@ -296,7 +289,7 @@ public final class ServerPool implements PoolGauges {
         if (toOpen == 0) {
             openForWaiters();
         }
-        RunningLinkTimeouts.enforce(links, current, now);
+        RunningLinkTimeouts.enforce(links.live(), current, now);
         expireWaiters(now);
     }
 
@@ -348,9 +341,7 @@ public final class ServerPool implements PoolGauges {
 
     /** RECONNECT: every link now open closes as soon as it is not in use; idle ones at once. */
     public void reconnect() {
-        long now = System.nanoTime();
-        reconnectRequestedNanos = now;
-        links.forEach(link -> link.expireAt(now - 1));
+        links.expireAll(System.nanoTime());
         List<ServerConnection> toClose = new ArrayList<>();
         synchronized (this) {
             unused.collectToClose(System.nanoTime(), settings.idleTimeout().toNanos(), open, settings.minIdle(), toClose);
@@ -360,13 +351,12 @@ public final class ServerPool implements PoolGauges {
 
     /** Whether links open before the last RECONNECT are still open (WAIT_CLOSE waits for this to turn false). */
     public boolean reconnectPending() {
-        long mark = reconnectRequestedNanos;
-        return mark != 0 && links.stream().anyMatch(link -> link.createdNanos() - mark <= 0);
+        return links.reconnectPending();
     }
 
     /** Every open link, for SHOW SERVERS and KILL. */
     public List<ServerConnection> links() {
-        return List.copyOf(links);
+        return links.snapshot();
     }
 
     /** Whether {@code link} sits idle or parked in this pool rather than serving a client. */
@@ -437,9 +427,8 @@ public final class ServerPool implements PoolGauges {
     /** A consistent snapshot of the pool's counters. */
     @Override
     public synchronized PoolStats stats() {
-        LinkRequest oldest = waiters.peekFirst();
-        long longestWaitMicros = oldest == null ? 0 : (System.nanoTime() - oldest.since) / 1000;
-        return new PoolStats(open, unused.idleCount(), unused.parkedCount(), connecting, waiters.size(), longestWaitMicros);
+        return new PoolStats(open, unused.idleCount(), unused.parkedCount(), connecting, waiters.size(),
+                waiters.longestWaitMicros(System.nanoTime()));
     }
 
     /** Closes idle links and fails waiters; links in use close when released. */
@@ -449,8 +438,7 @@ public final class ServerPool implements PoolGauges {
         synchronized (this) {
             closed = true;
             toClose = unused.drain();
-            toFail = new ArrayList<>(waiters);
-            waiters.clear();
+            toFail = waiters.drain();
         }
         toClose.forEach(ServerConnection::close);
         for (LinkRequest request : toFail) {

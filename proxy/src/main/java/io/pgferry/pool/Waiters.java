@@ -1,0 +1,63 @@
+package io.pgferry.pool;
+
+import io.netty.channel.EventLoop;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The requests waiting for one pool's links, oldest first. Not thread-safe: guarded by the pool's monitor. */
+final class Waiters {
+    private final ArrayDeque<LinkRequest> queue = new ArrayDeque<>();
+
+    void add(LinkRequest request) {
+        queue.add(request);
+    }
+
+    LinkRequest oldest() {
+        return queue.peek();
+    }
+
+    LinkRequest poll() {
+        return queue.poll();
+    }
+
+    void remove(LinkRequest request) {
+        queue.remove(request);
+    }
+
+    boolean isEmpty() {
+        return queue.isEmpty();
+    }
+
+    int size() {
+        return queue.size();
+    }
+
+    /** The next waiter for a link on {@code loop}: one on that loop among the first few, else the oldest. */
+    LinkRequest takeFor(EventLoop loop) {
+        return UnusedLinks.takeSameLoopFirst(queue, loop);
+    }
+
+    /** Removes and returns the requests that have waited longer than {@code timeoutNanos} by {@code now}. */
+    List<LinkRequest> pollExpired(long now, long timeoutNanos) {
+        List<LinkRequest> expired = new ArrayList<>();
+        for (LinkRequest request = queue.peek(); request != null && now - request.since > timeoutNanos;
+             request = queue.peek()) {
+            expired.add(queue.poll());
+        }
+        return expired;
+    }
+
+    /** How long the oldest has waited by {@code now}, in microseconds; 0 if none waits. */
+    long longestWaitMicros(long now) {
+        LinkRequest oldest = queue.peek();
+        return oldest == null ? 0 : (now - oldest.since) / 1000;
+    }
+
+    /** Empties the queue, returning what it held. */
+    List<LinkRequest> drain() {
+        List<LinkRequest> all = new ArrayList<>(queue);
+        queue.clear();
+        return all;
+    }
+}
