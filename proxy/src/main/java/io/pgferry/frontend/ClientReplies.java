@@ -7,7 +7,6 @@ import io.pgferry.backend.Request;
 import io.pgferry.backend.ServerClient;
 import io.pgferry.backend.ServerClosure;
 import io.pgferry.backend.ServerConnection;
-import io.pgferry.config.PoolMode;
 import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ErrorFields;
 import io.pgferry.protocol.Messages;
@@ -25,22 +24,22 @@ import io.pgferry.protocol.SqlState;
 final class ClientReplies implements ServerClient {
     private final ClientSession session;
     private final Channel channel;
-    private final PoolMode mode;
+    private final ModeRules rules;
     private final RequestForwarder forwarder;
     private final OutboundRun run = new OutboundRun();
     private volatile boolean fatalSent;
     private volatile String applicationName;
 
-    ClientReplies(ClientSession session, Channel channel, PoolMode mode, RequestForwarder forwarder) {
+    ClientReplies(ClientSession session, Channel channel, ModeRules rules, RequestForwarder forwarder) {
         this.session = session;
         this.channel = channel;
-        this.mode = mode;
+        this.rules = rules;
         this.forwarder = forwarder;
     }
 
     @Override
     public void deliver(ByteBuf message) {
-        if (session.activeLink() == null && mode != PoolMode.SESSION) {
+        if (session.activeLink() == null && rules.givesServerBack()) {
             message.release();
             return;
         }
@@ -52,7 +51,7 @@ final class ClientReplies implements ServerClient {
             if (status.name().equals("application_name")) {
                 applicationName = status.value();
             }
-            if (mode != PoolMode.SESSION) {
+            if (rules.givesServerBack()) {
                 forwarder.parameterReported(status.name(), status.value());
             }
         }
@@ -89,7 +88,7 @@ final class ClientReplies implements ServerClient {
     @Override
     public void readyForQuery(byte transactionStatus, boolean idle) {
         ServerConnection current = session.activeLink();
-        if (mode == PoolMode.STATEMENT && transactionStatus == 'T' && current != null) {
+        if (rules.refusesTransactionBlocks() && transactionStatus == 'T' && current != null) {
             run.writeTo(channel);
             ClientErrors.fatal(channel, SqlState.PROTOCOL_VIOLATION,
                     "transaction blocks not allowed in statement pooling mode");

@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A logged-in client. It holds a server link for its whole session (session mode), or from its first request
  * until the link is idle outside a transaction with nothing outstanding (transaction and statement mode).
  *
+ * <p>Its {@link SessionState} says where it stands (logging in, idle, waiting, active, parked, closing) and changes
+ * in one place, {@link #moveTo}; {@link ModeRules} says what its pool mode implies.
+ *
  * <p>Threads: the decision to take or give back a link is made on the client's event loop, which alone knows
  * what it has dispatched; requests are written and replies routed on the link's loop (the same one when the link
  * was opened for this client). Each read burst travels to the link as one batch; a link is released only when
@@ -33,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ClientSession extends ChannelInboundHandlerAdapter {
     private final FrontendContext context;
     private final ClientStartup startup;
-    private final PoolMode mode;
+    private final ModeRules rules;
     private final ServerPool pool;
     private final RequestForwarder forwarder;
     private final SessionForwarding sessionForwarding;
@@ -44,13 +47,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private ServerConnection link;
     /** The link while a request of this client may be running on it; what a CancelRequest targets. */
     private volatile ServerConnection activeLink;
-    private boolean linkParked;
     private ClientReplies replies;
     private List<ByteBuf> inbound = new ArrayList<>();
     private TypedFrames frames;
     private long dispatchedBatches;
     private long cancelKey;
-    private boolean ready;
+    /** Changed only by {@link #moveTo}, on the client's loop; read by SHOW CLIENTS and draining on any thread. */
+    private volatile SessionState state = SessionState.LOGGING_IN;
     private IdleTimeouts idleTimeouts;
     private long id;
     private final long connectedAtMillis = System.currentTimeMillis();
@@ -61,24 +64,24 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     ClientSession(FrontendContext context, ClientStartup startup, PoolMode mode, ServerPool pool) {
         this.context = context;
         this.startup = startup;
-        this.mode = mode;
+        this.rules = ModeRules.of(mode);
         this.pool = pool;
         this.serverWait = new ServerWait(pool, this::onAcquired);
         this.forwarder = new RequestForwarder(context.statements(), startup, ByteBufAllocator.DEFAULT);
-        this.sessionForwarding = mode == PoolMode.SESSION ? new SessionForwarding(startup, ByteBufAllocator.DEFAULT) : null;
+        this.sessionForwarding = rules.givesServerBack() ? null : new SessionForwarding(startup, ByteBufAllocator.DEFAULT);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        replies = new ClientReplies(this, channel, mode, forwarder);
+        replies = new ClientReplies(this, channel, rules, forwarder);
         id = context.sessions().register(this);
         idleTimeouts = new IdleTimeouts(channel, context.config().clientIdleTimeout(),
                 context.config().idleTransactionTimeout());
         // From here the session frames by itself, in place; the framer hands over any bytes it still holds.
         frames = TypedFrames.fromClient(context.config().maxMessageSize(), channel.alloc(), frame -> inbound.add(frame));
         ctx.pipeline().remove(MessageFrameDecoder.class);
-        List<ServerParameters.LoginParameter> known = mode == PoolMode.SESSION ? null : pool.knownLogin();
+        List<ServerParameters.LoginParameter> known = rules.givesServerBack() ? pool.knownLogin() : null;
         if (known != null) {
             greetFromPool(known);
         } else {
@@ -100,7 +103,18 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void acquire() {
+        if (state != SessionState.LOGGING_IN) {
+            moveTo(SessionState.WAITING);
+        }
         serverWait.start(channel.eventLoop());
+    }
+
+    /** The one place a session changes state; a move the state machine does not allow is a bug, said loudly. */
+    private void moveTo(SessionState next) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("client session cannot go from " + state + " to " + next);
+        }
+        state = next;
     }
 
     private void onAcquired(ServerConnection acquired, Throwable error) {
@@ -115,8 +129,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         link = acquired;
         activeLink = acquired;
-        linkParked = false;
-        boolean greet = !ready;
+        boolean greet = state == SessionState.LOGGING_IN;
+        if (!greet) {
+            moveTo(SessionState.ACTIVE);
+        }
         if (greet) {
             cancelKey = context.cancels().register(this);
         }
@@ -158,18 +174,24 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 (int) cancelKey);
     }
 
-    /** Greets through the link taken for the login, then offers the link back. */
+    /** Greets through the link taken for the login; the link is offered back once the login is finished. */
     private void greet(ServerConnection acquired, LoginDefaults defaults) {
         acquired.fake(greeting(defaults));
         replies.flush();
-        offerRelease(acquired);
     }
 
     private void finishLogin() {
-        ready = true;
+        if (state != SessionState.LOGGING_IN) {
+            return;
+        }
+        ServerConnection held = link;
+        moveTo(held != null ? SessionState.ACTIVE : SessionState.IDLE);
         ClientStartupHandler.loginDone(context, channel);
         resumeReading(channel);
         idleTimeouts.waitingForClient((byte) 'I');
+        if (held != null) {
+            held.execute(() -> offerRelease(held));
+        }
         dispatchInbound();
     }
 
@@ -184,24 +206,25 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatchInbound() {
-        if (!ready || inbound.isEmpty()) {
+        if (state == SessionState.LOGGING_IN || state == SessionState.CLOSING || inbound.isEmpty()) {
             return;
         }
         idleTimeouts.requestArrived();
         long now = LoopClock.nanoTime();
         lastRequestNanos = now;
         ServerConnection current = link;
-        if (current != null && linkParked) {
+        if (state == SessionState.PARKED) {
             if (pool.unpark(current, this, now)) {
-                linkParked = false;
+                moveTo(SessionState.ACTIVE);
                 activeLink = current;
             } else {
+                moveTo(SessionState.IDLE);
                 link = null;
                 current = null;
             }
         }
         if (current == null) {
-            if (!serverWait.isWaiting() && !LinklessMessages.endsOrOnlyFlushes(inbound, channel)) {
+            if (state == SessionState.IDLE && !LinklessMessages.endsOrOnlyFlushes(inbound, channel)) {
                 if (context.isDraining()) {
                     ClientErrors.fatal(channel, SqlState.ADMIN_SHUTDOWN, "pgferry is shutting down");
                     return;
@@ -243,7 +266,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** On the link's loop: if the link could go back to the pool now, ask the client's loop to confirm. */
     private void offerRelease(ServerConnection current) {
-        if (mode == PoolMode.SESSION || forwarder.pin() != null || forwarder.isDiscardingUntilSync() || !current.isIdle()) {
+        if (!rules.givesServerBack() || forwarder.pin() != null || forwarder.isDiscardingUntilSync() || !current.isIdle()) {
             return;
         }
         long processed = processedBatches.get();
@@ -259,7 +282,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * with this client, free for any other client that needs it, or goes straight to a waiting client.
      */
     private void releaseIfQuiet(ServerConnection current, long processed) {
-        if (link != current || linkParked || dispatchedBatches != processed || !channel.isActive()) {
+        if (link != current || state != SessionState.ACTIVE || dispatchedBatches != processed || !channel.isActive()) {
             return;
         }
         activeLink = null;
@@ -267,8 +290,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         resumeReading(current.channel());
         resumeReading(channel);
         if (pool.park(current, this)) {
-            linkParked = true;
+            moveTo(SessionState.PARKED);
         } else {
+            moveTo(SessionState.IDLE);
             link = null;
             current.execute(() -> {
                 current.detach();
@@ -303,7 +327,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         context.pools().leave(pool);
         context.sessions().unregister(id);
-        ready = false;
+        SessionState was = state;
+        moveTo(SessionState.CLOSING);
         frames.release();
         inbound.forEach(ByteBuf::release);
         inbound.clear();
@@ -312,11 +337,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         serverWait.abandon();
         ServerConnection held = link;
-        boolean lostParked = held != null && linkParked && !pool.unpark(held, this, System.nanoTime());
+        boolean lostParked = was == SessionState.PARKED && !pool.unpark(held, this, System.nanoTime());
         ServerConnection current = lostParked ? null : held;
         link = null;
         activeLink = null;
-        boolean reset = mode == PoolMode.SESSION || forwarder.pin() != null;
+        boolean reset = rules.resetsOnLeave(forwarder.pin() != null);
         if (current != null) {
             current.execute(() -> {
                 current.detach();
@@ -357,9 +382,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void cancelWait() {
-        if (!ready || activeLink != null || !serverWait.abandon()) {
+        if (state != SessionState.WAITING || !serverWait.abandon()) {
             return;
         }
+        moveTo(SessionState.IDLE);
         inbound.forEach(ByteBuf::release);
         inbound.clear();
         channel.write(BackendMessages.errorResponse(channel.alloc(), "ERROR", SqlState.QUERY_CANCELED,
@@ -377,7 +403,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * so the client's next request simply takes another.
      */
     boolean loseActiveLink() {
-        if (activeLink == null && mode != PoolMode.SESSION) {
+        if (activeLink == null && rules.givesServerBack()) {
             return false;
         }
         activeLink = null;
@@ -414,7 +440,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     /** While draining, a client holding no server leaves now; one inside a transaction leaves when it ends. */
     void endIfIdleWhileDraining() {
         channel.eventLoop().execute(() -> {
-            if (ready && activeLink == null && !serverWait.isWaiting()) {
+            if (state == SessionState.IDLE || state == SessionState.PARKED) {
                 ClientErrors.fatal(channel, SqlState.ADMIN_SHUTDOWN, "pgferry is shutting down");
             }
         });
@@ -423,7 +449,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     /** A snapshot for SHOW CLIENTS; any thread. */
     ClientInfo describe() {
         long lastRequestMillis = connectedAtMillis + (lastRequestNanos - connectedAtNanos) / 1_000_000;
-        return ClientSnapshot.of(id, startup, channel, activeLink, serverWait.waitingSinceNanos(), connectedAtMillis,
+        return ClientSnapshot.of(id, startup, channel, state, activeLink, serverWait.waitingSinceNanos(), connectedAtMillis,
                 lastRequestMillis, replies.applicationName(), forwarder.preparedStatementCount());
     }
 }

@@ -12,10 +12,12 @@ final class ClientSnapshot {
     }
 
     /** A session's snapshot; {@code activeLink} may be null, {@code waitingSinceNanos} 0 when not waiting. */
-    static ClientInfo of(long id, ClientStartup startup, Channel channel, ServerConnection activeLink,
-                         long waitingSinceNanos, long connectedAtMillis, long lastRequestMillis, String applicationName,
-                         int preparedStatements) {
-        String state = activeLink != null ? "active" : waitingSinceNanos != 0 ? "waiting" : "idle";
+    static ClientInfo of(long id, ClientStartup startup, Channel channel, SessionState sessionState,
+                         ServerConnection activeLink, long waitingSinceNanos, long connectedAtMillis,
+                         long lastRequestMillis, String applicationName, int preparedStatements) {
+        // A client being greeted shows what it is doing for that: waiting for a server or holding one.
+        String state = sessionState != SessionState.LOGGING_IN ? sessionState.label()
+                : activeLink != null ? "active" : waitingSinceNanos != 0 ? "waiting" : "idle";
         InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
         InetSocketAddress local = (InetSocketAddress) channel.localAddress();
         SslHandler tls = channel.pipeline().get(SslHandler.class);
