@@ -43,8 +43,7 @@ final class ShowConnections {
         for (ServerPool pool : pools.all()) {
             for (ServerConnection link : pool.links()) {
                 ServerClient client = link.client();
-                boolean unused = pool.isUnused(link);
-                String state = unused ? "idle" : client == null ? "used" : "active";
+                String state = link.lifecycle().label();
                 InetSocketAddress remote = (InetSocketAddress) link.channel().remoteAddress();
                 InetSocketAddress local = (InetSocketAddress) link.channel().localAddress();
                 long connectMillis = nowMillis - (nowNanos - link.createdNanos()) / 1_000_000;

@@ -15,6 +15,7 @@ import io.pgferry.protocol.OutboundRun;
 import io.pgferry.protocol.ParameterStatus;
 import io.pgferry.protocol.SqlState;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +36,7 @@ public final class ServerConnection implements ReplySink {
     private final ServerStatements statements;
     private final PendingCancels pendingCancels = new PendingCancels();
     private final LinkState state;
+    private final AtomicReference<LinkLifecycle> lifecycle = new AtomicReference<>(LinkLifecycle.LOGIN);
     private volatile Consumer<ServerConnection> closeListener = link -> { };
     private volatile ServerClient client;
     private PoolActivity activity = PoolActivity.NONE;
@@ -154,6 +156,7 @@ public final class ServerConnection implements ReplySink {
 
     /** Runs a simple query whose replies nobody sees, then calls {@code done} with whether it succeeded. */
     public void runQuietly(String sql, Consumer<Boolean> done) {
+        moveTo(LinkLifecycle.RESETTING);
         attach(new QuietClient(this, done));
         send(FrontendMessages.query(channel.alloc(), sql), Request.QUERY, ExpectedReplies.Action.SKIP);
         flush();
@@ -201,6 +204,7 @@ public final class ServerConnection implements ReplySink {
 
     void onClosed(String reason) {
         broken = true;
+        lifecycle.set(LinkLifecycle.CLOSED);
         replies.clear();
         // Writing to the closed channel releases whatever was still pending.
         requests.writeTo(channel);
@@ -294,6 +298,22 @@ public final class ServerConnection implements ReplySink {
         this.parkedBy = owner;
     }
 
+    public LinkLifecycle lifecycle() {
+        return lifecycle.get();
+    }
+
+    /** Moves the link along its lifecycle (see {@link LinkLifecycle}); a closed link stays closed. Any thread. */
+    public void moveTo(LinkLifecycle next) {
+        LinkLifecycle current;
+        do {
+            current = lifecycle.get();
+            if (current == LinkLifecycle.CLOSED) {
+                return;
+            }
+            assert current.canMoveTo(next) : "server link cannot go from " + current + " to " + next;
+        } while (!lifecycle.compareAndSet(current, next));
+    }
+
     /** What the link carries from one user to the next, and the one way to change it. */
     public LinkState state() {
         return state;
@@ -317,6 +337,7 @@ public final class ServerConnection implements ReplySink {
 
     public void close() {
         broken = true;
+        lifecycle.set(LinkLifecycle.CLOSED);
         channel.close();
     }
 

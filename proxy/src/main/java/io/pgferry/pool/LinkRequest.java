@@ -1,6 +1,7 @@
 package io.pgferry.pool;
 
 import io.netty.channel.EventLoop;
+import io.pgferry.backend.LinkLifecycle;
 import io.pgferry.backend.ServerConnection;
 
 /**
@@ -30,6 +31,7 @@ public final class LinkRequest {
     }
 
     void grant(ServerConnection link) {
+        link.moveTo(LinkLifecycle.ACTIVE);
         deliver(link, null);
     }
 

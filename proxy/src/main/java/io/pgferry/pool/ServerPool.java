@@ -359,11 +359,6 @@ public final class ServerPool implements PoolGauges {
         return links.snapshot();
     }
 
-    /** Whether {@code link} sits idle or parked in this pool rather than serving a client. */
-    public synchronized boolean isUnused(ServerConnection link) {
-        return unused.contains(link);
-    }
-
     /** A client logged in (SHOW POOLS counts it); {@code false} if the pool was retired, so look it up again. */
     boolean tryJoin() {
         return clients.tryJoin();

@@ -1,6 +1,7 @@
 package io.pgferry.pool;
 
 import io.netty.channel.EventLoop;
+import io.pgferry.backend.LinkLifecycle;
 import io.pgferry.backend.ServerConnection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -61,15 +62,22 @@ final class UnusedLinks {
     }
 
     void addIdle(ServerConnection link) {
+        link.moveTo(LinkLifecycle.IDLE);
         idle.addFirst(link);
     }
 
     void park(ServerConnection link) {
+        link.moveTo(LinkLifecycle.PARKED);
         parked.addLast(link);
     }
 
+    /** The parking client takes its link back; {@code false} if it is no longer parked. */
     boolean unpark(ServerConnection link) {
-        return parked.remove(link);
+        if (!parked.remove(link)) {
+            return false;
+        }
+        link.moveTo(LinkLifecycle.ACTIVE);
+        return true;
     }
 
     void remove(ServerConnection link) {
@@ -83,6 +91,7 @@ final class UnusedLinks {
 
     /** PAUSE: parked links become plain idle ones, so their clients cannot take them back. */
     void unparkAll() {
+        parked.forEach(link -> link.moveTo(LinkLifecycle.IDLE));
         idle.addAll(parked);
         parked.clear();
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.pgferry.backend.LinkLifecycle;
 import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.TestLinks;
 import io.pgferry.config.PoolMode;
@@ -94,6 +95,7 @@ class ServerPoolTest {
         Client first = new Client().acquire(pool);
         ServerConnection link = openNext();
         assertSame(link, first.link);
+        assertEquals(LinkLifecycle.ACTIVE, link.lifecycle());
         Client second = new Client().acquire(pool);
         Client third = new Client().acquire(pool);
         assertTrue(opening.isEmpty(), "no room for a second link");
@@ -104,6 +106,8 @@ class ServerPoolTest {
         pool.release(link);
         assertSame(link, third.link);
         assertEquals(0, pool.stats().waiting());
+        pool.release(link);
+        assertEquals(LinkLifecycle.IDLE, link.lifecycle(), "back in the pool, nobody waiting");
     }
 
     @Test
@@ -126,8 +130,10 @@ class ServerPoolTest {
         ServerConnection link = openNext();
         assertTrue(pool.park(link, owner), "nobody waits: the owner keeps it");
         assertEquals(1, pool.stats().parked());
+        assertEquals(LinkLifecycle.PARKED, link.lifecycle());
         Client other = new Client().acquire(pool);
         assertSame(link, other.link, "taken from its parking owner at once");
+        assertEquals(LinkLifecycle.ACTIVE, link.lifecycle());
         assertFalse(pool.unpark(link, owner, System.nanoTime()), "the owner must ask the pool again");
     }
 
@@ -181,6 +187,7 @@ class ServerPoolTest {
         ServerConnection link = openNext();
         assertTrue(pool.park(link, owner));
         link.close();
+        assertEquals(LinkLifecycle.CLOSED, link.lifecycle());
         assertEquals(0, pool.stats().open());
         assertFalse(pool.unpark(link, owner, System.nanoTime()));
         Client next = new Client().acquire(pool);
