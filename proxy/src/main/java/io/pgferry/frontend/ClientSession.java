@@ -15,10 +15,7 @@ import io.pgferry.pool.ServerPool;
 import io.pgferry.protocol.BackendMessages;
 import io.pgferry.protocol.MessageFrameDecoder;
 import io.pgferry.protocol.SqlState;
-import io.pgferry.protocol.TypedFrames;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A logged-in client. It holds a server link for its whole session (session mode), or from its first request
@@ -40,7 +37,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private final ServerPool pool;
     private final RequestForwarder forwarder;
     private final SessionForwarding sessionForwarding;
-    private final AtomicLong processedBatches = new AtomicLong();
     private Channel channel;
     private final ServerWait serverWait;
     /** The link this client holds, possibly parked between transactions (client loop). */
@@ -48,9 +44,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The link while a request of this client may be running on it; what a CancelRequest targets. */
     private volatile ServerConnection activeLink;
     private ClientReplies replies;
-    private List<ByteBuf> inbound = new ArrayList<>();
-    private TypedFrames frames;
-    private long dispatchedBatches;
+    private InboundBatches inbound;
     private long cancelKey;
     /** Changed only by {@link #moveTo}, on the client's loop; read by SHOW CLIENTS and draining on any thread. */
     private volatile SessionState state = SessionState.LOGGING_IN;
@@ -79,7 +73,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         idleTimeouts = new IdleTimeouts(channel, context.config().clientIdleTimeout(),
                 context.config().idleTransactionTimeout());
         // From here the session frames by itself, in place; the framer hands over any bytes it still holds.
-        frames = TypedFrames.fromClient(context.config().maxMessageSize(), channel.alloc(), frame -> inbound.add(frame));
+        inbound = new InboundBatches(context.config().maxMessageSize(), channel.alloc());
         ctx.pipeline().remove(MessageFrameDecoder.class);
         List<ServerParameters.LoginParameter> known = rules.givesServerBack() ? pool.knownLogin() : null;
         if (known != null) {
@@ -197,7 +191,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        frames.read((ByteBuf) msg);
+        inbound.read((ByteBuf) msg);
     }
 
     @Override
@@ -224,7 +218,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             }
         }
         if (current == null) {
-            if (state == SessionState.IDLE && !LinklessMessages.endsOrOnlyFlushes(inbound, channel)) {
+            if (state == SessionState.IDLE && !LinklessMessages.endsOrOnlyFlushes(inbound.pending(), channel)) {
                 if (context.isDraining()) {
                     ClientErrors.fatal(channel, SqlState.ADMIN_SHUTDOWN, "pgferry is shutting down");
                     return;
@@ -233,9 +227,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        List<ByteBuf> batch = inbound;
-        inbound = new ArrayList<>();
-        long batchNumber = ++dispatchedBatches;
+        List<ByteBuf> batch = inbound.take();
+        long batchNumber = inbound.lastDispatched();
         ServerConnection target = current;
         target.execute(() -> forward(target, batch, batchNumber, now));
     }
@@ -256,7 +249,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             // Replies pgferry answered itself (a Parse the link had, a Close) get no server reply to flush them.
             replies.flush();
         }
-        processedBatches.set(batchNumber);
+        inbound.processed(batchNumber);
         if (!goOn) {
             channel.close();
             return;
@@ -269,7 +262,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (!rules.givesServerBack() || forwarder.pin() != null || forwarder.isDiscardingUntilSync() || !current.isIdle()) {
             return;
         }
-        long processed = processedBatches.get();
+        long processed = inbound.lastProcessed();
         if (channel.eventLoop().inEventLoop()) {
             releaseIfQuiet(current, processed);
         } else {
@@ -282,7 +275,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * with this client, free for any other client that needs it, or goes straight to a waiting client.
      */
     private void releaseIfQuiet(ServerConnection current, long processed) {
-        if (link != current || state != SessionState.ACTIVE || dispatchedBatches != processed || !channel.isActive()) {
+        if (link != current || state != SessionState.ACTIVE || !inbound.nothingSince(processed) || !channel.isActive()) {
             return;
         }
         activeLink = null;
@@ -329,9 +322,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         context.sessions().unregister(id);
         SessionState was = state;
         moveTo(SessionState.CLOSING);
-        frames.release();
-        inbound.forEach(ByteBuf::release);
-        inbound.clear();
+        inbound.release();
         if (cancelKey != 0) {
             context.cancels().unregister(cancelKey);
         }
@@ -386,8 +377,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         moveTo(SessionState.IDLE);
-        inbound.forEach(ByteBuf::release);
-        inbound.clear();
+        inbound.dropPending();
         channel.write(BackendMessages.errorResponse(channel.alloc(), "ERROR", SqlState.QUERY_CANCELED,
                 "canceling statement due to user request"));
         channel.writeAndFlush(BackendMessages.readyForQuery(channel.alloc(), (byte) 'I'));
@@ -415,9 +405,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         offerRelease(current);
         if (idleTimeouts.enabled()) {
             // Only if the client has sent nothing since: a timer must never run during a request.
-            long processed = processedBatches.get();
+            long processed = inbound.lastProcessed();
             channel.eventLoop().execute(() -> {
-                if (dispatchedBatches == processed) {
+                if (inbound.nothingSince(processed)) {
                     idleTimeouts.waitingForClient(transactionStatus);
                 }
             });
