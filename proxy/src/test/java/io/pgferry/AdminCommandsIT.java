@@ -128,7 +128,8 @@ class AdminCommandsIT {
             holder.commit();
             assertEquals("done", pause.get(5, TimeUnit.SECONDS));
             CompletableFuture<String> waiting = async(later, "SELECT 'after resume'");
-            Thread.sleep(300);
+            TestProxy.awaitTrue(() -> proxy.proxy().pools().all().iterator().next().stats().waiting() == 1,
+                    "the client waits in the paused pool");
             assertFalse(waiting.isDone(), "a paused pool hands out no server");
             try (Connection second = console(proxy)) {
                 async(second, "RESUME app").get(5, TimeUnit.SECONDS);
@@ -182,7 +183,8 @@ class AdminCommandsIT {
                     return e.getMessage();
                 }
             }, ThreadPerTask.EXECUTOR);
-            Thread.sleep(300);
+            TestProxy.awaitTrue(() -> proxy.proxy().pools().all().iterator().next().stats().waiting() == 1,
+                    "the newcomer waits in the killed database's pool");
             assertFalse(held.isDone(), "a killed database holds new clients until RESUME");
             async(console, "RESUME").get(5, TimeUnit.SECONDS);
             assertEquals("resumed", held.get(5, TimeUnit.SECONDS));

@@ -60,6 +60,20 @@ public final class TestProxy implements AutoCloseable {
         return hocon;
     }
 
+    /**
+     * Waits until {@code condition} holds, for state that changes on pgferry's own threads (housekeeping, a pool's
+     * queue) and has no event a test can wait on; fails after 20 s.
+     */
+    public static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
+    }
+
     public int port() {
         return proxy.address().getPort();
     }

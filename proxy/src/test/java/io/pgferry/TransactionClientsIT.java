@@ -203,9 +203,8 @@ class TransactionClientsIT {
         String hocon = "pgferry.pool { mode = transaction, size = 2, idle-timeout = 300ms }\npgferry.housekeeping-interval = 100ms";
         try (TestProxy pool = TestProxy.start(server, hocon); Connection client = pool.connectApp()) {
             String pid = SessionPoolingIT.single(client, "SELECT pg_backend_pid()");
-            Thread.sleep(1000);
-            io.pgferry.metrics.PoolStats stats = pool.proxy().pools().all().iterator().next().stats();
-            assertEquals(0, stats.open(), "the parked server was idle past the timeout and closed");
+            TestProxy.awaitTrue(() -> pool.proxy().pools().all().iterator().next().stats().open() == 0,
+                    "the parked server was idle past the timeout and closed");
             assertTrue(!pid.equals(SessionPoolingIT.single(client, "SELECT pg_backend_pid()")),
                     "the client gets a fresh server without an error");
         }
