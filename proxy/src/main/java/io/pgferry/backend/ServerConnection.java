@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.pgferry.config.Upstream;
-import io.pgferry.metrics.LoopClock;
 import io.pgferry.metrics.PoolActivity;
 import io.pgferry.prepared.ServerStatements;
 import io.pgferry.protocol.BackendTag;
@@ -40,11 +39,7 @@ public final class ServerConnection implements ReplySink {
     private volatile Consumer<ServerConnection> closeListener = link -> { };
     private volatile ServerClient client;
     private PoolActivity activity = PoolActivity.NONE;
-    /** When the oldest unanswered request was sent, and when the open transaction began; 0 for none. */
-    private volatile long requestStartNanos;
-    private volatile long transactionStartNanos;
-    /** When the client's requests being sent now were read; 0 outside such a batch. */
-    private long batchArrivalNanos;
+    private final LinkTimes times = new LinkTimes(createdNanos);
     private long unreportedReceived;
     private long unreportedSent;
     /** Why pgferry closed the link itself (a timeout), told to the client instead of a generic failure. */
@@ -53,7 +48,6 @@ public final class ServerConnection implements ReplySink {
     private Object parkedBy;
     private byte transactionStatus = 'I';
     private volatile boolean broken;
-    private volatile long idleSinceNanos = createdNanos;
     private volatile long expiresAtNanos = Long.MAX_VALUE;
 
     ServerConnection(Channel channel, Upstream upstream, Map<String, String> parameters, int processId, int secretKey,
@@ -122,17 +116,11 @@ public final class ServerConnection implements ReplySink {
      * from then, which spares a clock read per request.
      */
     public void requestsArriving(long now) {
-        batchArrivalNanos = now;
+        times.batchArriving(now);
     }
 
     private void requestStarting() {
-        if (replies.isEmpty()) {
-            long now = batchArrivalNanos != 0 ? batchArrivalNanos : LoopClock.nanoTime();
-            requestStartNanos = now;
-            if (transactionStartNanos == 0) {
-                transactionStartNanos = now;
-            }
-        }
+        times.requestStarting(replies.isEmpty());
     }
 
     /** Queues a reply pgferry makes itself, to reach the client in order. */
@@ -141,7 +129,7 @@ public final class ServerConnection implements ReplySink {
     }
 
     public void flush() {
-        batchArrivalNanos = 0;
+        times.batchSent();
         reportBytes();
         requests.flushTo(channel);
     }
@@ -260,20 +248,7 @@ public final class ServerConnection implements ReplySink {
     @Override
     public void readyForQuery(byte status, boolean idle) {
         transactionStatus = status;
-        long now = LoopClock.nanoTime();
-        long requestStart = requestStartNanos;
-        if (requestStart != 0) {
-            activity.queryEnded(now - requestStart);
-            requestStartNanos = idle ? 0 : now;
-        }
-        long transactionStart = transactionStartNanos;
-        if (status == 'I' && transactionStart != 0) {
-            activity.transactionEnded(now - transactionStart);
-            transactionStartNanos = idle ? 0 : now;
-        }
-        if (idle) {
-            idleSinceNanos = now;
-        }
+        times.readyForQuery(status, idle, activity);
         ServerClient current = client;
         if (current != null) {
             current.readyForQuery(status, idle);
@@ -391,12 +366,12 @@ public final class ServerConnection implements ReplySink {
 
     /** When the oldest request still unanswered was sent (0 if none); read by housekeeping on any thread. */
     public long requestStartNanos() {
-        return requestStartNanos;
+        return times.requestStartNanos();
     }
 
     /** When the open transaction began (0 if none); read by housekeeping on any thread. */
     public long transactionStartNanos() {
-        return transactionStartNanos;
+        return times.transactionStartNanos();
     }
 
     /** The client holding the link now, or {@code null}; for the admin console, read on any thread. */
@@ -405,7 +380,7 @@ public final class ServerConnection implements ReplySink {
     }
 
     public long idleSinceNanos() {
-        return idleSinceNanos;
+        return times.idleSinceNanos();
     }
 
     public long expiresAtNanos() {

@@ -117,7 +117,7 @@ public final class Pools {
             if (pool == null) {
                 pool = create(key, login, settings);
             }
-            if (pool.tryJoin()) {
+            if (pool.members().tryJoin()) {
                 return pool;
             }
         }
@@ -154,7 +154,7 @@ public final class Pools {
 
     /** A client of {@code pool} left: an auto pool that the upstream never accepted goes with its last client. */
     public void leave(ServerPool pool) {
-        if (pool.clientLeft() == 0 && !pool.accepted() && isAuto(pool)) {
+        if (pool.members().leave() == 0 && !pool.accepted() && isAuto(pool)) {
             retire(pool);
         }
     }

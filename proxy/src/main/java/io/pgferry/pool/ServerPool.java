@@ -128,18 +128,13 @@ public final class ServerPool implements PoolGauges {
      */
     private void expireWaiters(long now) {
         long timeoutNanos = settings.acquireTimeout().toNanos();
-        if (timeoutNanos <= 0) {
-            return;
-        }
         List<LinkRequest> expired;
         synchronized (this) {
-            expired = waiters.pollExpired(now, timeoutNanos);
+            expired = timeoutNanos <= 0 ? List.of() : waiters.pollExpired(now, timeoutNanos);
         }
-        for (LinkRequest request : expired) {
-            request.refuse(new PoolTimeout("query_wait_timeout: no server connection in pool " + key
-                    + " became free within " + settings.acquireTimeout().toMillis() + " ms (pool size "
-                    + settings.size() + ")"));
-        }
+        expired.forEach(request -> request.refuse(new PoolTimeout("query_wait_timeout: no server connection in pool "
+                + key + " became free within " + settings.acquireTimeout().toMillis() + " ms (pool size "
+                + settings.size() + ")")));
     }
 
     /**
@@ -359,14 +354,9 @@ public final class ServerPool implements PoolGauges {
         return links.snapshot();
     }
 
-    /** A client logged in (SHOW POOLS counts it); {@code false} if the pool was retired, so look it up again. */
-    boolean tryJoin() {
-        return clients.tryJoin();
-    }
-
-    /** A client of this pool left; returns how many remain. */
-    int clientLeft() {
-        return clients.leave();
+    /** Its logged-in clients: joined and left through {@link Pools}, counted for SHOW POOLS. */
+    PoolClients members() {
+        return clients;
     }
 
     @Override
