@@ -45,7 +45,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private volatile ServerConnection activeLink;
     private ClientReplies replies;
     private InboundBatches inbound;
-    private long cancelKey;
+    private final SessionGreeting greeting;
     /** Changed only by {@link #moveTo}, on the client's loop; read by SHOW CLIENTS and draining on any thread. */
     private volatile SessionState state = SessionState.LOGGING_IN;
     private IdleTimeouts idleTimeouts;
@@ -59,6 +59,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         this.context = context;
         this.startup = startup;
         this.rules = ModeRules.of(mode);
+        this.greeting = new SessionGreeting(context, startup);
         this.pool = pool;
         this.serverWait = new ServerWait(pool, this::onAcquired);
         this.forwarder = new RequestForwarder(context.statements(), startup, ByteBufAllocator.DEFAULT);
@@ -90,8 +91,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * transaction-pooled client needs no server before its first request, so a login costs no hand-over.
      */
     private void greetFromPool(List<ServerParameters.LoginParameter> serverLogin) {
-        cancelKey = context.cancels().register(this);
-        channel.writeAndFlush(greeting(welcome(serverLogin)));
+        greeting.registerCancel(this);
+        channel.writeAndFlush(greeting.greeting(channel.alloc(), serverLogin, forwarder, replies));
         // A task of its own: the session handler may still be joining the pipeline.
         channel.eventLoop().execute(this::finishLogin);
     }
@@ -124,23 +125,29 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         link = acquired;
         activeLink = acquired;
         boolean greet = state == SessionState.LOGGING_IN;
-        if (!greet) {
-            moveTo(SessionState.ACTIVE);
-        }
         if (greet) {
-            cancelKey = context.cancels().register(this);
+            greeting.registerCancel(this);
+        } else {
+            moveTo(SessionState.ACTIVE);
         }
         acquired.execute(() -> {
             acquired.attach(replies);
-            LoginDefaults defaults = greet ? welcome(acquired.parameters().login()) : null;
+            // Built first: it seeds the parameters the link is brought to next. The link is offered back once the
+            // login is finished.
+            ByteBuf greetingMessages = greet
+                    ? greeting.greeting(channel.alloc(), acquired.parameters().login(), forwarder, replies) : null;
             try {
                 forwarder.arrive(acquired);
             } catch (IllegalArgumentException e) {
+                if (greetingMessages != null) {
+                    greetingMessages.release();
+                }
                 ClientErrors.fatal(channel, SqlState.PROTOCOL_VIOLATION, e.getMessage());
                 return;
             }
-            if (greet) {
-                greet(acquired, defaults);
+            if (greetingMessages != null) {
+                acquired.fake(greetingMessages);
+                replies.flush();
             }
             acquired.flush();
             if (greet) {
@@ -152,26 +159,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 channel.eventLoop().execute(this::dispatchInbound);
             }
         });
-    }
-
-    /** The client's starting parameters: the servers' login values overlaid with its startup settings. */
-    private LoginDefaults welcome(List<ServerParameters.LoginParameter> serverLogin) {
-        LoginDefaults defaults = LoginDefaults.of(serverLogin, startup);
-        forwarder.seedParameters(defaults.parameters());
-        replies.applicationName(startup.valueOf("application_name", ""));
-        return defaults;
-    }
-
-    /** The server's parameters as the client will see them, pgferry's BackendKeyData, and ReadyForQuery. */
-    private ByteBuf greeting(LoginDefaults defaults) {
-        return BackendMessages.loginGreeting(channel.alloc(), defaults.parameterStatuses(), (int) (cancelKey >>> 32),
-                (int) cancelKey);
-    }
-
-    /** Greets through the link taken for the login; the link is offered back once the login is finished. */
-    private void greet(ServerConnection acquired, LoginDefaults defaults) {
-        acquired.fake(greeting(defaults));
-        replies.flush();
     }
 
     private void finishLogin() {
@@ -323,9 +310,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         SessionState was = state;
         moveTo(SessionState.CLOSING);
         inbound.release();
-        if (cancelKey != 0) {
-            context.cancels().unregister(cancelKey);
-        }
+        greeting.unregisterCancel();
         serverWait.abandon();
         ServerConnection held = link;
         boolean lostParked = was == SessionState.PARKED && !pool.unpark(held, this, System.nanoTime());
