@@ -17,6 +17,8 @@ final class CancelSender extends ChannelInboundHandlerAdapter {
     private final UpstreamTls tls;
     private final int processId;
     private final int secretKey;
+    /** Set on the sender's loop once the CancelRequest is on the wire; read by the timeout on the same loop. */
+    private boolean sent;
 
     /** {@code tls} is null to cancel in the clear. */
     CancelSender(UpstreamTls tls, int processId, int secretKey) {
@@ -62,8 +64,14 @@ final class CancelSender extends ChannelInboundHandlerAdapter {
      * the close is what tells that the cancel can no longer land on a later request (see {@link PendingCancels}).
      */
     private void sendCancel(ChannelHandlerContext ctx) {
+        sent = true;
         ctx.writeAndFlush(FrontendMessages.cancelRequest(ctx.alloc(), processId, secretKey))
                 .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+
+    /** Whether the CancelRequest was written: once it was, the server may act on it whenever it reads it. */
+    boolean sent() {
+        return sent;
     }
 
     @Override

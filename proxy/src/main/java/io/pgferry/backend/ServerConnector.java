@@ -72,15 +72,21 @@ public final class ServerConnector {
         }
         Upstream upstream = link.upstream();
         int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        CancelSender sender = new CancelSender(link.isTls() ? tlsContexts.forUpstream(upstream) : null,
+                link.processId(), link.secretKey());
         ChannelFuture connect = new Bootstrap().group(loop).channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
-                .handler(new CancelSender(link.isTls() ? tlsContexts.forUpstream(upstream) : null,
-                        link.processId(), link.secretKey()))
+                .handler(sender)
                 .connect(upstream.host(), upstream.port());
         Channel channel = connect.channel();
         channel.closeFuture().addListener(closed -> pending.end(link.eventLoop()));
         if (!timeout.isZero()) {
             var timer = loop.schedule(() -> {
+                if (sender.sent()) {
+                    // The server has the cancel but has not confirmed it: it may still land, so the link must not
+                    // serve anyone after its current client.
+                    link.markBroken();
+                }
                 channel.close();
             }, timeoutMillis, TimeUnit.MILLISECONDS);
             channel.closeFuture().addListener(closed -> timer.cancel(false));

@@ -1,5 +1,7 @@
 package io.pgferry.backend;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.ChannelFuture;
@@ -52,10 +54,45 @@ class CancelWaitTimeoutTest {
             assertTrue(cancel.channel().closeFuture().await(5, TimeUnit.SECONDS), "the cancel attempt ended");
             long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             assertTrue(elapsedMillis >= 250 && elapsedMillis < 3000, "gave up after about 300 ms, took " + elapsedMillis);
+            assertTrue(link.isUsable(), "a cancel that never reached the server cannot land later");
         } finally {
             for (Socket filler : fillers) {
                 filler.close();
             }
+            workers.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /**
+     * A server that read the cancel but never closed its connection may still act on it: once the attempt times
+     * out, the link serves nobody after its current client.
+     */
+    @Test
+    void aCancelSentButUnconfirmedWithinTheTimeoutRetiresTheLink() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        CpuWorkers workers = new CpuWorkers(1);
+        try (ServerSocket silent = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<Socket> accepted = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return silent.accept();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }, io.pgferry.testkit.ThreadPerTask.EXECUTOR);
+            ServerConnector connector = new ServerConnector(NioSocketChannel.class, null, new ServerTlsContexts(workers),
+                    new KeyDerivation(workers), 10);
+            ServerConnection link = new ServerConnection(new EmbeddedChannel(),
+                    Upstream.parse("postgres://u@127.0.0.1:" + silent.getLocalPort() + "/db?sslmode=disable"),
+                    Map.of(), 42, 7, 10);
+            ChannelFuture cancel = connector.cancel(group.next(), link, () -> true, Duration.ofMillis(300)).orElseThrow();
+            try (Socket peer = accepted.get(5, TimeUnit.SECONDS)) {
+                assertEquals(16, new java.io.DataInputStream(peer.getInputStream()).readInt(), "the cancel arrived");
+                assertTrue(cancel.channel().closeFuture().await(5, TimeUnit.SECONDS), "the attempt ended");
+                assertFalse(link.isUsable(), "the link will be closed when its client releases it");
+            }
+        } finally {
             workers.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
