@@ -72,7 +72,7 @@ public final class FrontendContext {
         return cancels;
     }
 
-    /** Every open client connection, logging in or not (max-client-connections counts these); closed ones leave by themselves. */
+    /** The two counts new connections are admitted by: those still logging in, and those logged in. */
     ClientAdmission admission() {
         return admission;
     }

@@ -85,10 +85,6 @@ final class UnusedLinks {
         parked.remove(link);
     }
 
-    boolean contains(ServerConnection link) {
-        return idle.contains(link) || parked.contains(link);
-    }
-
     /** PAUSE: parked links become plain idle ones, so their clients cannot take them back. */
     void unparkAll() {
         parked.forEach(link -> link.moveTo(LinkLifecycle.IDLE));
