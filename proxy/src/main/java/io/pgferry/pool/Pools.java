@@ -167,14 +167,15 @@ public final class Pools {
         if (!pool.tryRetire()) {
             return;
         }
-        pools.remove(pool.key(), pool);
-        autoPools.remove(pool);
+        // Meters go first, so whoever sees the pool gone also sees its series gone.
+        removed.accept(pool);
         PoolLimits limits = pool.limits();
         limits.leave(pool);
         if (limits.database().isUnused()) {
             databaseLimits.remove(pool.key().database(), limits.database());
         }
-        removed.accept(pool);
+        autoPools.remove(pool);
+        pools.remove(pool.key(), pool);
     }
 
     /** Housekeeping: retires auto pools without clients for autodb-idle-timeout, or never accepted upstream. */
