@@ -12,13 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CancelRegistry {
     private static final int KEYS_PER_DRAW = 64;
     private static final int DRAW_BYTES = KEYS_PER_DRAW * Long.BYTES;
-    private final Map<Long, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final Map<Long, ClientHandle> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     /** Keys drawn ahead, guarded by {@code this}; the next one is at the buffer's position. */
     private final ByteBuffer drawn = ByteBuffer.allocate(DRAW_BYTES).position(DRAW_BYTES);
 
     /** Registers a session and returns its key: process id in the high 32 bits, secret in the low 32. */
-    long register(ClientSession session) {
+    long register(ClientHandle session) {
         while (true) {
             long key = nextKey() & 0x7FFFFFFF_FFFFFFFFL;
             if (sessions.putIfAbsent(key, session) == null) {
@@ -41,7 +41,7 @@ public final class CancelRegistry {
     }
 
     /** The session a CancelRequest names, or {@code null} if the key is unknown (a guess, or a closed client). */
-    ClientSession find(long key) {
+    ClientHandle find(long key) {
         return sessions.get(key);
     }
 }

@@ -9,13 +9,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** The logged-in clients, by pgferry's number for each: for SHOW CLIENTS, KILL, KILL_CLIENT and draining. */
 public final class ClientRegistry implements ClientDirectory {
-    private final Map<Long, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final Map<Long, ClientHandle> sessions = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
 
-    long register(ClientSession session) {
-        long id = ids.incrementAndGet();
-        sessions.put(id, session);
-        return id;
+    /** The number for a new client; it is listed once {@link #register}ed. */
+    long newId() {
+        return ids.incrementAndGet();
+    }
+
+    void register(ClientHandle session) {
+        sessions.put(session.id(), session);
     }
 
     void unregister(long id) {
@@ -24,12 +27,12 @@ public final class ClientRegistry implements ClientDirectory {
 
     @Override
     public List<ClientInfo> describe() {
-        return sessions.values().stream().map(ClientSession::describe).toList();
+        return sessions.values().stream().map(ClientHandle::describe).toList();
     }
 
     @Override
     public boolean kill(long id, String sqlState, String message) {
-        ClientSession session = sessions.get(id);
+        ClientHandle session = sessions.get(id);
         if (session == null) {
             return false;
         }
@@ -45,7 +48,7 @@ public final class ClientRegistry implements ClientDirectory {
 
     /** While draining: ends every client that holds no server now; the others end after their transaction. */
     public void drainIdle() {
-        sessions.values().forEach(ClientSession::endIfIdleWhileDraining);
+        sessions.values().forEach(ClientHandle::endIfIdleWhileDraining);
     }
 
     public int size() {

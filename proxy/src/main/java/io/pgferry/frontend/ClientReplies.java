@@ -23,6 +23,7 @@ import io.pgferry.protocol.SqlState;
  */
 final class ClientReplies implements ServerClient {
     private final ClientSession session;
+    private final ClientHandle handle;
     private final Channel channel;
     private final ModeRules rules;
     private final RequestForwarder forwarder;
@@ -30,8 +31,10 @@ final class ClientReplies implements ServerClient {
     private volatile boolean fatalSent;
     private volatile String applicationName;
 
-    ClientReplies(ClientSession session, Channel channel, ModeRules rules, RequestForwarder forwarder) {
+    ClientReplies(ClientSession session, ClientHandle handle, Channel channel, ModeRules rules,
+                  RequestForwarder forwarder) {
         this.session = session;
+        this.handle = handle;
         this.channel = channel;
         this.rules = rules;
         this.forwarder = forwarder;
@@ -39,7 +42,7 @@ final class ClientReplies implements ServerClient {
 
     @Override
     public void deliver(ByteBuf message) {
-        if (session.activeLink() == null && rules.givesServerBack()) {
+        if (handle.activeLink() == null && rules.givesServerBack()) {
             message.release();
             return;
         }
@@ -87,7 +90,7 @@ final class ClientReplies implements ServerClient {
 
     @Override
     public void readyForQuery(byte transactionStatus, boolean idle) {
-        ServerConnection current = session.activeLink();
+        ServerConnection current = handle.activeLink();
         if (rules.refusesTransactionBlocks() && transactionStatus == 'T' && current != null) {
             run.writeTo(channel);
             ClientErrors.fatal(channel, SqlState.PROTOCOL_VIOLATION,
@@ -108,7 +111,7 @@ final class ClientReplies implements ServerClient {
 
     @Override
     public void serverClosed(ServerClosure why) {
-        if (!session.loseActiveLink()) {
+        if (!handle.loseActiveLink(rules.givesServerBack())) {
             // A parked link died between transactions: the client's next request finds it gone and takes another.
             return;
         }
@@ -122,7 +125,7 @@ final class ClientReplies implements ServerClient {
 
     @Override
     public long clientId() {
-        return session.id();
+        return handle.id();
     }
 
     String applicationName() {

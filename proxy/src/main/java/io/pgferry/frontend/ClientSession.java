@@ -9,7 +9,6 @@ import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.backend.ServerParameters;
 import io.pgferry.config.PoolMode;
-import io.pgferry.context.ClientInfo;
 import io.pgferry.metrics.LoopClock;
 import io.pgferry.pool.ServerPool;
 import io.pgferry.protocol.BackendMessages;
@@ -41,19 +40,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private final ServerWait serverWait;
     /** The link this client holds, possibly parked between transactions (client loop). */
     private ServerConnection link;
-    /** The link while a request of this client may be running on it; what a CancelRequest targets. */
-    private volatile ServerConnection activeLink;
+    private ClientHandle handle;
     private ClientReplies replies;
     private InboundBatches inbound;
     private final SessionGreeting greeting;
     /** Changed only by {@link #moveTo}, on the client's loop; read by SHOW CLIENTS and draining on any thread. */
     private volatile SessionState state = SessionState.LOGGING_IN;
     private IdleTimeouts idleTimeouts;
-    private long id;
-    private final long connectedAtMillis = System.currentTimeMillis();
-    private final long connectedAtNanos = System.nanoTime();
-    /** Monotonic, read once per request burst and shared by what it times; SHOW CLIENTS converts it to wall time. */
-    private volatile long lastRequestNanos = connectedAtNanos;
 
     ClientSession(FrontendContext context, ClientStartup startup, PoolMode mode, ServerPool pool) {
         this.context = context;
@@ -69,8 +62,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        replies = new ClientReplies(this, channel, rules, forwarder);
-        id = context.sessions().register(this);
+        handle = new ClientHandle(this, context, startup, channel, context.sessions().newId());
+        context.sessions().register(handle);
+        replies = new ClientReplies(this, handle, channel, rules, forwarder);
         idleTimeouts = new IdleTimeouts(channel, context.config().clientIdleTimeout(),
                 context.config().idleTransactionTimeout());
         // From here the session frames by itself, in place; the framer hands over any bytes it still holds.
@@ -91,7 +85,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * transaction-pooled client needs no server before its first request, so a login costs no hand-over.
      */
     private void greetFromPool(List<ServerParameters.LoginParameter> serverLogin) {
-        greeting.registerCancel(this);
+        greeting.registerCancel(handle);
         channel.writeAndFlush(greeting.greeting(channel.alloc(), serverLogin, forwarder, replies));
         // A task of its own: the session handler may still be joining the pipeline.
         channel.eventLoop().execute(this::finishLogin);
@@ -123,10 +117,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         link = acquired;
-        activeLink = acquired;
+        handle.activeLink(acquired);
         boolean greet = state == SessionState.LOGGING_IN;
         if (greet) {
-            greeting.registerCancel(this);
+            greeting.registerCancel(handle);
         } else {
             moveTo(SessionState.ACTIVE);
         }
@@ -192,12 +186,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         idleTimeouts.requestArrived();
         long now = LoopClock.nanoTime();
-        lastRequestNanos = now;
+        handle.requestArrived(now);
         ServerConnection current = link;
         if (state == SessionState.PARKED) {
             if (pool.unpark(current, this, now)) {
                 moveTo(SessionState.ACTIVE);
-                activeLink = current;
+                handle.activeLink(current);
             } else {
                 moveTo(SessionState.IDLE);
                 link = null;
@@ -265,7 +259,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (link != current || state != SessionState.ACTIVE || !inbound.nothingSince(processed) || !channel.isActive()) {
             return;
         }
-        activeLink = null;
+        handle.activeLink(null);
         // Back-pressure set while this client held the link must not outlive the hand-over, on either side.
         resumeReading(current.channel());
         resumeReading(channel);
@@ -306,7 +300,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         context.pools().leave(pool);
-        context.sessions().unregister(id);
+        context.sessions().unregister(handle.id());
         SessionState was = state;
         moveTo(SessionState.CLOSING);
         inbound.release();
@@ -316,7 +310,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         boolean lostParked = was == SessionState.PARKED && !pool.unpark(held, this, System.nanoTime());
         ServerConnection current = lostParked ? null : held;
         link = null;
-        activeLink = null;
+        handle.activeLink(null);
         boolean reset = rules.resetsOnLeave(forwarder.pin() != null);
         if (current != null) {
             current.execute(() -> {
@@ -337,27 +331,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         ClientErrors.onException(ctx.channel(), cause);
     }
 
-    /**
-     * A CancelRequest for this client (any thread): forwarded to the server running its query; a client waiting for
-     * a server leaves the queue with 57014; an idle client, or one whose link went back meanwhile, has nothing to
-     * cancel.
-     */
-    String cancel() {
-        ServerConnection current = activeLink;
-        if (current != null) {
-            // Sent only while the link still serves this client; the link then waits for the cancel to be over
-            // before any other client gets it (ServerConnector#cancel), so a late cancel hits nobody else.
-            return context.connector().cancel(channel.eventLoop(), current, () -> activeLink == current,
-                    context.config().cancelWaitTimeout()).isPresent() ? "forwarded" : "idle";
-        }
-        if (serverWait.waitingSinceNanos() == 0) {
-            return "idle";
-        }
-        channel.eventLoop().execute(this::cancelWait);
-        return "dequeued";
-    }
-
-    private void cancelWait() {
+    /** On the client's loop: a CancelRequest took this client out of the queue for a server. */
+    void cancelWait() {
         if (state != SessionState.WAITING || !serverWait.abandon()) {
             return;
         }
@@ -366,23 +341,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         channel.write(BackendMessages.errorResponse(channel.alloc(), "ERROR", SqlState.QUERY_CANCELED,
                 "canceling statement due to user request"));
         channel.writeAndFlush(BackendMessages.readyForQuery(channel.alloc(), (byte) 'I'));
-    }
-
-    /** The link while a request of this client may be running on it, or {@code null}; any thread. */
-    ServerConnection activeLink() {
-        return activeLink;
-    }
-
-    /**
-     * On the link's loop: the link this client holds closed. Returns {@code false} if it was parked (not in use),
-     * so the client's next request simply takes another.
-     */
-    boolean loseActiveLink() {
-        if (activeLink == null && rules.givesServerBack()) {
-            return false;
-        }
-        activeLink = null;
-        return true;
     }
 
     /** On the link's loop: the link answered everything and is outside a transaction block, or idle in one. */
@@ -399,32 +357,21 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    long id() {
-        return id;
+    /** Any thread: read by SHOW CLIENTS and draining. */
+    SessionState state() {
+        return state;
     }
 
-    String database() {
-        return startup.database();
+    /** When the client began to wait for a server, or 0; any thread. */
+    long waitingSinceNanos() {
+        return serverWait.waitingSinceNanos();
     }
 
-    /** Ends this client with a FATAL error (admin KILL, KILL_CLIENT); any thread. */
-    void terminate(String sqlState, String message) {
-        channel.eventLoop().execute(() -> ClientErrors.fatal(channel, sqlState, message));
+    String applicationName() {
+        return replies.applicationName();
     }
 
-    /** While draining, a client holding no server leaves now; one inside a transaction leaves when it ends. */
-    void endIfIdleWhileDraining() {
-        channel.eventLoop().execute(() -> {
-            if (state == SessionState.IDLE || state == SessionState.PARKED) {
-                ClientErrors.fatal(channel, SqlState.ADMIN_SHUTDOWN, "pgferry is shutting down");
-            }
-        });
-    }
-
-    /** A snapshot for SHOW CLIENTS; any thread. */
-    ClientInfo describe() {
-        long lastRequestMillis = connectedAtMillis + (lastRequestNanos - connectedAtNanos) / 1_000_000;
-        return ClientSnapshot.of(id, startup, channel, state, activeLink, serverWait.waitingSinceNanos(), connectedAtMillis,
-                lastRequestMillis, replies.applicationName(), forwarder.preparedStatementCount());
+    int preparedStatementCount() {
+        return forwarder.preparedStatementCount();
     }
 }

@@ -96,7 +96,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        ClientSession target = context.cancels().find(StartupMessage.cancelKey(message));
+        ClientHandle target = context.cancels().find(StartupMessage.cancelKey(message));
         context.metrics().cancelRequest(target == null ? "unknown" : target.cancel());
         ctx.close();
     }

@@ -22,7 +22,7 @@ final class SessionGreeting {
     }
 
     /** Draws the client's cancel key: its CancelRequests reach {@code session} from now. */
-    void registerCancel(ClientSession session) {
+    void registerCancel(ClientHandle session) {
         cancelKey = context.cancels().register(session);
     }
 

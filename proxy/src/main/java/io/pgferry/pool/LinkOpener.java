@@ -35,7 +35,14 @@ final class LinkOpener {
         this.failed = failed;
     }
 
-    void open(EventLoop loop, PoolSettings settings) {
+    /** Opens {@code count} links on {@code loop}; each is reported to the pool's callbacks when done. */
+    void open(EventLoop loop, PoolSettings settings, int count) {
+        for (int i = 0; i < count; i++) {
+            openOne(loop, settings);
+        }
+    }
+
+    private void openOne(EventLoop loop, PoolSettings settings) {
         long started = System.nanoTime();
         source.open(loop, settings.connectTimeout()).whenComplete((link, error) -> {
             if (error != null) {

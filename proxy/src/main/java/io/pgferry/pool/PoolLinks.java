@@ -1,20 +1,31 @@
 package io.pgferry.pool;
 
 import io.pgferry.backend.ServerConnection;
+import io.pgferry.backend.ServerParameters;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every open link of one pool, in use or not (SHOW SERVERS, KILL, the running-link timeouts), and the RECONNECT
- * mark: links opened before it close as soon as they are not in use. Thread-safe.
+ * mark: links opened before it close as soon as they are not in use; what the latest link reported at login.
+ * Thread-safe.
  */
 final class PoolLinks {
     private final Set<ServerConnection> links = ConcurrentHashMap.newKeySet();
     private volatile long reconnectRequestedNanos;
+    /** What the latest server to log in reported, for greeting clients before they need a server. */
+    private volatile List<ServerParameters.LoginParameter> knownLogin;
 
+    /** A link logged in. */
     void add(ServerConnection link) {
+        knownLogin = link.parameters().login();
         links.add(link);
+    }
+
+    /** What the latest link to log in reported; {@code null} before any did. */
+    List<ServerParameters.LoginParameter> knownLogin() {
+        return knownLogin;
     }
 
     void remove(ServerConnection link) {

@@ -32,13 +32,9 @@ public final class ServerPool implements PoolGauges {
     private final Waiters waiters = new Waiters();
     private final PoolLinks links = new PoolLinks();
     private final PoolClients clients = new PoolClients();
-    private int open;
-    private int connecting;
+    private final LinkCounts counts;
     private boolean paused;
     private volatile boolean closed;
-    private final LoginRetry loginRetry = new LoginRetry();
-    /** What the latest server to log in reported, for greeting clients before they need a server. */
-    private volatile List<ServerParameters.LoginParameter> knownLogin;
 
     ServerPool(PoolKey key, LinkSource source, PoolSettings settings, PoolActivity activity, PoolLimits limits) {
         this.key = key;
@@ -46,6 +42,7 @@ public final class ServerPool implements PoolGauges {
         this.settings = settings;
         this.activity = activity;
         this.limits = limits;
+        this.counts = new LinkCounts(limits);
     }
 
     /**
@@ -61,12 +58,12 @@ public final class ServerPool implements PoolGauges {
                 refusal = new PoolTimeout("pool " + key + " is closed");
             } else if (!paused) {
                 link = unused.takeIdle(request.loop);
-                if (link == null && open + connecting >= settings.size()) {
+                if (link == null && counts.total() >= settings.size()) {
                     link = unused.takeParked(request.loop);
                 }
             }
             if (link == null && refusal == null) {
-                refusal = open + connecting > 0 || paused ? null : loginRetry.refusal(settings.loginRetry(), System.nanoTime());
+                refusal = paused ? null : counts.refusal(settings.loginRetry(), System.nanoTime());
                 if (refusal == null) {
                     waiters.add(request);
                     toOpen = startOpenings(settings.size(), 1);
@@ -79,7 +76,7 @@ public final class ServerPool implements PoolGauges {
         } else if (refusal != null) {
             request.refuse(refusal);
         } else if (toOpen > 0) {
-            openLinks(request.loop, toOpen);
+            opener.open(request.loop, settings, toOpen);
         } else {
             openForWaiters();
         }
@@ -90,16 +87,10 @@ public final class ServerPool implements PoolGauges {
      * {@code most} at once, taking their limit slots. Holds the monitor.
      */
     private int startOpenings(int capacity, int most) {
-        int wanted = Math.min(most, Math.min(waiters.size() - connecting, capacity - open - connecting));
-        if (paused || closed || loginRetry.pausing(settings.loginRetry(), System.nanoTime())) {
+        if (paused || closed || counts.retryPausing(settings.loginRetry(), System.nanoTime())) {
             return 0;
         }
-        int started = 0;
-        while (started < wanted && limits.tryTake()) {
-            connecting++;
-            started++;
-        }
-        return started;
+        return counts.start(Math.min(most, Math.min(waiters.size() - counts.connecting(), capacity - counts.total())));
     }
 
     /** Opens links for waiters if there is room: after a link elsewhere under a shared limit closed, or on resume. */
@@ -111,30 +102,15 @@ public final class ServerPool implements PoolGauges {
             toOpen = startOpenings(settings.size(), Integer.MAX_VALUE);
             LinkRequest next = waiters.oldest();
             loop = next == null ? null : next.loop;
-            blockedByLimit = next != null && toOpen == 0 && connecting == 0 && open < settings.size() && !paused;
+            blockedByLimit = next != null && toOpen == 0 && counts.connecting() == 0 && counts.open() < settings.size()
+                    && !paused;
         }
         if (loop != null) {
-            openLinks(loop, toOpen);
+            opener.open(loop, settings, toOpen);
         }
         if (blockedByLimit) {
             limits.makeRoom(this);
         }
-    }
-
-    /**
-     * Refuses the requests that waited past acquire-timeout. Checked by housekeeping, as PgBouncer's janitor
-     * checks query_wait_timeout, rather than by a timer per request: nearly every transaction waits when clients
-     * outnumber servers, and a timer set and cancelled each time costs more than the precision is worth.
-     */
-    private void expireWaiters(long now) {
-        long timeoutNanos = settings.acquireTimeout().toNanos();
-        List<LinkRequest> expired;
-        synchronized (this) {
-            expired = timeoutNanos <= 0 ? List.of() : waiters.pollExpired(now, timeoutNanos);
-        }
-        expired.forEach(request -> request.refuse(new PoolTimeout("query_wait_timeout: no server connection in pool "
-                + key + " became free within " + settings.acquireTimeout().toMillis() + " ms (pool size "
-                + settings.size() + ")")));
     }
 
     /**
@@ -174,7 +150,7 @@ public final class ServerPool implements PoolGauges {
      * pool's servers nearly always report the same values, so a new client can be greeted with them at once.
      */
     public List<ServerParameters.LoginParameter> knownLogin() {
-        return knownLogin;
+        return links.knownLogin();
     }
 
     /** Removes a waiter that gave up (its client disconnected or cancelled). */
@@ -182,21 +158,11 @@ public final class ServerPool implements PoolGauges {
         waiters.remove(request);
     }
 
-    private void openLinks(EventLoop loop, int count) {
-        PoolSettings current = settings;
-        for (int i = 0; i < count; i++) {
-            opener.open(loop, current);
-        }
-    }
-
     private void opened(ServerConnection link) {
-        knownLogin = link.parameters().login();
         links.add(link);
         link.onClose(this::onLinkClosed);
         synchronized (this) {
-            connecting--;
-            open++;
-            loginRetry.succeeded();
+            counts.opened();
         }
         handOver(link);
     }
@@ -204,8 +170,7 @@ public final class ServerPool implements PoolGauges {
     private void failedToOpen(ServerLoginFailure failure) {
         LinkRequest failed;
         synchronized (this) {
-            connecting--;
-            loginRetry.failed(failure, System.nanoTime());
+            counts.failed(failure, System.nanoTime());
             failed = waiters.poll();
         }
         limits.giveBack();
@@ -246,7 +211,7 @@ public final class ServerPool implements PoolGauges {
 
     private void onLinkClosed(ServerConnection link) {
         synchronized (this) {
-            open--;
+            counts.closed();
             unused.remove(link);
         }
         links.remove(link);
@@ -265,27 +230,25 @@ public final class ServerPool implements PoolGauges {
         long now = System.nanoTime();
         List<ServerConnection> toClose = new ArrayList<>();
         int toOpen;
+        List<LinkRequest> expired;
         synchronized (this) {
-            unused.collectToClose(now, current.idleTimeout().toNanos(), open, current.minIdle(), toClose);
-            int missing = closed || paused ? 0 : Math.max(0, current.minIdle() - (open - toClose.size()) - connecting);
-            int opened = 0;
-            while (opened < missing && limits.tryTake()) {
-                connecting++;
-                opened++;
-            }
+            unused.collectToClose(now, current.idleTimeout().toNanos(), counts.open(), current.minIdle(), toClose);
+            int missing = closed || paused ? 0 : current.minIdle() - (counts.total() - toClose.size());
+            int opened = counts.start(missing);
             LinkRequest oldest = waiters.oldest();
             boolean reserveDue = oldest != null && current.reserveSize() > 0
                     && now - oldest.since > current.reserveTimeout().toNanos();
             toOpen = opened + startOpenings(current.size(), Integer.MAX_VALUE)
                     + (reserveDue ? startOpenings(current.size() + current.reserveSize(), 1) : 0);
+            expired = waiters.pollExpired(now, current.acquireTimeout());
         }
         toClose.forEach(ServerConnection::close);
-        openLinks(loop, toOpen);
+        opener.open(loop, current, toOpen);
         if (toOpen == 0) {
             openForWaiters();
         }
         RunningLinkTimeouts.enforce(links.live(), current, now);
-        expireWaiters(now);
+        expired.forEach(request -> request.refuse(PoolTimeout.waitedTooLong(key, current)));
     }
 
     /** Closes the least recently used idle link, to free a slot under a shared limit; {@code false} if none. */
@@ -326,7 +289,7 @@ public final class ServerPool implements PoolGauges {
      * a client would get an error now, so pgferry is not ready for this pool.
      */
     public synchronized boolean isWaitingForUpstream() {
-        return loginRetry.pausingForUnavailableServer(settings.loginRetry(), System.nanoTime());
+        return counts.pausingForUnavailableServer(settings.loginRetry(), System.nanoTime());
     }
 
     @Override
@@ -339,7 +302,8 @@ public final class ServerPool implements PoolGauges {
         links.expireAll(System.nanoTime());
         List<ServerConnection> toClose = new ArrayList<>();
         synchronized (this) {
-            unused.collectToClose(System.nanoTime(), settings.idleTimeout().toNanos(), open, settings.minIdle(), toClose);
+            unused.collectToClose(System.nanoTime(), settings.idleTimeout().toNanos(), counts.open(), settings.minIdle(),
+                    toClose);
         }
         toClose.forEach(ServerConnection::close);
     }
@@ -366,7 +330,7 @@ public final class ServerPool implements PoolGauges {
 
     /** Whether a server of this pool ever logged in: the upstream accepted the database and user. */
     boolean accepted() {
-        return knownLogin != null;
+        return links.knownLogin() != null;
     }
 
     /**
@@ -374,7 +338,7 @@ public final class ServerPool implements PoolGauges {
      */
     boolean tryRetire() {
         synchronized (this) {
-            if (open != unused.idleCount() || connecting > 0 || !waiters.isEmpty()
+            if (counts.open() != unused.idleCount() || counts.connecting() > 0 || !waiters.isEmpty()
                     || !clients.retireIfNone()) {
                 return false;
             }
@@ -412,7 +376,7 @@ public final class ServerPool implements PoolGauges {
     /** A consistent snapshot of the pool's counters. */
     @Override
     public synchronized PoolStats stats() {
-        return new PoolStats(open, unused.idleCount(), unused.parkedCount(), connecting, waiters.size(),
+        return new PoolStats(counts.open(), unused.idleCount(), unused.parkedCount(), counts.connecting(), waiters.size(),
                 waiters.longestWaitMicros(System.nanoTime()));
     }
 

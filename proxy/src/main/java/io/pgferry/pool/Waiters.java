@@ -1,6 +1,7 @@
 package io.pgferry.pool;
 
 import io.netty.channel.EventLoop;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +39,18 @@ final class Waiters {
         return UnusedLinks.takeSameLoopFirst(queue, loop);
     }
 
-    /** Removes and returns the requests that have waited longer than {@code timeoutNanos} by {@code now}. */
-    List<LinkRequest> pollExpired(long now, long timeoutNanos) {
+    /**
+     * Removes and returns the requests that have waited longer than {@code timeout} (acquire-timeout; 0 for none)
+     * by {@code now}. Housekeeping calls this, as PgBouncer's janitor checks query_wait_timeout, rather than a timer
+     * per request: nearly every transaction waits when clients outnumber servers, and a timer set and cancelled
+     * each time costs more than the precision is worth.
+     */
+    List<LinkRequest> pollExpired(long now, Duration timeout) {
+        long timeoutNanos = timeout.toNanos();
         List<LinkRequest> expired = new ArrayList<>();
+        if (timeoutNanos <= 0) {
+            return expired;
+        }
         for (LinkRequest request = queue.peek(); request != null && now - request.since > timeoutNanos;
              request = queue.peek()) {
             expired.add(queue.poll());
