@@ -25,11 +25,12 @@ public final class Main {
             usage: pgferry --config FILE
                    pgferry --upstream postgres://user:pass@host:port/db [--listen HOST:PORT]
                            [--pool-mode session|transaction|statement] [--pool-size N]
-                           [--tls-cert FILE --tls-key FILE] [--http-listen HOST:PORT]
+                           [--tls-cert FILE --tls-key FILE] [--http-listen HOST:PORT] [--cache on|off]
                    pgferry --check --config FILE      validate a configuration and exit
                    pgferry hash-password              read a password on stdin, print its SCRAM verifier
             Each --option may come from the environment instead: PGFERRY_UPSTREAM, PGFERRY_LISTEN,
-            PGFERRY_POOL_MODE, PGFERRY_POOL_SIZE, PGFERRY_TLS_CERT, PGFERRY_TLS_KEY, PGFERRY_HTTP_LISTEN, PGFERRY_CONFIG.""";
+            PGFERRY_POOL_MODE, PGFERRY_POOL_SIZE, PGFERRY_TLS_CERT, PGFERRY_TLS_KEY, PGFERRY_HTTP_LISTEN, PGFERRY_CACHE,
+            PGFERRY_CONFIG.""";
 
     private static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
 
@@ -73,7 +74,8 @@ public final class Main {
         Map<String, String> options = new HashMap<>();
         Map<String, String> environment = Map.of("config", "PGFERRY_CONFIG", "upstream", "PGFERRY_UPSTREAM",
                 "listen", "PGFERRY_LISTEN", "pool-mode", "PGFERRY_POOL_MODE", "pool-size", "PGFERRY_POOL_SIZE",
-                "tls-cert", "PGFERRY_TLS_CERT", "tls-key", "PGFERRY_TLS_KEY", "http-listen", "PGFERRY_HTTP_LISTEN");
+                "tls-cert", "PGFERRY_TLS_CERT", "tls-key", "PGFERRY_TLS_KEY", "http-listen", "PGFERRY_HTTP_LISTEN",
+                "cache", "PGFERRY_CACHE");
         environment.forEach((option, variable) -> {
             String value = System.getenv(variable);
             if (value != null && !value.isEmpty()) {
@@ -129,6 +131,13 @@ public final class Main {
             pool.put("size", options.get("pool-size"));
         }
         root.put("pool", pool);
+        if (options.containsKey("cache")) {
+            root.put("cache", Map.of("enabled", switch (options.get("cache")) {
+                case "on", "true" -> true;
+                case "off", "false" -> false;
+                default -> throw new IllegalArgumentException("--cache takes on or off, not " + options.get("cache"));
+            }));
+        }
         if (options.containsKey("tls-cert")) {
             root.put("tls", Map.of("mode", "prefer", "cert-file", options.get("tls-cert"),
                     "key-file", options.getOrDefault("tls-key", "")));

@@ -40,7 +40,7 @@ public final class Memory {
             Throughput.ClientTls clientTls = tls ? Throughput.ClientTls.of(postgres) : null;
             StringBuilder table = new StringBuilder("| idle clients | pgferry RSS MiB | pgferry KiB/client | PgBouncer RSS MiB | PgBouncer KiB/client | pgferry live heap KiB/client |\n|---|---|---|---|---|---|\n");
             int ferryPort = PostgresServer.freePort();
-            try (FerryProcess ferry = FerryProcess.start(launcher, Throughput.config(postgres.port(), ferryPort, 20, 0, clientTls), ferryPort,
+            try (FerryProcess ferry = FerryProcess.start(launcher, Throughput.config(postgres.port(), ferryPort, 20, 0, clientTls, false), ferryPort,
                     options.getOrDefault("jvm", ""));
                  PgBouncer bouncer = PgBouncer.start(pgbouncer, postgres.port(), USER, 20, clientTls)) {
                 raiseFileLimit(ferry.pid());

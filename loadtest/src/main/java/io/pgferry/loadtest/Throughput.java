@@ -100,10 +100,12 @@ public final class Throughput {
             String jvm = options.getOrDefault("jvm", "");
             int ferryPort = PostgresServer.freePort();
             int baselinePort = PostgresServer.freePort();
+            // --cache on: the pgferry target runs with the result cache, the baseline (often the same build) without.
+            boolean cache = options.getOrDefault("cache", "off").equals("on");
             try (FerryProcess ferry = targets.contains("pgferry") ? FerryProcess.start(launcher,
-                    config(postgres.port(), ferryPort, pool, threads, clientTls), ferryPort, jvm) : null;
+                    config(postgres.port(), ferryPort, pool, threads, clientTls, cache), ferryPort, jvm) : null;
                  FerryProcess baseline = targets.contains("baseline") ? FerryProcess.start(baselineLauncher,
-                    config(postgres.port(), baselinePort, pool, threads, clientTls), baselinePort, jvm) : null;
+                    config(postgres.port(), baselinePort, pool, threads, clientTls, false), baselinePort, jvm) : null;
                  PgBouncer bouncer = targets.contains("pgbouncer")
                          ? PgBouncer.start(pgbouncer, postgres.port(), USER, pool, clientTls) : null) {
                 Map<String, Endpoint> endpoints = new LinkedHashMap<>();
@@ -310,7 +312,7 @@ public final class Throughput {
     }
 
 
-    static String config(int postgresPort, int port, int pool, int threads, ClientTls clientTls) {
+    static String config(int postgresPort, int port, int pool, int threads, ClientTls clientTls, boolean cache) {
         String tls = clientTls == null ? "" : "tls { mode = allow, cert-file = \"%s\", key-file = \"%s\" }"
                 .formatted(clientTls.certificate(), clientTls.key());
         return """
@@ -320,10 +322,11 @@ public final class Throughput {
                   max-client-connections = 20000
                   %s
                   pool { mode = transaction, size = %d }
+                  cache { enabled = %s }
                   databases { app { upstream = "postgres://%s:%s@127.0.0.1:%d/app?sslmode=disable" } }
                   users { %s { auth-method = trust } }
                 }
-                """.formatted(threads, port, tls, pool, PostgresServer.Role.SCRAM.user,
+                """.formatted(threads, port, tls, pool, cache, PostgresServer.Role.SCRAM.user,
                 PostgresServer.Role.SCRAM.password, postgresPort, USER);
     }
 

@@ -56,7 +56,7 @@ class PgBouncerBinaryTest {
         assertTrue(ini.contains("\nclient_tls_sslmode = allow\nclient_tls_cert_file = /certs/server.crt\n"
                 + "client_tls_key_file = /certs/server.key\n"), ini);
         assertTrue(ini.contains("\nserver_tls_sslmode = disable\n"), ini);
-        String hocon = Throughput.config(5432, 6433, 20, 0, tls);
+        String hocon = Throughput.config(5432, 6433, 20, 0, tls, false);
         assertTrue(hocon.contains("tls { mode = allow, cert-file = \"/certs/server.crt\", key-file = \"/certs/server.key\" }"),
                 hocon);
     }

@@ -45,6 +45,9 @@ public final class AdminConsole {
             if (!admin) {
                 throw new AdminCommandError(SqlState.INSUFFICIENT_PRIVILEGE, "admin access needed for " + verb);
             }
+            if (verb.equals("CACHE")) {
+                return done(cacheCommand(argument, words.length > 2 ? words[2] : null));
+            }
             return control(verb, argument, executor);
         } catch (AdminCommandError e) {
             return CompletableFuture.failedFuture(e);
@@ -62,9 +65,19 @@ public final class AdminConsole {
             case "CONFIG" -> ShowSettings.config(context.config());
             case "LISTS" -> ShowSettings.lists(context);
             case "STATE" -> ShowSettings.state(context);
+            case "CACHE" -> ShowCache.run(context.caches());
             case "VERSION" -> new AdminResult(List.of("version"), List.of(List.of(VERSION)), "SHOW");
             default -> throw unsupported("SHOW " + what);
         };
+    }
+
+    /** CACHE CLEAR [database]: drops every cached result, or one database's. */
+    private AdminResult cacheCommand(String argument, String database) {
+        if (argument == null || !argument.equalsIgnoreCase("CLEAR")) {
+            throw new AdminCommandError(SqlState.SYNTAX_ERROR, "usage: CACHE CLEAR [database]");
+        }
+        context.caches().clear(database);
+        return AdminResult.command("CACHE CLEAR");
     }
 
     private CompletableFuture<AdminResult> control(String verb, String argument, EventExecutor executor) {

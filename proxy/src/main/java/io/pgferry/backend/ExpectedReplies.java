@@ -35,7 +35,7 @@ public final class ExpectedReplies {
         void failed(String sqlState);
     }
 
-    private record Entry(Request request, Action action, ByteBuf fake, FailureHook onFailure) {
+    private record Entry(Request request, Action action, ByteBuf fake, FailureHook onFailure, ReplyTap tap) {
         /** A shared entry per request and action, for those without a fake reply or failure hook: most of them. */
         private static final Entry[][] PLAIN = plainEntries();
 
@@ -43,21 +43,24 @@ public final class ExpectedReplies {
             Entry[][] plain = new Entry[Request.values().length][Action.values().length];
             for (Request request : Request.values()) {
                 for (Action action : Action.values()) {
-                    plain[request.ordinal()][action.ordinal()] = new Entry(request, action, null, null);
+                    plain[request.ordinal()][action.ordinal()] = new Entry(request, action, null, null, null);
                 }
             }
             return plain;
         }
 
-        static Entry of(Request request, Action action, FailureHook onFailure) {
-            return onFailure == null ? PLAIN[request.ordinal()][action.ordinal()]
-                    : new Entry(request, action, null, onFailure);
+        static Entry of(Request request, Action action, FailureHook onFailure, ReplyTap tap) {
+            return onFailure == null && tap == null ? PLAIN[request.ordinal()][action.ordinal()]
+                    : new Entry(request, action, null, onFailure, tap);
         }
 
         /** The request failed with {@code sqlState}, or the server skipped it after an earlier error ({@code null}). */
         void failed(String sqlState) {
             if (onFailure != null) {
                 onFailure.failed(sqlState);
+            }
+            if (tap != null) {
+                tap.failed();
             }
         }
     }
@@ -77,16 +80,20 @@ public final class ExpectedReplies {
 
     /** As {@link #expect(Request, Action)}; {@code onFailure} runs if the request fails or is skipped by the server. */
     public void expect(Request request, Action action, FailureHook onFailure) {
+        expect(request, action, onFailure, null);
+    }
+
+    /** As {@link #expect(Request, Action, FailureHook)}, with {@code tap} seeing the request's replies. */
+    public void expect(Request request, Action action, FailureHook onFailure, ReplyTap tap) {
+        Entry entry = Entry.of(request, action, onFailure, tap);
         if (discardingUntilSync) {
             if (request != Request.SYNC) {
-                if (onFailure != null) {
-                    onFailure.failed(null);
-                }
+                entry.failed(null);
                 return;
             }
             discardingUntilSync = false;
         }
-        entries.add(Entry.of(request, action, onFailure));
+        entries.add(entry);
     }
 
     /** Queues a reply pgferry makes itself; it reaches the client after every reply queued before it. */
@@ -96,7 +103,7 @@ public final class ExpectedReplies {
         } else if (entries.isEmpty()) {
             sink.forwardSynthesized(message);
         } else {
-            entries.add(new Entry(null, Action.FAKE, message, null));
+            entries.add(new Entry(null, Action.FAKE, message, null, null));
         }
     }
 
@@ -117,6 +124,9 @@ public final class ExpectedReplies {
         } else if (type == BackendTag.ERROR_RESPONSE) {
             onError(message, head);
         } else {
+            if (head.tap != null) {
+                head.tap.reply(message);
+            }
             deliver(head.action, message);
             if (head.request.completedBy(type) && !head.request.endsWithReadyForQuery()) {
                 entries.poll();
@@ -132,6 +142,9 @@ public final class ExpectedReplies {
         }
         entries.poll();
         byte status = Messages.transactionStatus(message);
+        if (head.tap != null) {
+            head.tap.readyForQuery(status);
+        }
         deliver(head.action, message);
         emitFakes();
         sink.readyForQuery(status, isEmpty());
@@ -148,9 +161,12 @@ public final class ExpectedReplies {
             sink.forward(message);
         }
         if (head.request.endsWithReadyForQuery()) {
+            if (head.tap != null) {
+                head.tap.failed();
+            }
             return;
         }
-        if (sqlState != null) {
+        if (sqlState != null || head.tap != null && head.request != Request.SYNC) {
             entries.poll().failed(sqlState);
         }
         while (!entries.isEmpty() && entries.peek().request != Request.SYNC) {

@@ -101,6 +101,13 @@ public final class ServerConnection implements ReplySink {
         write(message);
     }
 
+    /** As {@link #send(ByteBuf, Request, ExpectedReplies.Action)}, with {@code tap} seeing the request's replies. */
+    public void send(ByteBuf message, Request request, ExpectedReplies.Action action, ReplyTap tap) {
+        requestStarting();
+        replies.expect(request, action, null, tap);
+        write(message);
+    }
+
     /** Writes a message that expects no reply of its own (CopyData, CopyDone, CopyFail, Flush). */
     public void sendUntracked(ByteBuf message) {
         write(message);

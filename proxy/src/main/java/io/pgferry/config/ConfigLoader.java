@@ -60,7 +60,8 @@ public final class ConfigLoader {
                 nonNegative(config, "shutdown-timeout"),
                 parse(config, "log-format", text -> ProxyConfig.LogFormat.valueOf(text.toUpperCase(Locale.ROOT))),
                 config.getBoolean("log-connections"),
-                databases(config.getConfig("databases"), config.getConfig("pool"), count(config, "max-db-connections")),
+                databases(config.getConfig("databases"), config.getConfig("pool"), config.getConfig("cache"),
+                        count(config, "max-db-connections")),
                 users(config.getConfig("users"), defaultMethod),
                 java.util.Set.copyOf(config.getStringList("admin-users")),
                 java.util.Set.copyOf(config.getStringList("stats-users")),
@@ -151,7 +152,17 @@ public final class ConfigLoader {
                 nonNegative(pool, "transaction-timeout"));
     }
 
-    private static Map<String, DatabaseConfig> databases(Config databases, Config poolDefaults, int maxConnections) {
+    private static CacheSettings cache(Config cache, String path) {
+        long maxBytes = cache.getBytes("max-bytes");
+        if (maxBytes <= 0) {
+            throw new ConfigException.BadValue(cache.origin(), path + ".max-bytes", "must be positive");
+        }
+        return new CacheSettings(cache.getBoolean("enabled"), positiveDuration(cache, "max-age"),
+                nonNegative(cache, "stale-while-revalidate"), maxBytes, cache.getBytes("max-result-bytes"));
+    }
+
+    private static Map<String, DatabaseConfig> databases(Config databases, Config poolDefaults, Config cacheDefaults,
+                                                         int maxConnections) {
         Map<String, DatabaseConfig> result = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> entry : databases.root().entrySet()) {
             String name = entry.getKey();
@@ -169,7 +180,10 @@ public final class ConfigLoader {
             }
             Config pool = database.hasPath("pool") ? database.getConfig("pool").withFallback(poolDefaults) : poolDefaults;
             int limit = database.hasPath("max-connections") ? count(database, "max-connections") : maxConnections;
-            result.put(name, new DatabaseConfig(name, upstream, pool(pool, path + ".pool"), limit));
+            Config cache = database.hasPath("cache") ? database.getConfig("cache").withFallback(cacheDefaults)
+                    : cacheDefaults;
+            result.put(name, new DatabaseConfig(name, upstream, pool(pool, path + ".pool"), limit,
+                    cache(cache, path + ".cache")));
         }
         return Map.copyOf(result);
     }

@@ -1,5 +1,7 @@
 package io.pgferry.context;
 
+import io.pgferry.cache.CacheStatus;
+import io.pgferry.cache.ResultCaches;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
@@ -16,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The services every kind of client and the admin console share: the current configuration and client TLS
  * context, the pools (which also route clients and hold DISABLE and draining), the server connector, the statement
- * registry, the metrics, the open client connections, and the views the console needs of the clients and of the
+ * registry, the result caches, the metrics, the open client connections, and the views the console needs of the clients and of the
  * process. Thread-safe.
  */
 public final class ProxyContext {
@@ -28,6 +30,7 @@ public final class ProxyContext {
     private final Executor handshakeWorkers;
     private final ProxyMetrics metrics;
     private final StatementRegistry statements;
+    private final ResultCaches caches;
     private final ChannelGroup clientChannels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private volatile ProxyControl control = ProxyControl.NONE;
     private volatile ClientDirectory clients = ClientDirectory.NONE;
@@ -44,6 +47,7 @@ public final class ProxyContext {
         this.keyDerivation = keyDerivation;
         this.handshakeWorkers = handshakeWorkers;
         this.statements = new StatementRegistry(config.maxPreparedStatementMemory());
+        this.caches = new ResultCaches(this::config, cache -> metrics.bindCache(cache, CacheStatus.labels()));
     }
 
     public ProxyConfig config() {
@@ -78,6 +82,11 @@ public final class ProxyContext {
 
     public StatementRegistry statements() {
         return statements;
+    }
+
+    /** The query-result caches, per database. */
+    public ResultCaches caches() {
+        return caches;
     }
 
     public ProxyMetrics metrics() {

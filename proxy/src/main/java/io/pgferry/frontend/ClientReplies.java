@@ -90,6 +90,8 @@ final class ClientReplies implements ServerClient {
 
     @Override
     public void readyForQuery(byte transactionStatus, boolean idle) {
+        // Before the client can see this ReadyForQuery: a transaction's writes drop the cached results they changed.
+        forwarder.readyForQuery(transactionStatus);
         ServerConnection current = handle.activeLink();
         if (rules.refusesTransactionBlocks() && transactionStatus == 'T' && current != null) {
             run.writeTo(channel);

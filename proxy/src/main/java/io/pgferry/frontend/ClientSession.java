@@ -8,6 +8,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.backend.ServerParameters;
+import io.pgferry.cache.DatabaseCache;
+import io.pgferry.cache.SessionCache;
 import io.pgferry.config.PoolMode;
 import io.pgferry.metrics.LoopClock;
 import io.pgferry.pool.ServerPool;
@@ -36,6 +38,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private final ServerPool pool;
     private final RequestForwarder forwarder;
     private final SessionForwarding sessionForwarding;
+    /** Answers cached results without a server; {@code null} when the database has no cache or the mode keeps links. */
+    private final CachedAnswers cachedAnswers;
     private Channel channel;
     private final ServerWait serverWait;
     /** The link this client holds, possibly parked between transactions (client loop). */
@@ -57,6 +61,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         this.serverWait = new ServerWait(pool, this::onAcquired);
         this.forwarder = new RequestForwarder(context.statements(), startup, ByteBufAllocator.DEFAULT);
         this.sessionForwarding = rules.givesServerBack() ? null : new SessionForwarding(startup, ByteBufAllocator.DEFAULT);
+        DatabaseCache cache = rules.givesServerBack() ? context.shared().caches().of(startup.database()) : null;
+        if (cache != null) {
+            SessionCache sessionCache = new SessionCache(cache, context.shared().caches().analyzer(), pool.key().user(),
+                    pool);
+            forwarder.useCache(sessionCache);
+            cachedAnswers = new CachedAnswers(sessionCache, forwarder);
+        } else {
+            cachedAnswers = null;
+        }
     }
 
     @Override
@@ -188,6 +201,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         long now = LoopClock.nanoTime();
         handle.requestArrived(now);
         ServerConnection current = link;
+        if (cachedAnswers != null && (state == SessionState.PARKED || state == SessionState.IDLE)
+                && cachedAnswers.answer(inbound.pending(), channel)) {
+            channel.flush();
+            idleTimeouts.waitingForClient((byte) 'I');
+            return;
+        }
         if (state == SessionState.PARKED) {
             if (pool.unpark(current, this, now)) {
                 moveTo(SessionState.ACTIVE);

@@ -4,9 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pgferry.backend.ExpectedReplies.Action;
 import io.pgferry.backend.ParameterSync;
+import io.pgferry.backend.ReplyTap;
 import io.pgferry.backend.Request;
 import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.SessionParameters;
+import io.pgferry.cache.SessionCache;
 import io.pgferry.prepared.ClientStatements;
 import io.pgferry.prepared.PreparedStatement;
 import io.pgferry.prepared.StatementRegistry;
@@ -38,6 +40,13 @@ final class RequestForwarder {
     /** The client's last unnamed Parse text and types, if scanning it found nothing that touches session state. */
     private byte[] plainUnnamed;
     private PinReason pin;
+    /**
+     * Who the link's unnamed statement belongs to when it is this client's: a new token whenever the client's
+     * unnamed statement changes without a server (the result cache answered its Parse), so no link's copy passes.
+     */
+    private Object unnamedOwner = new Object();
+    /** The client's use of the result cache; {@code null} when its database has none. */
+    private SessionCache cache;
 
     RequestForwarder(StatementRegistry registry, ClientStartup startup, ByteBufAllocator allocator) {
         this.registry = registry;
@@ -49,6 +58,55 @@ final class RequestForwarder {
     /** Applies the client's parameters to a link it has just been given (after {@link #seedParameters}). */
     void arrive(ServerConnection link) {
         link.state().applyParameters(parameters);
+    }
+
+    /** Records misses and writes in {@code sessionCache} from now on. */
+    void useCache(SessionCache sessionCache) {
+        this.cache = sessionCache;
+    }
+
+    /** The client's session parameters: part of every cache key. */
+    SessionParameters parameters() {
+        return parameters;
+    }
+
+    PreparedStatement statement(String name) {
+        return statements.get(name);
+    }
+
+    byte[] unnamedStatement() {
+        return statements.unnamed();
+    }
+
+    /**
+     * The result cache answered a Parse: the client's statement {@code name} (or its unnamed one) is now
+     * {@code queryAndTypes}. Returns {@code false} if the registry has no room, so the Parse must go to a server.
+     */
+    boolean parsedLocally(String name, byte[] queryAndTypes) {
+        if (!name.isEmpty()) {
+            try {
+                statements.add(name, queryAndTypes);
+            } catch (StatementRegistry.RegistryFull e) {
+                return false;
+            }
+            return true;
+        }
+        statements.unnamed(queryAndTypes);
+        plainUnnamed = null;
+        unnamedOwner = new Object();
+        return true;
+    }
+
+    /** Undoes {@link #parsedLocally} of a named statement the cache could not answer for after all. */
+    void forgetLocally(String name) {
+        statements.remove(name);
+    }
+
+    /** Every ReadyForQuery the client gets: the writes of a transaction that ended drop their cached results. */
+    void readyForQuery(byte transactionStatus) {
+        if (cache != null) {
+            cache.transactionStatus(transactionStatus);
+        }
     }
 
     boolean isDiscardingUntilSync() {
@@ -90,10 +148,11 @@ final class RequestForwarder {
             case FrontendTag.BIND -> onBind(link, frame);
             case FrontendTag.DESCRIBE -> onDescribe(link, frame);
             case FrontendTag.CLOSE -> onClose(link, frame);
-            case FrontendTag.EXECUTE -> link.send(frame, Request.EXECUTE, Action.FORWARD);
+            case FrontendTag.EXECUTE ->
+                    link.send(frame, Request.EXECUTE, Action.FORWARD, cache == null ? null : cache.onExecute(frame));
             case FrontendTag.SYNC -> {
                 discardingUntilSync = false;
-                link.send(frame, Request.SYNC, Action.FORWARD);
+                link.send(frame, Request.SYNC, Action.FORWARD, cache == null ? null : cache.onSync());
                 restoreStartup(link, startupRestore.afterSync());
             }
             case FrontendTag.FUNCTION_CALL -> link.send(frame, Request.FUNCTION_CALL, Action.FORWARD);
@@ -124,7 +183,10 @@ final class RequestForwarder {
         if (effects.dropsAllStatements()) {
             statements.clear();
         }
-        link.send(frame, Request.QUERY, Action.FORWARD);
+        ReplyTap tap = cache == null ? null : cache.onQuery(
+                Messages.cString(frame, frame.readerIndex() + Messages.BODY), CachedAnswers.queryKey(frame), parameters,
+                link.transactionStatus() != 'I', pin != null, link.eventLoop());
+        link.send(frame, Request.QUERY, Action.FORWARD, tap);
         restoreStartup(link, startupRestore.afterQuery(effects));
     }
 
@@ -209,7 +271,7 @@ final class RequestForwarder {
             statements.unnamed(queryAndTypes);
             plainUnnamed = effects == SessionStateScanner.Effects.NONE ? queryAndTypes : null;
         }
-        link.state().fillUnnamed(this);
+        link.state().fillUnnamed(unnamedOwner);
         link.send(frame, Request.PARSE, Action.FORWARD);
     }
 
@@ -225,6 +287,13 @@ final class RequestForwarder {
             return;
         }
         PreparedStatement statement = statementOnLink(link, name);
+        if (cache != null) {
+            byte[] queryAndTypes = statement != null ? statement.queryAndTypes() : statements.unnamed();
+            if (queryAndTypes != null && (statement != null || name.isEmpty())) {
+                cache.onBind(queryAndTypes, CachedAnswers.bindKey(queryAndTypes, frame), parameters,
+                        link.transactionStatus() != 'I', pin != null, link.eventLoop());
+            }
+        }
         if (statement == null) {
             link.send(frame, Request.BIND, Action.FORWARD);
             return;
@@ -241,7 +310,8 @@ final class RequestForwarder {
 
     private void onDescribe(ServerConnection link, ByteBuf frame) {
         if (ExtendedMessages.target(frame) != 'S') {
-            link.send(frame, Request.DESCRIBE, Action.FORWARD);
+            boolean unnamedPortal = cache != null && ExtendedMessages.targetName(frame).isEmpty();
+            link.send(frame, Request.DESCRIBE, Action.FORWARD, unnamedPortal ? cache.onDescribePortal() : null);
             return;
         }
         PreparedStatement statement = statementOnLink(link, ExtendedMessages.targetName(frame));
@@ -251,7 +321,7 @@ final class RequestForwarder {
         }
         frame.release();
         link.send(ExtendedMessages.describeOrClose(allocator, FrontendTag.DESCRIBE, (byte) 'S', statement.serverName()),
-                Request.DESCRIBE, Action.FORWARD);
+                Request.DESCRIBE, Action.FORWARD, cache == null ? null : cache.onDescribeStatement(statement, parameters));
     }
 
     private void onClose(ServerConnection link, ByteBuf frame) {
@@ -273,7 +343,7 @@ final class RequestForwarder {
      */
     private PreparedStatement statementOnLink(ServerConnection link, String name) {
         if (name.isEmpty()) {
-            link.state().ensureUnnamed(this, statements.unnamed());
+            link.state().ensureUnnamed(unnamedOwner, statements.unnamed());
             return null;
         }
         PreparedStatement statement = statements.get(name);

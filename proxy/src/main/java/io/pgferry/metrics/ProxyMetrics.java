@@ -100,6 +100,25 @@ public final class ProxyMetrics implements AutoCloseable {
                 .tag("reason", reason).register(registry);
     }
 
+    /** The meters of one database's result cache, read from its counters when scraped. */
+    public void bindCache(CacheStats cache, List<String> statuses) {
+        Tags tags = Tags.of("database", cache.database());
+        for (String status : statuses) {
+            FunctionCounter.builder("pgferry.cache.requests", cache, stats -> stats.requests(status))
+                    .tags(tags.and("status", status))
+                    .description("Requests by what the result cache did with them (Hyperdrive's cacheStatus)")
+                    .register(registry);
+        }
+        FunctionCounter.builder("pgferry.cache.invalidations", cache, CacheStats::invalidations)
+                .tags(tags).description("Writes seen through pgferry that dropped cached results").register(registry);
+        Gauge.builder("pgferry.cache.entries", cache, CacheStats::entries).tags(tags)
+                .description("Results in the cache").register(registry);
+        Gauge.builder("pgferry.cache.bytes", cache, CacheStats::bytes).tags(tags).baseUnit("bytes")
+                .description("Bytes of the results in the cache, as its bound weighs them").register(registry);
+        FunctionCounter.builder("pgferry.cache.evictions", cache, CacheStats::evictions).tags(tags)
+                .description("Results evicted to stay within max-bytes or after their time").register(registry);
+    }
+
     /** Removes every meter of a pool that was retired, so a made-up database name leaves no series behind. */
     public void unbindPool(String database, String user) {
         List<Meter> owned = registry.getMeters().stream()

@@ -36,6 +36,17 @@ public final class ExtendedMessages {
         return Messages.cString(bind, bindStatementStart(bind));
     }
 
+    /** The statement name of the Bind at {@code index} of {@code messages}, or {@code null} if that is no Bind. */
+    public static String bindStatementOf(java.util.List<ByteBuf> messages, int index) {
+        return index < messages.size() && Messages.type(messages.get(index)) == FrontendTag.BIND
+                ? bindStatement(messages.get(index)) : null;
+    }
+
+    /** Bind: the portal name. */
+    public static String bindPortal(ByteBuf bind) {
+        return Messages.cString(bind, bind.readerIndex() + Messages.BODY);
+    }
+
     private static int bindStatementStart(ByteBuf bind) {
         return Messages.skipCString(bind, bind.readerIndex() + Messages.BODY);
     }

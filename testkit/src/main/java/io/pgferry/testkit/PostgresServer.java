@@ -108,6 +108,7 @@ public final class PostgresServer implements AutoCloseable {
                 "ssl_cert_file = '" + certificates.serverCertificate() + "'",
                 "ssl_key_file = '" + certificates.serverKey() + "'",
                 "log_min_messages = warning",
+                "shared_preload_libraries = 'pg_stat_statements'",
                 "") + "\n");
         StringBuilder hba = new StringBuilder("local all all trust\n");
         for (Role role : Role.values()) {

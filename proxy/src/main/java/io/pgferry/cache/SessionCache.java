@@ -1,0 +1,240 @@
+package io.pgferry.cache;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.pgferry.backend.ReplyTap;
+import io.pgferry.cache.StatementAnalysis.Effect;
+import io.pgferry.pool.ServerPool;
+import io.pgferry.prepared.PreparedStatement;
+import io.pgferry.protocol.Messages;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One client's use of its database's result cache. On the client's loop it looks requests up; on the link's
+ * loop it decides, for each request forwarded, whether its result is recorded (a cacheable read outside a
+ * transaction) and which writes it makes, and drops the entries those writes changed when their transaction ends,
+ * before the client can see the ReadyForQuery (read-your-writes). Each Sync group of the extended protocol records
+ * one result at most: the group's only Execute, with the Describe of its portal.
+ */
+public final class SessionCache {
+    private final DatabaseCache cache;
+    private final StatementAnalyzer analyzer;
+    private final String user;
+    private final ServerPool pool;
+    /** Tables written in the open transaction, dropped when it ends (link loop). */
+    private final Set<String> pendingWrites = new HashSet<>();
+    private boolean pendingAnything;
+    /** The Sync group being forwarded (link loop): its recorder, and the writes it makes. */
+    private ResultRecorder groupRecorder;
+    private int groupExecutes;
+    private final Set<String> groupWrites = new HashSet<>();
+    private boolean groupAnything;
+
+    public SessionCache(DatabaseCache cache, StatementAnalyzer analyzer, String user, ServerPool pool) {
+        this.cache = cache;
+        this.analyzer = analyzer;
+        this.user = user;
+        this.pool = pool;
+    }
+
+    /** The text of a Parse's query-and-types bytes (up to its terminating zero). */
+    public static String text(byte[] queryAndTypes) {
+        int end = 0;
+        while (end < queryAndTypes.length && queryAndTypes[end] != 0) {
+            end++;
+        }
+        return new String(queryAndTypes, 0, end, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The cached result for a read, looked up on the client's loop when no transaction is open; {@code null} for a
+     * miss or anything not cacheable (counted when it is forwarded). {@code describe}: the request asks for the
+     * RowDescription, which the entry must then have.
+     */
+    public CachedResult lookup(String text, byte[] request, Object settings, boolean describe, EventLoop loop) {
+        StatementAnalysis analysis = analyzer.analyze(text);
+        if (refusal(analysis, loop) != null) {
+            return null;
+        }
+        DatabaseCache.Lookup found = cache.lookup(new CacheKey(user, settings, request), System.nanoTime());
+        if (found.result() == null || describe && found.result().rowDescription() == null) {
+            if (found.status() == CacheStatus.INVALIDATED) {
+                cache.counters().count(CacheStatus.INVALIDATED);
+            }
+            return null;
+        }
+        cache.counters().count(found.status());
+        return found.result();
+    }
+
+    /** Why a read may not be cached, or {@code null}; asks for the catalog when it is missing or lacks a name. */
+    private CacheStatus refusal(StatementAnalysis analysis, EventLoop loop) {
+        if (analysis.hint().off()) {
+            return CacheStatus.UNCACHEABLE;
+        }
+        if (analysis.effect() != Effect.READ) {
+            return analysis.refusal() != null ? analysis.refusal() : CacheStatus.NOTAQUERY;
+        }
+        Catalog catalog = cache.catalog();
+        CacheStatus refusal = catalog == null ? CacheStatus.UNCACHEABLE : catalog.refusal(analysis);
+        cache.refreshCatalog(pool, loop, refusal != null);
+        return refusal;
+    }
+
+    /**
+     * Link loop: a simple Query is being forwarded, in a transaction or not ({@code inTransaction}, as the link
+     * last said) and by a client pinned to its server or not. Returns the tap its replies must pass, or {@code null}.
+     */
+    public ReplyTap onQuery(String text, byte[] request, Object settings, boolean inTransaction, boolean pinned,
+                            EventLoop loop) {
+        StatementAnalysis analysis = analyzer.analyze(text);
+        ResultRecorder recorder = recorderFor(analysis, request, settings, inTransaction, pinned, loop);
+        WriteTap writes = writesOf(analysis);
+        return recorder == null ? writes : writes == null ? recorder : new BothTaps(recorder, writes);
+    }
+
+    /** Link loop: a Bind of the statement {@code queryAndTypes} starts the next result of the Sync group. */
+    public void onBind(byte[] queryAndTypes, byte[] request, Object settings, boolean inTransaction, boolean pinned,
+                       EventLoop loop) {
+        StatementAnalysis analysis = analyzer.analyze(text(queryAndTypes));
+        if (groupRecorder != null) {
+            groupRecorder.spoil();
+        }
+        groupRecorder = groupExecutes == 0
+                ? recorderFor(analysis, request, settings, inTransaction, pinned, loop) : null;
+        WriteTap writes = writesOf(analysis);
+        if (writes != null) {
+            groupWrites.addAll(writes.tables);
+            groupAnything |= writes.anything;
+        }
+    }
+
+    /** Link loop: the tap for a Describe of the client's prepared {@code statement}: its description is kept. */
+    public ReplyTap onDescribeStatement(PreparedStatement statement, Object settings) {
+        return cache.descriptions().recorder(statement, settings);
+    }
+
+    /** Client loop: the description a server gave of {@code statement}, or {@code null}. */
+    public byte[] description(PreparedStatement statement, Object settings) {
+        return cache.descriptions().of(statement, settings);
+    }
+
+    /** Link loop: the tap for a Describe of the unnamed portal. */
+    public ReplyTap onDescribePortal() {
+        return groupRecorder;
+    }
+
+    /** Link loop: the tap for an Execute; only the group's first, unlimited Execute of the unnamed portal counts. */
+    public ReplyTap onExecute(ByteBuf execute) {
+        int at = execute.readerIndex() + Messages.BODY;
+        boolean unlimited = execute.getByte(at) == 0 && execute.getInt(at + 1) == 0;
+        if (groupExecutes++ > 0 || !unlimited) {
+            if (groupRecorder != null) {
+                groupRecorder.spoil();
+            }
+            groupRecorder = null;
+        }
+        return groupRecorder;
+    }
+
+    /** Link loop: the tap for the Sync that ends the group. */
+    public ReplyTap onSync() {
+        ResultRecorder recorder = groupRecorder;
+        WriteTap writes = groupWrites.isEmpty() && !groupAnything ? null
+                : new WriteTap(Set.copyOf(groupWrites), groupAnything);
+        groupRecorder = null;
+        groupExecutes = 0;
+        groupWrites.clear();
+        groupAnything = false;
+        return recorder == null ? writes : writes == null ? recorder : new BothTaps(recorder, writes);
+    }
+
+    /** Link loop: every ReadyForQuery the client gets; when outside a transaction, its writes' entries go. */
+    public void transactionStatus(byte status) {
+        if (status != 'I' || pendingWrites.isEmpty() && !pendingAnything) {
+            return;
+        }
+        if (pendingAnything) {
+            cache.invalidateAll();
+        } else {
+            cache.invalidate(pendingWrites);
+        }
+        pendingWrites.clear();
+        pendingAnything = false;
+    }
+
+    private ResultRecorder recorderFor(StatementAnalysis analysis, byte[] request, Object settings,
+                                       boolean inTransaction, boolean pinned, EventLoop loop) {
+        CacheStatus refusal = inTransaction ? CacheStatus.TRANSACTION
+                : pinned ? CacheStatus.UNCACHEABLE : refusal(analysis, loop);
+        cache.counters().count(refusal == null ? CacheStatus.MISS : refusal);
+        if (refusal != null) {
+            return null;
+        }
+        Duration maxAge = analysis.hint().maxAge() != null ? analysis.hint().maxAge() : cache.settings().maxAge();
+        String[] tables = analysis.tables().toArray(String[]::new);
+        return new ResultRecorder(cache, new CacheKey(user, settings, request), tables,
+                cache.stamp(analysis.tables()), maxAge);
+    }
+
+    /** The writes a statement makes, or {@code null} if it changes nothing the cache holds. */
+    private WriteTap writesOf(StatementAnalysis analysis) {
+        Catalog catalog = cache.catalog();
+        return switch (analysis.effect()) {
+            case WRITE -> catalog != null && catalog.writesOnlyNamedTables(analysis)
+                    ? new WriteTap(analysis.tables(), false) : new WriteTap(Set.of(), true);
+            case ANYTHING -> new WriteTap(Set.of(), true);
+            // A read may still write through the functions it calls.
+            case READ, NONE -> analysis.functions().isEmpty() || catalog != null
+                    && analysis.functions().stream().allMatch(catalog.immutableFunctions()::contains)
+                    ? null : callsWriter(analysis, catalog) ? new WriteTap(Set.of(), true) : null;
+        };
+    }
+
+    private static boolean callsWriter(StatementAnalysis analysis, Catalog catalog) {
+        return catalog == null || analysis.functions().stream()
+                .anyMatch(name -> catalog.volatileFunctions().contains(name) || !catalog.functions().contains(name));
+    }
+
+    /** Adds a write's tables to the transaction's when its ReadyForQuery arrives; drops them if it ended there. */
+    private final class WriteTap implements ReplyTap {
+        private final Set<String> tables;
+        private final boolean anything;
+
+        WriteTap(Set<String> tables, boolean anything) {
+            this.tables = tables;
+            this.anything = anything;
+        }
+
+        @Override
+        public void readyForQuery(byte transactionStatus) {
+            pendingWrites.addAll(tables);
+            pendingAnything |= anything;
+            transactionStatus(transactionStatus);
+        }
+    }
+
+    /** A request that both reads a cacheable result and writes (a read calling a writing function cannot be). */
+    private record BothTaps(ReplyTap first, ReplyTap second) implements ReplyTap {
+        @Override
+        public void reply(ByteBuf message) {
+            first.reply(message);
+            second.reply(message);
+        }
+
+        @Override
+        public void failed() {
+            first.failed();
+            second.failed();
+        }
+
+        @Override
+        public void readyForQuery(byte transactionStatus) {
+            first.readyForQuery(transactionStatus);
+            second.readyForQuery(transactionStatus);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.pgferry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgferry.cache.CacheStatus;
+import io.pgferry.cache.DatabaseCache;
+import io.pgferry.pool.ServerPool;
+import io.pgferry.testkit.PostgresExtension;
+import io.pgferry.testkit.PostgresServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The query-result cache (issue 24) with pgjdbc against a real PostgreSQL: a repeated read does not reach the
+ * server (pg_stat_statements counts it once), a write through pgferry is seen at once by every client, calls of
+ * functions that are not IMMUTABLE are never cached while names in comments and literals do not count, and
+ * clients whose settings differ never share an entry.
+ */
+@ExtendWith(PostgresExtension.class)
+class ResultCacheIT {
+    private static final String ITEM = "select name from cache_items where id = ?";
+    private static TestProxy proxy;
+    private static PostgresServer server;
+
+    @BeforeAll
+    static void start(PostgresServer postgres) throws SQLException {
+        server = postgres;
+        try (Connection admin = server.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD, "app");
+             Statement statement = admin.createStatement()) {
+            statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            statement.execute("DROP TABLE IF EXISTS cache_items");
+            statement.execute("CREATE TABLE cache_items (id int PRIMARY KEY, name text)");
+            statement.execute("INSERT INTO cache_items VALUES (1, 'one'), (2, 'two')");
+            statement.execute("INSERT INTO cache_items SELECT i, 'item ' || i FROM generate_series(10, 13) i");
+            statement.execute("GRANT ALL ON cache_items TO PUBLIC");
+            statement.execute("CREATE SEQUENCE IF NOT EXISTS cache_sequence");
+            statement.execute("GRANT ALL ON cache_sequence TO PUBLIC");
+            statement.execute("CREATE OR REPLACE FUNCTION cache_stable() RETURNS int STABLE LANGUAGE sql AS 'select 7'");
+        }
+        proxy = TestProxy.start(server, "pgferry { pool.mode = transaction, databases.app.cache.enabled = true }");
+        // The cache reads the catalog on first use; until then nothing is cached.
+        try (Connection client = connect("")) {
+            TestProxy.awaitTrue(() -> {
+                read(client, 1);
+                read(client, 1);
+                return cache().counters().requests(CacheStatus.HIT) > 0;
+            }, "the result cache is ready");
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        proxy.close();
+    }
+
+    private static DatabaseCache cache() {
+        return proxy.proxy().context().shared().caches().of("app");
+    }
+
+    private static Connection connect(String parameters) throws SQLException {
+        return proxy.connect("app", TestProxy.APP_USER, TestProxy.APP_PASSWORD, parameters);
+    }
+
+    private static String read(Connection client, int id) {
+        try (PreparedStatement statement = client.prepareStatement(ITEM)) {
+            statement.setInt(1, id);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String statuses() {
+        StringBuilder text = new StringBuilder();
+        for (CacheStatus status : CacheStatus.values()) {
+            text.append(status.label()).append('=').append(cache().counters().requests(status)).append(' ');
+        }
+        return text.toString();
+    }
+
+    /** Statements of one query tree share a pg_stat_statements row whatever their aliases: counts start afresh. */
+    private static void resetServerCounts() throws SQLException {
+        try (Connection admin = server.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD, "app");
+             Statement statement = admin.createStatement()) {
+            statement.execute("select pg_stat_statements_reset()");
+        }
+    }
+
+    private static long serverCalls(String fragment) throws SQLException {
+        try (Connection admin = server.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD, "app");
+             PreparedStatement statement = admin.prepareStatement("select coalesce(sum(calls), 0) from "
+                     + "pg_stat_statements where query like ? and query not like '%pg_stat_statements%'")) {
+            statement.setString(1, "%" + fragment + "%");
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void repeatedReadsReachTheServerOnceWithEveryQueryMode() throws SQLException {
+        String[] modes = {"prepareThreshold=1", "prepareThreshold=5", "preferQueryMode=simple",
+            "preferQueryMode=extended"};
+        for (int i = 0; i < modes.length; i++) {
+            resetServerCounts();
+            // A result of its own per mode: entries are shared between clients and modes whose requests match.
+            String sql = "select name from cache_items where id = " + (10 + i);
+            try (Connection client = connect(modes[i]); Statement statement = client.createStatement()) {
+                for (int round = 0; round < 8; round++) {
+                    try (ResultSet rows = statement.executeQuery(sql)) {
+                        assertTrue(rows.next());
+                        assertEquals("item " + (10 + i), rows.getString(1), modes[i]);
+                    }
+                }
+            }
+            assertEquals(1, serverCalls("from cache_items where id"), modes[i] + ": only the first read reached PostgreSQL; " + statuses());
+        }
+    }
+
+    @Test
+    void aWriteThroughPgferryIsSeenAtOnceByWriterAndReaders() throws SQLException {
+        try (Connection reader = connect(""); Connection writer = connect("")) {
+            assertEquals("one", read(reader, 1));
+            assertEquals("one", read(writer, 1));
+            try (Statement statement = writer.createStatement()) {
+                statement.executeUpdate("update cache_items set name = 'uno' where id = 1");
+            }
+            assertEquals("uno", read(writer, 1), "read-your-writes");
+            assertEquals("uno", read(reader, 1), "another client");
+            writer.setAutoCommit(false);
+            try (Statement statement = writer.createStatement()) {
+                statement.executeUpdate("update cache_items set name = 'one' where id = 1");
+            }
+            assertEquals("uno", read(reader, 1), "not committed yet");
+            writer.commit();
+            assertEquals("one", read(reader, 1), "committed");
+        }
+    }
+
+    @Test
+    void onlyImmutableCallsAreCachedAndCommentsOrLiteralsDoNotCount() throws SQLException {
+        String[][] cases = {
+            {"select now()::text as v1", "no"},
+            {"select random() as v2", "no"},
+            {"select current_date as v3", "no"},
+            {"select 'now'::timestamptz as v4", "no"},
+            {"select cache_stable() as v5", "no"},
+            {"select nextval('cache_sequence') as v6", "no"},
+            {"select /* now() */ 'now()' as v7", "yes"},
+            {"select upper('random()') as v8", "yes"},
+        };
+        try (Connection client = connect("preferQueryMode=simple"); Statement statement = client.createStatement()) {
+            for (String[] sample : cases) {
+                String marker = sample[0].substring(sample[0].lastIndexOf(' ') + 1);
+                resetServerCounts();
+                for (int round = 0; round < 3; round++) {
+                    statement.executeQuery(sample[0]).close();
+                }
+                long calls = serverCalls(marker);
+                assertEquals(sample[1].equals("yes") ? 1 : 3, calls, sample[0]);
+            }
+        }
+    }
+
+    /**
+     * A paused pool hands out no server, so what a client gets while the pool is paused pgferry answered itself:
+     * a statement's Parse/Describe/Sync (postgres.js's first round trip) and a cached Bind/Execute/Sync.
+     */
+    @Test
+    void describesAndHitsAreAnsweredWithoutAServer() throws Exception {
+        String sql = "select name from cache_items where id = $1";
+        byte[] describe = RawClient.concat(RawClient.parse("s1", sql, 23), RawClient.describe('S', "s1"),
+                RawClient.sync());
+        byte[] execute = RawClient.concat(RawClient.bind("", "s1", "11"), RawClient.execute("", 0), RawClient.sync());
+        String described;
+        String executed;
+        try (RawClient first = RawClient.trusted(proxy.port(), "trust_user", "app")) {
+            first.send(describe);
+            described = first.transcript(1);
+            assertEquals("1 t T Z(I)", described);
+            first.send(execute);
+            first.transcript(1);
+            first.send(execute);
+            executed = first.transcript(1);
+            assertEquals("2 D(item 11) C(SELECT 1) Z(I)", executed);
+        }
+        proxy.proxy().pools().all().forEach(ServerPool::pause);
+        try (RawClient second = RawClient.trusted(proxy.port(), "trust_user", "app")) {
+            second.send(describe);
+            assertEquals(described, second.transcript(1), "Parse/Describe/Sync answered from the stored description");
+            second.send(execute);
+            assertEquals(executed, second.transcript(1), "the cached result");
+        } finally {
+            proxy.proxy().pools().all().forEach(ServerPool::resume);
+        }
+    }
+
+    @Test
+    void clientsWithDifferentSettingsNeverShareAnEntry() throws SQLException {
+        String sql = "select '2020-01-01 00:00+00'::timestamptz::text";
+        try (Connection utc = connect("options=-c%20TimeZone=UTC");
+             Connection tokyo = connect("options=-c%20TimeZone=Asia/Tokyo")) {
+            for (int round = 0; round < 3; round++) {
+                try (Statement first = utc.createStatement(); Statement second = tokyo.createStatement();
+                     ResultSet utcRows = first.executeQuery(sql); ResultSet tokyoRows = second.executeQuery(sql)) {
+                    utcRows.next();
+                    tokyoRows.next();
+                    assertEquals("2020-01-01 00:00:00+00", utcRows.getString(1));
+                    assertEquals("2020-01-01 09:00:00+09", tokyoRows.getString(1));
+                }
+            }
+        }
+    }
+}
