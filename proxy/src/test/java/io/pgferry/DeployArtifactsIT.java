@@ -62,7 +62,8 @@ class DeployArtifactsIT {
             }
         }
         assertTrue(used.size() >= 8, used.toString());
-        String hocon = "pgferry.http.listen = \"127.0.0.1:0\"\npgferry.pool.mode = transaction";
+        String hocon = "pgferry.http.listen = \"127.0.0.1:0\"\npgferry.pool.mode = transaction\n"
+                + "pgferry.cache.enabled = true";
         try (TestProxy proxy = TestProxy.start(server, hocon); Connection client = proxy.connectApp()) {
             SessionPoolingIT.single(client, "SELECT 1");
             URI uri = URI.create("http://127.0.0.1:" + proxy.proxy().httpAddress().getPort() + "/metrics");

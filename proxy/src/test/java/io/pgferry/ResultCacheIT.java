@@ -13,6 +13,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,9 +46,12 @@ class ResultCacheIT {
             statement.execute("DROP TABLE IF EXISTS cache_items");
             statement.execute("CREATE TABLE cache_items (id int PRIMARY KEY, name text)");
             statement.execute("INSERT INTO cache_items VALUES (1, 'one'), (2, 'two')");
-            statement.execute("INSERT INTO cache_items SELECT i, 'item ' || i FROM generate_series(10, 13) i");
+            statement.execute("INSERT INTO cache_items SELECT i, 'item ' || i FROM generate_series(10, 29) i");
             statement.execute("GRANT ALL ON cache_items TO PUBLIC");
             statement.execute("CREATE SEQUENCE IF NOT EXISTS cache_sequence");
+            // Declared IMMUTABLE, though it sleeps: a slow cacheable read, for misses that arrive together.
+            statement.execute("CREATE OR REPLACE FUNCTION cache_slow(int) RETURNS int IMMUTABLE LANGUAGE plpgsql "
+                    + "AS 'BEGIN PERFORM pg_sleep(0.5); RETURN $1; END'");
             statement.execute("GRANT ALL ON cache_sequence TO PUBLIC");
             statement.execute("CREATE OR REPLACE FUNCTION cache_stable() RETURNS int STABLE LANGUAGE sql AS 'select 7'");
         }
@@ -129,6 +139,19 @@ class ResultCacheIT {
     }
 
     @Test
+    void nodePostgresAndPostgresJsHitAsWell() throws SQLException {
+        String[] drivers = {"pg", "postgres-prepared", "postgres-unprepared"};
+        for (int i = 0; i < drivers.length; i++) {
+            resetServerCounts();
+            int id = 20 + i;
+            String printed = NodeClients.node("cached-reads.mjs", Integer.toString(proxy.port()), TestProxy.APP_USER,
+                    TestProxy.APP_PASSWORD, "app", drivers[i], Integer.toString(id), "6");
+            assertEquals(String.join(",", java.util.Collections.nCopies(6, "item " + id)), printed, drivers[i]);
+            assertEquals(1, serverCalls("from cache_items where id"), drivers[i] + ": " + statuses());
+        }
+    }
+
+    @Test
     void aWriteThroughPgferryIsSeenAtOnceByWriterAndReaders() throws SQLException {
         try (Connection reader = connect(""); Connection writer = connect("")) {
             assertEquals("one", read(reader, 1));
@@ -204,6 +227,40 @@ class ResultCacheIT {
         } finally {
             proxy.proxy().pools().all().forEach(ServerPool::resume);
         }
+    }
+
+    @Test
+    void sixtyFourClientsMissingOneResultTogetherRunItOnce() throws Exception {
+        int clients = 64;
+        resetServerCounts();
+        List<Connection> connections = new ArrayList<>();
+        ExecutorService threads = Executors.newFixedThreadPool(clients);
+        try {
+            for (int i = 0; i < clients; i++) {
+                connections.add(connect(""));
+            }
+            CyclicBarrier start = new CyclicBarrier(clients);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (Connection client : connections) {
+                results.add(threads.submit(() -> {
+                    start.await();
+                    try (Statement statement = client.createStatement();
+                         ResultSet rows = statement.executeQuery("select cache_slow(42) as coalesced")) {
+                        rows.next();
+                        return rows.getInt(1);
+                    }
+                }));
+            }
+            for (Future<Integer> result : results) {
+                assertEquals(42, result.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            threads.shutdownNow();
+            for (Connection client : connections) {
+                client.close();
+            }
+        }
+        assertEquals(1, serverCalls("coalesced"), "one upstream execution; " + statuses());
     }
 
     @Test

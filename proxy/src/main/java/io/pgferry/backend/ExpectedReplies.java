@@ -198,11 +198,14 @@ public final class ExpectedReplies {
                 || type == BackendTag.PARAMETER_STATUS;
     }
 
-    /** Releases queued fake replies; called when the link closes. */
+    /** Releases queued fake replies and tells taps their requests failed; called when the link closes. */
     public void clear() {
         for (Entry entry : entries) {
             if (entry.fake != null) {
                 entry.fake.release();
+            }
+            if (entry.tap != null) {
+                entry.tap.failed();
             }
         }
         entries.clear();

@@ -31,16 +31,18 @@ public final class DatabaseCache implements CacheStats {
     private final CacheSettings settings;
     private final Cache<CacheKey, CachedResult> store;
     private final Map<String, AtomicLong> tableVersions = new ConcurrentHashMap<>();
+    private final Map<CacheKey, PendingFill> fills = new ConcurrentHashMap<>();
     private final AtomicLong databaseVersion = new AtomicLong();
     private final AtomicBoolean catalogLoading = new AtomicBoolean();
     private volatile Catalog catalog;
     private volatile long catalogWantedAtNanos;
     private final CacheCounters counters = new CacheCounters();
-    private final StatementDescriptions descriptions = new StatementDescriptions();
+    private final StatementDescriptions descriptions;
 
     DatabaseCache(String database, CacheSettings settings) {
         this.database = database;
         this.settings = settings;
+        this.descriptions = new StatementDescriptions(settings.maxAge());
         this.store = Caffeine.newBuilder()
                 .maximumWeight(settings.maxBytes())
                 .weigher((CacheKey key, CachedResult result) -> result.weight(key))
@@ -131,6 +133,17 @@ public final class DatabaseCache implements CacheStats {
         return Lookup.MISS;
     }
 
+    /** The fill in flight for {@code key}, or {@code null} after registering {@code mine} as it. */
+    PendingFill claimFill(CacheKey key, PendingFill mine) {
+        return fills.putIfAbsent(key, mine);
+    }
+
+    /** The fill for {@code key} ended: whoever waited for it looks again. */
+    void endFill(CacheKey key, PendingFill fill) {
+        fills.remove(key, fill);
+        fill.end();
+    }
+
     /** What a lookup found: the status, and the result to serve for a hit or a stale entry. */
     record Lookup(CacheStatus status, CachedResult result) {
         static final Lookup MISS = new Lookup(CacheStatus.MISS, null);
@@ -203,6 +216,16 @@ public final class DatabaseCache implements CacheStats {
         private final Map<CacheStatus, LongAdder> requests = new ConcurrentHashMap<>();
         private final LongAdder invalidations = new LongAdder();
         private final LongAdder racedWrites = new LongAdder();
+        private final LongAdder coalesced = new LongAdder();
+
+        void coalesced() {
+            coalesced.increment();
+        }
+
+        /** Misses that waited for another client's request for the same key instead of going upstream. */
+        public long coalescedMisses() {
+            return coalesced.sum();
+        }
 
         void count(CacheStatus status) {
             requests.computeIfAbsent(status, s -> new LongAdder()).increment();

@@ -25,6 +25,8 @@ final class ResultRecorder implements ReplyTap {
     private byte[] rowDescription;
     private boolean complete;
     private boolean spoiled;
+    /** The fill other clients wait for, if this request's client claimed it at its lookup. */
+    private PendingFill fill;
 
     ResultRecorder(DatabaseCache cache, CacheKey key, String[] tables, long stamp, Duration maxAge) {
         this.cache = cache;
@@ -37,6 +39,19 @@ final class ResultRecorder implements ReplyTap {
     /** Another request joined the result: it is no longer one statement's. */
     void spoil() {
         spoiled = true;
+        endFill();
+    }
+
+    /** Takes over {@code claimed}: it ends when this recording does. */
+    void fills(PendingFill claimed) {
+        this.fill = claimed;
+    }
+
+    private void endFill() {
+        if (fill != null) {
+            cache.endFill(key, fill);
+            fill = null;
+        }
     }
 
     @Override
@@ -80,6 +95,7 @@ final class ResultRecorder implements ReplyTap {
     @Override
     public void failed() {
         spoiled = true;
+        endFill();
     }
 
     @Override
@@ -88,5 +104,6 @@ final class ResultRecorder implements ReplyTap {
             cache.store(key, rowDescription, rows.toByteArray(), tables, stamp, maxAge);
         }
         spoiled = true;
+        endFill();
     }
 }

@@ -5,12 +5,12 @@ import io.netty.channel.EventLoop;
 import io.pgferry.backend.ReplyTap;
 import io.pgferry.cache.StatementAnalysis.Effect;
 import io.pgferry.pool.ServerPool;
-import io.pgferry.prepared.PreparedStatement;
 import io.pgferry.protocol.Messages;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One client's use of its database's result cache. On the client's loop it looks requests up; on the link's
@@ -32,6 +32,16 @@ public final class SessionCache {
     private int groupExecutes;
     private final Set<String> groupWrites = new HashSet<>();
     private boolean groupAnything;
+    /** The fill this client claimed at its last miss, until its request's recorder takes it (any thread). */
+    private final AtomicReference<ClaimedFill> claimed = new AtomicReference<>();
+
+    private record ClaimedFill(CacheKey key, PendingFill fill) {
+    }
+
+    /** What a lookup found: a result to serve, another client's fill to wait for, or neither (go upstream). */
+    public record Found(CachedResult result, PendingFill inFlight) {
+        static final Found NOTHING = new Found(null, null);
+    }
 
     public SessionCache(DatabaseCache cache, StatementAnalyzer analyzer, String user, ServerPool pool) {
         this.cache = cache;
@@ -50,24 +60,44 @@ public final class SessionCache {
     }
 
     /**
-     * The cached result for a read, looked up on the client's loop when no transaction is open; {@code null} for a
-     * miss or anything not cacheable (counted when it is forwarded). {@code describe}: the request asks for the
-     * RowDescription, which the entry must then have.
+     * Looks a read up on the client's loop when no transaction is open. {@code describe}: the request asks for the
+     * RowDescription, which the entry must then have. On a miss, the first client claims the fill and goes
+     * upstream (counted when forwarded); the others get the fill in flight to wait for; anything not cacheable
+     * finds nothing.
      */
-    public CachedResult lookup(String text, byte[] request, Object settings, boolean describe, EventLoop loop) {
+    public Found lookup(String text, byte[] request, Object settings, boolean describe, EventLoop loop) {
         StatementAnalysis analysis = analyzer.analyze(text);
         if (refusal(analysis, loop) != null) {
-            return null;
+            return Found.NOTHING;
         }
-        DatabaseCache.Lookup found = cache.lookup(new CacheKey(user, settings, request), System.nanoTime());
-        if (found.result() == null || describe && found.result().rowDescription() == null) {
-            if (found.status() == CacheStatus.INVALIDATED) {
-                cache.counters().count(CacheStatus.INVALIDATED);
-            }
-            return null;
+        CacheKey key = new CacheKey(user, settings, request);
+        DatabaseCache.Lookup found = cache.lookup(key, System.nanoTime());
+        if (found.result() != null && (!describe || found.result().rowDescription() != null)) {
+            cache.counters().count(found.status());
+            return new Found(found.result(), null);
         }
-        cache.counters().count(found.status());
-        return found.result();
+        if (found.status() == CacheStatus.INVALIDATED) {
+            cache.counters().count(CacheStatus.INVALIDATED);
+        }
+        PendingFill mine = new PendingFill();
+        PendingFill inFlight = cache.claimFill(key, mine);
+        if (inFlight == null) {
+            endClaim(claimed.getAndSet(new ClaimedFill(key, mine)));
+            return Found.NOTHING;
+        }
+        cache.counters().coalesced();
+        return new Found(null, inFlight);
+    }
+
+    private void endClaim(ClaimedFill claim) {
+        if (claim != null) {
+            cache.endFill(claim.key(), claim.fill());
+        }
+    }
+
+    /** The client left: a fill it claimed and never sent ends, so nobody waits for it. */
+    public void close() {
+        endClaim(claimed.getAndSet(null));
     }
 
     /** Why a read may not be cached, or {@code null}; asks for the catalog when it is missing or lacks a name. */
@@ -112,14 +142,14 @@ public final class SessionCache {
         }
     }
 
-    /** Link loop: the tap for a Describe of the client's prepared {@code statement}: its description is kept. */
-    public ReplyTap onDescribeStatement(PreparedStatement statement, Object settings) {
-        return cache.descriptions().recorder(statement, settings);
+    /** Link loop: the tap for a Describe of the statement {@code queryAndTypes}: its description is kept. */
+    public ReplyTap onDescribeStatement(byte[] queryAndTypes, Object settings) {
+        return cache.descriptions().recorder(queryAndTypes, settings);
     }
 
-    /** Client loop: the description a server gave of {@code statement}, or {@code null}. */
-    public byte[] description(PreparedStatement statement, Object settings) {
-        return cache.descriptions().of(statement, settings);
+    /** Client loop: the description a server gave of the statement {@code queryAndTypes}, or {@code null}. */
+    public byte[] description(byte[] queryAndTypes, Object settings) {
+        return cache.descriptions().of(queryAndTypes, settings);
     }
 
     /** Link loop: the tap for a Describe of the unnamed portal. */
@@ -142,6 +172,7 @@ public final class SessionCache {
 
     /** Link loop: the tap for the Sync that ends the group. */
     public ReplyTap onSync() {
+        endClaim(claimed.getAndSet(null));
         ResultRecorder recorder = groupRecorder;
         WriteTap writes = groupWrites.isEmpty() && !groupAnything ? null
                 : new WriteTap(Set.copyOf(groupWrites), groupAnything);
@@ -171,13 +202,21 @@ public final class SessionCache {
         CacheStatus refusal = inTransaction ? CacheStatus.TRANSACTION
                 : pinned ? CacheStatus.UNCACHEABLE : refusal(analysis, loop);
         cache.counters().count(refusal == null ? CacheStatus.MISS : refusal);
+        CacheKey key = refusal == null ? new CacheKey(user, settings, request) : null;
+        ClaimedFill claim = claimed.getAndSet(null);
         if (refusal != null) {
+            endClaim(claim);
             return null;
         }
         Duration maxAge = analysis.hint().maxAge() != null ? analysis.hint().maxAge() : cache.settings().maxAge();
         String[] tables = analysis.tables().toArray(String[]::new);
-        return new ResultRecorder(cache, new CacheKey(user, settings, request), tables,
-                cache.stamp(analysis.tables()), maxAge);
+        ResultRecorder recorder = new ResultRecorder(cache, key, tables, cache.stamp(analysis.tables()), maxAge);
+        if (claim != null && claim.key().equals(key)) {
+            recorder.fills(claim.fill());
+        } else {
+            endClaim(claim);
+        }
+        return recorder;
     }
 
     /** The writes a statement makes, or {@code null} if it changes nothing the cache holds. */

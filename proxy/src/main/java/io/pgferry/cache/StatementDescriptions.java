@@ -4,42 +4,50 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netty.buffer.ByteBuf;
 import io.pgferry.backend.ReplyTap;
-import io.pgferry.prepared.PreparedStatement;
 import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.Messages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The ParameterDescription and RowDescription (or NoData) a server gave for each prepared statement of one
- * database, per client settings, so that a Describe of the statement is answered without a server round trip
- * once any server has described it (postgres.js's first round trip for a new statement). DDL through pgferry
- * forgets them all; a description read before that DDL is not stored; a statement whose plan a server refused
- * after DDL (0A000) is retired and never answered from here. Thread-safe.
+ * The ParameterDescription and RowDescription (or NoData) a server gave for each statement text and parameter
+ * types of one database, per client settings, so that a Describe of a statement is answered without a server
+ * round trip once any server has described it (postgres.js's first round trip for a statement). DDL through
+ * pgferry forgets them all, and a description read before that DDL is not stored; DDL that bypasses pgferry is
+ * bounded by the cache's max-age, as results are. Thread-safe.
  */
 public final class StatementDescriptions {
-    private final Cache<Key, byte[]> descriptions = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<Key, byte[]> descriptions;
     private final AtomicLong epoch = new AtomicLong();
 
-    /** A statement entry (compared by identity: one per text and types) and the client's settings. */
-    private record Key(PreparedStatement statement, Object settings) {
+    StatementDescriptions(Duration maxAge) {
+        descriptions = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(maxAge).executor(Runnable::run)
+                .build();
+    }
+
+    /** A statement's text and parameter types (as they follow the name in a Parse), and the client's settings. */
+    private record Key(byte[] queryAndTypes, Object settings) {
         @Override
         public boolean equals(Object other) {
-            return other instanceof Key key && key.statement == statement && key.settings.equals(settings);
+            return other instanceof Key key && Arrays.equals(key.queryAndTypes, queryAndTypes)
+                    && key.settings.equals(settings);
         }
 
         @Override
         public int hashCode() {
-            return System.identityHashCode(statement) * 31 + settings.hashCode();
+            return Arrays.hashCode(queryAndTypes) * 31 + settings.hashCode();
         }
     }
 
-    /** The stored description of {@code statement}, or {@code null}. */
-    public byte[] of(PreparedStatement statement, Object settings) {
-        return statement.isRetired() ? null : descriptions.getIfPresent(new Key(statement, settings));
+    /** The stored description of the statement {@code queryAndTypes}, or {@code null}. */
+    public byte[] of(byte[] queryAndTypes, Object settings) {
+        return descriptions.getIfPresent(new Key(queryAndTypes, settings));
     }
+
 
     /** DDL went through pgferry: every description may be wrong now. */
     void forgetAll() {
@@ -47,9 +55,9 @@ public final class StatementDescriptions {
         descriptions.invalidateAll();
     }
 
-    /** A tap for a Describe of {@code statement} on its way to a server: stores what the server answers. */
-    ReplyTap recorder(PreparedStatement statement, Object settings) {
-        return new Recorder(new Key(statement, settings), epoch.get());
+    /** A tap for a Describe of the statement {@code queryAndTypes} on its way to a server: keeps the answer. */
+    ReplyTap recorder(byte[] queryAndTypes, Object settings) {
+        return new Recorder(new Key(queryAndTypes, settings), epoch.get());
     }
 
     private final class Recorder implements ReplyTap {

@@ -3,13 +3,17 @@ package io.pgferry.frontend;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.pgferry.cache.CachedResult;
+import io.pgferry.cache.PendingFill;
 import io.pgferry.cache.SessionCache;
 import io.pgferry.prepared.PreparedStatement;
 import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ExtendedMessages;
 import io.pgferry.protocol.FrontendTag;
 import io.pgferry.protocol.Messages;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Answers a client's requests from the result cache without a server, on the client's loop while it holds no
@@ -25,6 +29,20 @@ final class CachedAnswers {
     private static final byte[] READY_IDLE = {BackendTag.READY_FOR_QUERY, 0, 0, 0, 5, 'I'};
     private final SessionCache cache;
     private final RequestForwarder forwarder;
+    /** Set by a lookup that found another client's fill in flight for the request at the head (client loop). */
+    private PendingFill awaited;
+    /** Ends a wait for another client's result that lasts too long (client loop). */
+    private ScheduledFuture<?> waitLimit;
+
+    /** What became of the requests at the head of what the client sent. */
+    enum Outcome {
+        /** All answered from the cache. */
+        ANSWERED,
+        /** The first unanswered one waits for another client's request for the same result. */
+        AWAIT,
+        /** The rest go to a server. */
+        FORWARD
+    }
 
     CachedAnswers(SessionCache cache, RequestForwarder forwarder) {
         this.cache = cache;
@@ -49,31 +67,75 @@ final class CachedAnswers {
         return key;
     }
 
-    /** Answers what it can at the head of {@code pending}, releasing those frames; whether nothing is left. */
-    boolean answer(List<ByteBuf> pending, Channel channel) {
-        if (forwarder.pin() != null) {
-            return false;
+    /**
+     * Answers what it can at the head of {@code pending}, releasing those frames, and flushes them. A client that
+     * misses a result another client's request is filling waits for that fill: {@code whenFilled} runs on the
+     * client's loop when it ends, or after {@code limit} (waiting is bounded like waiting for a server).
+     */
+    Outcome answer(List<ByteBuf> pending, Channel channel, Duration limit, Runnable whenFilled) {
+        int before = pending.size();
+        Outcome outcome = answerHead(pending, channel, limit, whenFilled);
+        if (pending.size() != before) {
+            channel.flush();
         }
+        return outcome;
+    }
+
+    /** The wait is over: its time limit no longer applies. */
+    void stopWaiting() {
+        if (waitLimit != null) {
+            waitLimit.cancel(false);
+            waitLimit = null;
+        }
+    }
+
+    private Outcome answerHead(List<ByteBuf> pending, Channel channel, Duration limit, Runnable whenFilled) {
+        if (forwarder.pin() != null) {
+            return Outcome.FORWARD;
+        }
+        boolean lookedAgain = false;
         while (!pending.isEmpty()) {
+            awaited = null;
             byte type = Messages.type(pending.get(0));
             int answered = type == FrontendTag.QUERY ? answerQuery(pending, channel) : answerDescribe(pending, channel);
             if (answered == 0 && type != FrontendTag.QUERY) {
                 answered = answerGroup(pending, channel);
             }
             if (answered == 0) {
+                if (awaited != null && awaited.await(() -> channel.eventLoop().execute(whenFilled))) {
+                    waitLimit = channel.eventLoop().schedule(whenFilled, limit.toMillis(), TimeUnit.MILLISECONDS);
+                    return Outcome.AWAIT;
+                }
+                if (awaited != null && !lookedAgain) {
+                    // The fill ended between the lookup and the wait: its result is most likely there now.
+                    lookedAgain = true;
+                    continue;
+                }
                 break;
             }
             for (int i = 0; i < answered; i++) {
                 pending.remove(0).release();
             }
         }
-        return pending.isEmpty();
+        return pending.isEmpty() ? Outcome.ANSWERED : Outcome.FORWARD;
+    }
+
+    /** The client left: what it claimed to fill ends. */
+    void close() {
+        stopWaiting();
+        cache.close();
+    }
+
+    /** The result a lookup found, or {@code null}; remembers a fill in flight to wait for. */
+    private CachedResult found(SessionCache.Found found) {
+        awaited = found.inFlight();
+        return found.result();
     }
 
     private int answerQuery(List<ByteBuf> pending, Channel channel) {
         ByteBuf query = pending.get(0);
-        CachedResult result = cache.lookup(Messages.cString(query, query.readerIndex() + Messages.BODY),
-                queryKey(query), forwarder.parameters(), true, channel.eventLoop());
+        CachedResult result = found(cache.lookup(Messages.cString(query, query.readerIndex() + Messages.BODY),
+                queryKey(query), forwarder.parameters(), true, channel.eventLoop()));
         if (result == null) {
             return 0;
         }
@@ -83,40 +145,45 @@ final class CachedAnswers {
     }
 
     /**
-     * {@code [Parse] Describe(statement) Sync} of a named statement some server has described: ParseComplete, the
-     * stored ParameterDescription and RowDescription, ReadyForQuery. The statement is prepared on a server when the
-     * client first binds it.
+     * {@code [Parse] Describe(statement) Sync|Flush} of a statement some server has described: ParseComplete, the
+     * stored ParameterDescription and RowDescription, and ReadyForQuery after a Sync. The statement is prepared
+     * on a server when the client first binds it there.
      */
     private int answerDescribe(List<ByteBuf> pending, Channel channel) {
         ByteBuf parse = Messages.type(pending.get(0)) == FrontendTag.PARSE ? pending.get(0) : null;
         int at = parse == null ? 0 : 1;
         if (at + 1 >= pending.size() || Messages.type(pending.get(at)) != FrontendTag.DESCRIBE
-                || Messages.type(pending.get(at + 1)) != FrontendTag.SYNC
                 || ExtendedMessages.target(pending.get(at)) != 'S') {
             return 0;
         }
+        byte end = Messages.type(pending.get(at + 1));
+        if (end != FrontendTag.SYNC && end != FrontendTag.FLUSH) {
+            return 0;
+        }
         String name = ExtendedMessages.targetName(pending.get(at));
-        if (name.isEmpty() || parse != null && (!ExtendedMessages.parseName(parse).equals(name)
-                || forwarder.statement(name) != null || !changesNoSession(parse))) {
-            return 0;
-        }
-        if (parse != null && !forwarder.parsedLocally(name,
-                ExtendedMessages.queryAndTypes(parse, ExtendedMessages.parseQueryStart(parse)))) {
-            return 0;
-        }
-        PreparedStatement statement = forwarder.statement(name);
-        byte[] description = statement == null ? null : cache.description(statement, forwarder.parameters());
-        if (description == null) {
-            if (parse != null) {
-                forwarder.forgetLocally(name);
+        byte[] queryAndTypes;
+        if (parse != null) {
+            if (!ExtendedMessages.parseName(parse).equals(name) || !name.isEmpty() && forwarder.statement(name) != null
+                    || !changesNoSession(parse)) {
+                return 0;
             }
+            queryAndTypes = ExtendedMessages.queryAndTypes(parse, ExtendedMessages.parseQueryStart(parse));
+        } else if (name.isEmpty()) {
+            queryAndTypes = forwarder.unnamedStatement();
+        } else {
+            PreparedStatement statement = forwarder.statement(name);
+            queryAndTypes = statement == null || statement.isRetired() ? null : statement.queryAndTypes();
+        }
+        byte[] description = queryAndTypes == null ? null : cache.description(queryAndTypes, forwarder.parameters());
+        if (description == null || parse != null && !forwarder.parsedLocally(name, queryAndTypes)) {
             return 0;
         }
         ByteBuf reply = channel.alloc().buffer();
         if (parse != null) {
             reply.writeBytes(PARSE_COMPLETE);
         }
-        channel.write(reply.writeBytes(description).writeBytes(READY_IDLE));
+        reply.writeBytes(description);
+        channel.write(end == FrontendTag.SYNC ? reply.writeBytes(READY_IDLE) : reply);
         return at + 2;
     }
 
@@ -157,8 +224,8 @@ final class CachedAnswers {
         if (queryAndTypes == null) {
             return 0;
         }
-        CachedResult result = cache.lookup(SessionCache.text(queryAndTypes), bindKey(queryAndTypes, bind),
-                forwarder.parameters(), describe, channel.eventLoop());
+        CachedResult result = found(cache.lookup(SessionCache.text(queryAndTypes), bindKey(queryAndTypes, bind),
+                forwarder.parameters(), describe, channel.eventLoop()));
         if (result == null) {
             return 0;
         }

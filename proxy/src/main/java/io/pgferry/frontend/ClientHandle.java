@@ -81,7 +81,7 @@ final class ClientHandle {
             return context.connector().cancel(channel.eventLoop(), current, () -> activeLink == current,
                     context.config().cancelWaitTimeout()).isPresent() ? "forwarded" : "idle";
         }
-        if (session.waitingSinceNanos() == 0) {
+        if (session.waitingSinceNanos() == 0 && session.state() != SessionState.AWAITING_RESULT) {
             return "idle";
         }
         channel.eventLoop().execute(session::cancelWait);

@@ -138,25 +138,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             moveTo(SessionState.ACTIVE);
         }
         acquired.execute(() -> {
-            acquired.attach(replies);
-            // Built first: it seeds the parameters the link is brought to next. The link is offered back once the
-            // login is finished.
-            ByteBuf greetingMessages = greet
-                    ? greeting.greeting(channel.alloc(), acquired.parameters().login(), forwarder, replies) : null;
-            try {
-                forwarder.arrive(acquired);
-            } catch (IllegalArgumentException e) {
-                if (greetingMessages != null) {
-                    greetingMessages.release();
-                }
-                ClientErrors.fatal(channel, SqlState.PROTOCOL_VIOLATION, e.getMessage());
+            if (!greeting.bringLink(acquired, greet, channel, forwarder, replies)) {
                 return;
             }
-            if (greetingMessages != null) {
-                acquired.fake(greetingMessages);
-                replies.flush();
-            }
-            acquired.flush();
             if (greet) {
                 // A task of its own: the session handler may still be joining the pipeline.
                 channel.eventLoop().execute(this::finishLogin);
@@ -194,18 +178,25 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatchInbound() {
-        if (state == SessionState.LOGGING_IN || state == SessionState.CLOSING || inbound.isEmpty()) {
+        if (state == SessionState.LOGGING_IN || state == SessionState.CLOSING
+                || state == SessionState.AWAITING_RESULT || inbound.isEmpty()) {
             return;
         }
         idleTimeouts.requestArrived();
         long now = LoopClock.nanoTime();
         handle.requestArrived(now);
         ServerConnection current = link;
-        if (cachedAnswers != null && (state == SessionState.PARKED || state == SessionState.IDLE)
-                && cachedAnswers.answer(inbound.pending(), channel)) {
-            channel.flush();
-            idleTimeouts.waitingForClient((byte) 'I');
-            return;
+        if (cachedAnswers != null && (state == SessionState.PARKED || state == SessionState.IDLE)) {
+            CachedAnswers.Outcome outcome = cachedAnswers.answer(inbound.pending(), channel,
+                    pool.settings().acquireTimeout(), this::resultFilled);
+            if (outcome == CachedAnswers.Outcome.ANSWERED) {
+                idleTimeouts.waitingForClient((byte) 'I');
+                return;
+            }
+            if (outcome == CachedAnswers.Outcome.AWAIT) {
+                moveTo(SessionState.AWAITING_RESULT);
+                return;
+            }
         }
         if (state == SessionState.PARKED) {
             if (pool.unpark(current, this, now)) {
@@ -324,9 +315,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         moveTo(SessionState.CLOSING);
         inbound.release();
         greeting.unregisterCancel();
+        if (cachedAnswers != null) {
+            cachedAnswers.close();
+        }
         serverWait.abandon();
         ServerConnection held = link;
-        boolean lostParked = was == SessionState.PARKED && !pool.unpark(held, this, System.nanoTime());
+        boolean lostParked = (was == SessionState.PARKED || was == SessionState.AWAITING_RESULT) && held != null
+                && !pool.unpark(held, this, System.nanoTime());
         ServerConnection current = lostParked ? null : held;
         link = null;
         handle.activeLink(null);
@@ -350,12 +345,25 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         ClientErrors.onException(ctx.channel(), cause);
     }
 
-    /** On the client's loop: a CancelRequest took this client out of the queue for a server. */
-    void cancelWait() {
-        if (state != SessionState.WAITING || !serverWait.abandon()) {
+    /** On the client's loop: the result this client waited for was filled (or the wait timed out): look again. */
+    private void resultFilled() {
+        if (state != SessionState.AWAITING_RESULT) {
             return;
         }
-        moveTo(SessionState.IDLE);
+        cachedAnswers.stopWaiting();
+        // A link it parked stays parked meanwhile, free for others; taking it back is tried as usual.
+        moveTo(link != null ? SessionState.PARKED : SessionState.IDLE);
+        dispatchInbound();
+    }
+
+    /** On the client's loop: a CancelRequest took this client out of the queue for a server or for a result. */
+    void cancelWait() {
+        if (state == SessionState.AWAITING_RESULT) {
+            cachedAnswers.stopWaiting();
+        } else if (state != SessionState.WAITING || !serverWait.abandon()) {
+            return;
+        }
+        moveTo(link != null ? SessionState.PARKED : SessionState.IDLE);
         inbound.dropPending();
         channel.write(BackendMessages.errorResponse(channel.alloc(), "ERROR", SqlState.QUERY_CANCELED,
                 "canceling statement due to user request"));
@@ -365,15 +373,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     /** On the link's loop: the link answered everything and is outside a transaction block, or idle in one. */
     void linkIdle(ServerConnection current, byte transactionStatus) {
         offerRelease(current);
-        if (idleTimeouts.enabled()) {
-            // Only if the client has sent nothing since: a timer must never run during a request.
-            long processed = inbound.lastProcessed();
-            channel.eventLoop().execute(() -> {
-                if (inbound.nothingSince(processed)) {
-                    idleTimeouts.waitingForClient(transactionStatus);
-                }
-            });
-        }
+        idleTimeouts.linkIdle(inbound, transactionStatus);
     }
 
     /** Any thread: read by SHOW CLIENTS and draining. */

@@ -35,6 +35,22 @@ final class IdleTimeouts {
         }
     }
 
+    /**
+     * Link loop: the client's link answered everything. The timer starts on the client's loop, and only if the
+     * client has sent nothing since: a timer must never run during a request.
+     */
+    void linkIdle(InboundBatches inbound, byte transactionStatus) {
+        if (!enabled()) {
+            return;
+        }
+        long processed = inbound.lastProcessed();
+        channel.eventLoop().execute(() -> {
+            if (inbound.nothingSince(processed)) {
+                waitingForClient(transactionStatus);
+            }
+        });
+    }
+
     /** The client has its answers and pgferry now waits for it, inside a transaction or not. */
     void waitingForClient(byte transactionStatus) {
         requestArrived();

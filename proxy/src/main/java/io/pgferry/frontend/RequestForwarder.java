@@ -97,11 +97,6 @@ final class RequestForwarder {
         return true;
     }
 
-    /** Undoes {@link #parsedLocally} of a named statement the cache could not answer for after all. */
-    void forgetLocally(String name) {
-        statements.remove(name);
-    }
-
     /** Every ReadyForQuery the client gets: the writes of a transaction that ended drop their cached results. */
     void readyForQuery(byte transactionStatus) {
         if (cache != null) {
@@ -316,12 +311,15 @@ final class RequestForwarder {
         }
         PreparedStatement statement = statementOnLink(link, ExtendedMessages.targetName(frame));
         if (statement == null) {
-            link.send(frame, Request.DESCRIBE, Action.FORWARD);
+            byte[] unnamed = ExtendedMessages.targetName(frame).isEmpty() ? statements.unnamed() : null;
+            link.send(frame, Request.DESCRIBE, Action.FORWARD,
+                    cache == null || unnamed == null ? null : cache.onDescribeStatement(unnamed, parameters));
             return;
         }
         frame.release();
         link.send(ExtendedMessages.describeOrClose(allocator, FrontendTag.DESCRIBE, (byte) 'S', statement.serverName()),
-                Request.DESCRIBE, Action.FORWARD, cache == null ? null : cache.onDescribeStatement(statement, parameters));
+                Request.DESCRIBE, Action.FORWARD,
+                cache == null ? null : cache.onDescribeStatement(statement.queryAndTypes(), parameters));
     }
 
     private void onClose(ServerConnection link, ByteBuf frame) {

@@ -2,8 +2,11 @@ package io.pgferry.frontend;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.ServerParameters;
 import io.pgferry.protocol.BackendMessages;
+import io.pgferry.protocol.SqlState;
 import java.util.List;
 
 /**
@@ -31,6 +34,34 @@ final class SessionGreeting {
         if (cancelKey != 0) {
             context.cancels().unregister(cancelKey);
         }
+    }
+
+    /**
+     * Link loop: gives the client {@code link}: attaches its replies, greets it first if it is logging in
+     * ({@code greet}), and brings the link to the client's parameters. {@code false} if the client's parameters
+     * cannot be applied (it got a FATAL error).
+     */
+    boolean bringLink(ServerConnection link, boolean greet, Channel channel, RequestForwarder forwarder,
+                      ClientReplies replies) {
+        link.attach(replies);
+        // Built first: it seeds the parameters the link is brought to next.
+        ByteBuf greetingMessages = greet ? greeting(channel.alloc(), link.parameters().login(), forwarder, replies)
+                : null;
+        try {
+            forwarder.arrive(link);
+        } catch (IllegalArgumentException e) {
+            if (greetingMessages != null) {
+                greetingMessages.release();
+            }
+            ClientErrors.fatal(channel, SqlState.PROTOCOL_VIOLATION, e.getMessage());
+            return false;
+        }
+        if (greetingMessages != null) {
+            link.fake(greetingMessages);
+            replies.flush();
+        }
+        link.flush();
+        return true;
     }
 
     /** The greeting for a login to servers that reported {@code serverLogin}; seeds the forwarder and replies. */

@@ -14,6 +14,8 @@ enum SessionState {
     IDLE,
     /** Waiting in its pool's queue for a server. */
     WAITING,
+    /** Waiting for another client's request to fill the cached result its own request needs. */
+    AWAITING_RESULT,
     /** Holding a server that may be running its requests. */
     ACTIVE,
     /** Keeping its idle server between transactions; any other client that needs one may take it. */
@@ -25,10 +27,11 @@ enum SessionState {
 
     static {
         LOGGING_IN.next = EnumSet.of(ACTIVE, IDLE, CLOSING);
-        IDLE.next = EnumSet.of(WAITING, CLOSING);
+        IDLE.next = EnumSet.of(WAITING, AWAITING_RESULT, CLOSING);
+        AWAITING_RESULT.next = EnumSet.of(IDLE, PARKED, CLOSING);
         WAITING.next = EnumSet.of(ACTIVE, IDLE, CLOSING);
         ACTIVE.next = EnumSet.of(PARKED, IDLE, CLOSING);
-        PARKED.next = EnumSet.of(ACTIVE, IDLE, CLOSING);
+        PARKED.next = EnumSet.of(ACTIVE, IDLE, AWAITING_RESULT, CLOSING);
         CLOSING.next = EnumSet.noneOf(SessionState.class);
     }
 
@@ -40,7 +43,7 @@ enum SessionState {
     String label() {
         return switch (this) {
             case ACTIVE -> "active";
-            case WAITING -> "waiting";
+            case WAITING, AWAITING_RESULT -> "waiting";
             default -> "idle";
         };
     }

@@ -22,6 +22,10 @@ class SessionStateTest {
         assertTrue(SessionState.PARKED.canMoveTo(SessionState.ACTIVE), "its own server back");
         assertTrue(SessionState.PARKED.canMoveTo(SessionState.IDLE), "taken by another client meanwhile");
         assertFalse(SessionState.PARKED.canMoveTo(SessionState.WAITING));
+        assertTrue(SessionState.IDLE.canMoveTo(SessionState.AWAITING_RESULT), "another client fills its result");
+        assertTrue(SessionState.PARKED.canMoveTo(SessionState.AWAITING_RESULT), "its parked server stays free");
+        assertTrue(SessionState.AWAITING_RESULT.canMoveTo(SessionState.PARKED), "back to the server it parked");
+        assertFalse(SessionState.AWAITING_RESULT.canMoveTo(SessionState.ACTIVE), "it looks again first");
         for (SessionState state : EnumSet.range(SessionState.LOGGING_IN, SessionState.PARKED)) {
             assertTrue(state.canMoveTo(SessionState.CLOSING), state + " can close");
         }
@@ -34,6 +38,7 @@ class SessionStateTest {
     void showClientsUsesPgBouncersWords() {
         assertEquals("active", SessionState.ACTIVE.label());
         assertEquals("waiting", SessionState.WAITING.label());
+        assertEquals("waiting", SessionState.AWAITING_RESULT.label());
         assertEquals("idle", SessionState.PARKED.label());
         assertEquals("idle", SessionState.IDLE.label());
     }

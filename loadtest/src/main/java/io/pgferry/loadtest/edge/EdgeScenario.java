@@ -51,12 +51,15 @@ public final class EdgeScenario {
     private final KeyDerivation keys = new KeyDerivation(workers);
     private final Duration delay;
     private final boolean tls;
+    /** Whether pgferry runs with its result cache (and local Describe answers): {@code --cache on}. */
+    private final boolean cache;
     private final List<AutoCloseable> resources = new ArrayList<>();
 
-    private EdgeScenario(PostgresServer postgres, Duration delay, boolean tls) {
+    private EdgeScenario(PostgresServer postgres, Duration delay, boolean tls, boolean cache) {
         this.postgres = postgres;
         this.delay = delay;
         this.tls = tls;
+        this.cache = cache;
         this.relayLoops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     }
 
@@ -66,6 +69,7 @@ public final class EdgeScenario {
         int concurrency = Integer.parseInt(options.getOrDefault("c", "1"));
         Duration delay = Duration.ofMillis(Long.parseLong(options.getOrDefault("delay-ms", "10")));
         boolean tls = !options.getOrDefault("tls", "on").equals("off");
+        boolean cache = options.getOrDefault("cache", "off").equals("on");
         List<QueryMethod> methods = Arrays.stream(options.getOrDefault("methods", "simple,query,pipelined,prepared")
                 .split(",")).map(name -> QueryMethod.valueOf(name.trim().toUpperCase(Locale.ROOT))).toList();
         List<String> targets = List.of(options.getOrDefault("targets",
@@ -73,7 +77,7 @@ public final class EdgeScenario {
         System.out.printf("edge: %d requests per cell, %d concurrent, %d ms one way (%d ms round trip), TLS %s%n",
                 requests, concurrency, delay.toMillis(), 2 * delay.toMillis(), tls ? "on" : "off");
         try (PostgresServer postgres = PostgresServer.start()) {
-            EdgeScenario scenario = new EdgeScenario(postgres, delay, tls);
+            EdgeScenario scenario = new EdgeScenario(postgres, delay, tls, cache);
             try {
                 scenario.prepareDatabase();
                 Map<String, Map<QueryMethod, LatencyStats>> results = new LinkedHashMap<>();
@@ -134,10 +138,11 @@ public final class EdgeScenario {
                   listen = "127.0.0.1:0"
                   tls { mode = prefer, cert-file = "%s", key-file = "%s" }
                   pool { mode = transaction, size = 20, min-idle = 4 }
+                  cache { enabled = %s }
                   databases { app { upstream = "postgres://%s@%s:%d/app?sslmode=require", password = "%s" } }
                   users { %s { password = "%s" } }
                 }
-                """.formatted(postgres.certificates().serverCertificate(), postgres.certificates().serverKey(),
+                """.formatted(postgres.certificates().serverCertificate(), postgres.certificates().serverKey(), cache,
                 USER, upstream.getHostString(), upstream.getPort(), PASSWORD, USER, PASSWORD);
         Proxy proxy = Proxy.start(ConfigLoader.fromConfig(ConfigFactory.parseString(hocon)));
         resources.add(proxy);

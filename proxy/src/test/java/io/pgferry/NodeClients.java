@@ -1,0 +1,72 @@
+package io.pgferry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The JavaScript drivers of {@code src/test/node} (node-postgres, postgres.js), installed once with {@code npm ci}
+ * from the committed lockfile into {@code target/node-clients}, and run as a node process per call.
+ */
+final class NodeClients {
+    private static final Path SOURCE = Path.of("src/test/node");
+    private static final Path INSTALLED = Path.of("target/node-clients");
+    private static boolean installed;
+
+    private NodeClients() {
+    }
+
+    private static synchronized Path install() {
+        if (!installed) {
+            try {
+                Files.createDirectories(INSTALLED);
+                try (var files = Files.list(SOURCE)) {
+                    for (Path file : files.toList()) {
+                        Files.copy(file, INSTALLED.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
+            installed = true;
+        }
+        return INSTALLED;
+    }
+
+    /** Runs {@code script} of src/test/node with {@code arguments}; returns what it printed, trimmed. */
+    static String node(String script, String... arguments) {
+        install();
+        List<String> command = new ArrayList<>(List.of("node", script));
+        command.addAll(List.of(arguments));
+        return run(command, 60);
+    }
+
+    private static String run(List<String> command, int timeoutSeconds) {
+        try {
+            Process process = new ProcessBuilder(command).directory(INSTALLED.toFile()).redirectErrorStream(true)
+                    .start();
+            byte[] output = process.getInputStream().readAllBytes();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(command + " did not finish within " + timeoutSeconds + " s");
+            }
+            String text = new String(output, StandardCharsets.UTF_8).trim();
+            if (process.exitValue() != 0) {
+                throw new AssertionError(command + " failed: " + text);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
