@@ -47,6 +47,17 @@ class ResultCacheIT {
             statement.execute("CREATE TABLE cache_items (id int PRIMARY KEY, name text)");
             statement.execute("INSERT INTO cache_items VALUES (1, 'one'), (2, 'two')");
             statement.execute("INSERT INTO cache_items SELECT i, 'item ' || i FROM generate_series(10, 29) i");
+            statement.execute("INSERT INTO cache_items SELECT i, 'start' FROM generate_series(100, 107) i");
+            statement.execute("CREATE OR REPLACE VIEW cache_view AS SELECT random() AS r");
+            statement.execute("GRANT SELECT ON cache_view TO PUBLIC");
+            for (String schema : List.of("cache_a", "cache_b")) {
+                statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                statement.execute("CREATE SCHEMA " + schema);
+                statement.execute("CREATE TABLE " + schema + ".cache_paths (v text)");
+                statement.execute("INSERT INTO " + schema + ".cache_paths VALUES ('" + schema + "')");
+                statement.execute("GRANT USAGE ON SCHEMA " + schema + " TO PUBLIC");
+                statement.execute("GRANT SELECT ON " + schema + ".cache_paths TO PUBLIC");
+            }
             statement.execute("GRANT ALL ON cache_items TO PUBLIC");
             statement.execute("CREATE SEQUENCE IF NOT EXISTS cache_sequence");
             // Declared IMMUTABLE, though it sleeps: a slow cacheable read, for misses that arrive together.
@@ -182,6 +193,7 @@ class ResultCacheIT {
             {"select nextval('cache_sequence') as v6", "no"},
             {"select /* now() */ 'now()' as v7", "yes"},
             {"select upper('random()') as v8", "yes"},
+            {"select r as v9 from cache_view", "no"},
         };
         try (Connection client = connect("preferQueryMode=simple"); Statement statement = client.createStatement()) {
             for (String[] sample : cases) {
@@ -261,6 +273,95 @@ class ResultCacheIT {
             }
         }
         assertEquals(1, serverCalls("coalesced"), "one upstream execution; " + statuses());
+    }
+
+    @Test
+    void clientsWithDifferentDateStyleIntervalStyleOrSearchPathNeverShareAnEntry() throws SQLException {
+        String[][] cases = {
+            {"options=-c%20DateStyle=ISO,DMY", "select '01/02/2020'::date::text", "2020-02-01"},
+            {"options=-c%20DateStyle=ISO,MDY", "select '01/02/2020'::date::text", "2020-01-02"},
+            {"options=-c%20IntervalStyle=postgres", "select '1 day'::interval::text", "1 day"},
+            {"options=-c%20IntervalStyle=iso_8601", "select '1 day'::interval::text", "P1D"},
+            {"currentSchema=cache_a", "select v from cache_paths", "cache_a"},
+            {"currentSchema=cache_b", "select v from cache_paths", "cache_b"},
+        };
+        for (int round = 0; round < 3; round++) {
+            for (String[] sample : cases) {
+                try (Connection client = connect(sample[0]); Statement statement = client.createStatement();
+                     ResultSet rows = statement.executeQuery(sample[1])) {
+                    rows.next();
+                    assertEquals(sample[2], rows.getString(1), sample[0]);
+                }
+            }
+        }
+    }
+
+    /**
+     * A read-your-writes checker: clients each update their own row and read it back at once, while reading
+     * each other's rows into the cache. No client may ever read a value older than its own last write.
+     */
+    @Test
+    void underConcurrentWritesNoClientReadsOlderThanItsOwnWrite() throws Exception {
+        int clients = 8;
+        int rounds = 40;
+        ExecutorService threads = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                int mine = 100 + i;
+                results.add(threads.submit(() -> {
+                    List<String> violations = new ArrayList<>();
+                    try (Connection client = connect("")) {
+                        for (int round = 0; round < rounds; round++) {
+                            String value = "v" + round;
+                            try (PreparedStatement write = client.prepareStatement(
+                                    "update cache_items set name = ? where id = ?")) {
+                                write.setString(1, value);
+                                write.setInt(2, mine);
+                                write.executeUpdate();
+                            }
+                            String read = read(client, mine);
+                            if (!value.equals(read)) {
+                                violations.add("client " + mine + " wrote " + value + ", read " + read);
+                            }
+                            read(client, 100 + (mine + round) % clients);
+                        }
+                    }
+                    return violations;
+                }));
+            }
+            List<String> violations = new ArrayList<>();
+            for (Future<List<String>> result : results) {
+                violations.addAll(result.get(60, TimeUnit.SECONDS));
+            }
+            assertEquals(List.of(), violations);
+            assertTrue(cache().counters().requests(CacheStatus.HIT) > 0, "other clients' rows were served from the cache");
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** A write that bypasses pgferry is seen once the entry is past max-age and stale-while-revalidate. */
+    @Test
+    void aWriteThatBypassesPgferryIsSeenWithinMaxAgeAndStaleWhileRevalidate() throws Exception {
+        String hocon = "pgferry { pool.mode = transaction, "
+                + "databases.app.cache { enabled = true, max-age = 1s, stale-while-revalidate = 1s } }";
+        try (TestProxy shortLived = TestProxy.start(server, hocon);
+             Connection client = shortLived.connect("app", TestProxy.APP_USER, TestProxy.APP_PASSWORD, "")) {
+            DatabaseCache shortCache = shortLived.proxy().context().shared().caches().of("app");
+            TestProxy.awaitTrue(() -> {
+                read(client, 29);
+                return shortCache.counters().requests(CacheStatus.HIT) > 0;
+            }, "the entry is cached");
+            try (Connection admin = server.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD, "app");
+                 Statement statement = admin.createStatement()) {
+                statement.executeUpdate("update cache_items set name = 'written directly' where id = 29");
+            }
+            long written = System.nanoTime();
+            TestProxy.awaitTrue(() -> "written directly".equals(read(client, 29)), "the direct write is seen");
+            long seenAfterMillis = (System.nanoTime() - written) / 1_000_000;
+            assertTrue(seenAfterMillis <= 2_000 + 500, "seen after " + seenAfterMillis + " ms");
+        }
     }
 
     @Test

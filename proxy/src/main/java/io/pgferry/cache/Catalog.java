@@ -76,7 +76,7 @@ public record Catalog(Set<String> functions, Set<String> immutableFunctions, Set
                 }
             }
         });
-        return new Catalog(Set.copyOf(functions.keySet()), Set.copyOf(immutable), Set.copyOf(anyVolatile), Set.copyOf(readable),
-                Set.copyOf(plainWrite), now);
+        return new Catalog(Set.copyOf(functions.keySet()), Set.copyOf(immutable), Set.copyOf(anyVolatile),
+                Set.copyOf(readable), Set.copyOf(plainWrite), now);
     }
 }

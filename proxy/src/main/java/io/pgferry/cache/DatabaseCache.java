@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
  * The result cache of one database: a Caffeine store weighted by result size, and the invalidation versions that
@@ -37,6 +38,7 @@ public final class DatabaseCache implements CacheStats {
     private volatile Catalog catalog;
     private volatile long catalogWantedAtNanos;
     private final CacheCounters counters = new CacheCounters();
+    private volatile LongConsumer fillTimes = nanos -> { };
     private final StatementDescriptions descriptions;
 
     DatabaseCache(String database, CacheSettings settings) {
@@ -65,6 +67,11 @@ public final class DatabaseCache implements CacheStats {
 
     public StatementDescriptions descriptions() {
         return descriptions;
+    }
+
+    /** Where the time each stored result took to fetch is reported (the metrics' timer). */
+    public void reportFillTimesTo(LongConsumer timer) {
+        this.fillTimes = timer;
     }
 
     public CacheCounters counters() {
@@ -150,13 +157,18 @@ public final class DatabaseCache implements CacheStats {
         static final Lookup INVALIDATED = new Lookup(CacheStatus.INVALIDATED, null);
     }
 
-    /** Stores a result read with {@code stamp}, unless a write to its tables was seen since its request was sent. */
-    void store(CacheKey key, byte[] rowDescription, byte[] rows, String[] tables, long stamp, Duration maxAge) {
+    /**
+     * Stores a result read with {@code stamp} from a request sent at {@code sentNanos}, unless a write to its
+     * tables was seen since.
+     */
+    void store(CacheKey key, byte[] rowDescription, byte[] rows, String[] tables, long stamp, Duration maxAge,
+               long sentNanos) {
         if (stamp != stamp(tables)) {
             counters.invalidated();
             return;
         }
         long now = System.nanoTime();
+        fillTimes.accept(now - sentNanos);
         long freshUntil = now + maxAge.toNanos();
         CachedResult previous = store.getIfPresent(key);
         byte[] description = rowDescription == null && previous != null ? previous.rowDescription() : rowDescription;
@@ -204,6 +216,11 @@ public final class DatabaseCache implements CacheStats {
     @Override
     public long bytes() {
         return store.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
+    }
+
+    @Override
+    public long coalescedMisses() {
+        return counters.coalescedMisses();
     }
 
     @Override

@@ -6,7 +6,8 @@ import io.pgferry.config.ProxyConfig;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -16,12 +17,12 @@ import java.util.function.Supplier;
  */
 public final class ResultCaches {
     private final Supplier<ProxyConfig> config;
-    private final Consumer<DatabaseCache> created;
+    private final Function<DatabaseCache, LongConsumer> created;
     private final StatementAnalyzer analyzer = new StatementAnalyzer();
     private final Map<String, DatabaseCache> caches = new ConcurrentHashMap<>();
 
-    /** {@code created} hears of each new cache (its metrics are bound there). */
-    public ResultCaches(Supplier<ProxyConfig> config, Consumer<DatabaseCache> created) {
+    /** {@code created} hears of each new cache and returns where its fill times go (its metrics are bound there). */
+    public ResultCaches(Supplier<ProxyConfig> config, Function<DatabaseCache, LongConsumer> created) {
         this.config = config;
         this.created = created;
     }
@@ -47,7 +48,7 @@ public final class ResultCaches {
         if (raced != null) {
             return raced;
         }
-        created.accept(fresh);
+        fresh.reportFillTimesTo(created.apply(fresh));
         return fresh;
     }
 

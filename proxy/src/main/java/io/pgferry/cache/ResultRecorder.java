@@ -21,6 +21,7 @@ final class ResultRecorder implements ReplyTap {
     private final String[] tables;
     private final long stamp;
     private final Duration maxAge;
+    private final long sentNanos = System.nanoTime();
     private final ByteArrayOutputStream rows = new ByteArrayOutputStream(256);
     private byte[] rowDescription;
     private boolean complete;
@@ -101,7 +102,7 @@ final class ResultRecorder implements ReplyTap {
     @Override
     public void readyForQuery(byte transactionStatus) {
         if (!spoiled && complete && transactionStatus == 'I') {
-            cache.store(key, rowDescription, rows.toByteArray(), tables, stamp, maxAge);
+            cache.store(key, rowDescription, rows.toByteArray(), tables, stamp, maxAge, sentNanos);
         }
         spoiled = true;
         endFill();

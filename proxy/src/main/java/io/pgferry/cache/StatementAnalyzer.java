@@ -33,7 +33,8 @@ public final class StatementAnalyzer {
     private static final Pattern HINT = Pattern.compile(
             "/\\*\\s*pgferry:cache(?:\\s*=\\s*(off)|\\s+max-age\\s*=\\s*(\\d+)\\s*(ms|s|m|h)?)\\s*\\*/",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern LEADING_NOISE = Pattern.compile("\\A(?:\\s+|--[^\\n]*\\n?|/\\*.*?\\*/)*", Pattern.DOTALL);
+    private static final Pattern LEADING_NOISE = Pattern.compile("\\A(?:\\s+|--[^\\n]*\\n?|/\\*.*?\\*/)*",
+            Pattern.DOTALL);
     /** Commands that change no table's rows: transaction control, settings, cursors, LISTEN, PREPARE of a name. */
     private static final Set<String> CHANGE_NO_ROWS = Set.of("begin", "start", "commit", "end", "rollback", "abort",
             "savepoint", "release", "set", "reset", "show", "deallocate", "discard", "listen", "unlisten", "prepare",

@@ -15,4 +15,7 @@ public interface CacheStats {
     long bytes();
 
     long evictions();
+
+    /** Misses that waited for another client's identical request instead of going upstream. */
+    long coalescedMisses();
 }

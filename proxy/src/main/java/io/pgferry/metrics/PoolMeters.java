@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * whatever the traffic; errors are tagged by SQLSTATE class (two characters, a few dozen values at most).
  */
 final class PoolMeters implements PoolActivity {
-    private static final Duration[] BUCKETS = {
+    static final Duration[] BUCKETS = {
         Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
         Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),

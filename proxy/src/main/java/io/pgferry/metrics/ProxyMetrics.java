@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToIntBiFunction;
@@ -100,8 +103,11 @@ public final class ProxyMetrics implements AutoCloseable {
                 .tag("reason", reason).register(registry);
     }
 
-    /** The meters of one database's result cache, read from its counters when scraped. */
-    public void bindCache(CacheStats cache, List<String> statuses) {
+    /**
+     * The meters of one database's result cache, read from its counters when scraped. Returns what records how
+     * long each stored result took to fetch from the server, in nanoseconds.
+     */
+    public LongConsumer bindCache(CacheStats cache, List<String> statuses) {
         Tags tags = Tags.of("database", cache.database());
         for (String status : statuses) {
             FunctionCounter.builder("pgferry.cache.requests", cache, stats -> stats.requests(status))
@@ -117,6 +123,13 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("Bytes of the results in the cache, as its bound weighs them").register(registry);
         FunctionCounter.builder("pgferry.cache.evictions", cache, CacheStats::evictions).tags(tags)
                 .description("Results evicted to stay within max-bytes or after their time").register(registry);
+        FunctionCounter.builder("pgferry.cache.coalesced", cache, CacheStats::coalescedMisses).tags(tags)
+                .description("Misses that waited for another client's identical request instead of the server")
+                .register(registry);
+        Timer fills = Timer.builder("pgferry.cache.fill.duration").tags(tags)
+                .description("Time from sending a missed request to storing its result (refreshes included)")
+                .serviceLevelObjectives(PoolMeters.BUCKETS).register(registry);
+        return nanos -> fills.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Removes every meter of a pool that was retired, so a made-up database name leaves no series behind. */

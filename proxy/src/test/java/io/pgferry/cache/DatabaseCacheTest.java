@@ -25,7 +25,8 @@ class DatabaseCacheTest {
 
     private static void store(DatabaseCache cache, String sql, int rowBytes, String table) {
         String[] tables = {table};
-        cache.store(key(sql), new byte[30], new byte[rowBytes], tables, cache.stamp(Set.of(table)), MINUTE);
+        cache.store(key(sql), new byte[30], new byte[rowBytes], tables, cache.stamp(Set.of(table)), MINUTE,
+                System.nanoTime());
     }
 
     @Test
@@ -57,7 +58,7 @@ class DatabaseCacheTest {
         long stampBeforeTheRead = cache.stamp(Set.of("a"));
         cache.invalidate(List.of("a"));
         String[] tables = {"a"};
-        cache.store(key("select a"), new byte[30], new byte[10], tables, stampBeforeTheRead, MINUTE);
+        cache.store(key("select a"), new byte[30], new byte[10], tables, stampBeforeTheRead, MINUTE, System.nanoTime());
         assertNull(cache.lookup(key("select a"), System.nanoTime()).result());
     }
 
@@ -65,7 +66,8 @@ class DatabaseCacheTest {
     void aStaleEntryIsServedWhileExactlyOneRequestRefreshesIt() {
         DatabaseCache cache = cache(1 << 20);
         String[] tables = {"a"};
-        cache.store(key("select a"), new byte[30], new byte[10], tables, cache.stamp(Set.of("a")), Duration.ofNanos(1));
+        cache.store(key("select a"), new byte[30], new byte[10], tables, cache.stamp(Set.of("a")), Duration.ofNanos(1),
+                System.nanoTime());
         long later = System.nanoTime() + Duration.ofSeconds(1).toNanos();
         assertEquals(CacheStatus.MISS, cache.lookup(key("select a"), later).status(), "the refresher goes upstream");
         DatabaseCache.Lookup stale = cache.lookup(key("select a"), later);
