@@ -139,6 +139,29 @@ class AdminCommandsIT {
     }
 
     @Test
+    void showCacheCountsAndCacheClearEmptiesIt(PostgresServer server) throws Exception {
+        String hocon = ADMIN + "pgferry { pool.mode = transaction, cache.enabled = true }";
+        try (TestProxy proxy = TestProxy.start(server, hocon); Connection client = proxy.connectApp();
+             Connection console = console(proxy)) {
+            TestProxy.awaitTrue(() -> {
+                try {
+                    SessionPoolingIT.single(client, "SELECT 'shown in SHOW CACHE'");
+                    return Long.parseLong(rows(console, "SHOW CACHE").get(0).get("hits")) > 0;
+                } catch (SQLException e) {
+                    throw new AssertionError(e);
+                }
+            }, "a hit is counted");
+            Map<String, String> row = rows(console, "SHOW CACHE").get(0);
+            assertEquals("app", row.get("database"));
+            assertTrue(Long.parseLong(row.get("entries")) >= 1, row.toString());
+            assertTrue(Long.parseLong(row.get("misses")) >= 1, row.toString());
+            assertEquals("done", async(console, "CACHE CLEAR app").get(5, TimeUnit.SECONDS));
+            assertEquals("0", rows(console, "SHOW CACHE").get(0).get("entries"));
+            assertTrue(async(console, "CACHE FLUSH").get(5, TimeUnit.SECONDS).startsWith("42601"));
+        }
+    }
+
+    @Test
     void killClientDisableEnableAndReconnect(PostgresServer server) throws Exception {
         try (TestProxy proxy = TestProxy.start(server, ADMIN);
              Connection victim = proxy.connect("app", TestProxy.APP_USER, TestProxy.APP_PASSWORD, "ApplicationName=victim");

@@ -66,7 +66,8 @@ class ResultCacheIT {
             statement.execute("GRANT ALL ON cache_sequence TO PUBLIC");
             statement.execute("CREATE OR REPLACE FUNCTION cache_stable() RETURNS int STABLE LANGUAGE sql AS 'select 7'");
         }
-        proxy = TestProxy.start(server, "pgferry { pool.mode = transaction, databases.app.cache.enabled = true }");
+        proxy = TestProxy.start(server, "pgferry { pool.mode = transaction, databases.app.cache.enabled = true, "
+                + "users.plain_user.pool-mode = session }");
         // The cache reads the catalog on first use; until then nothing is cached.
         try (Connection client = connect("")) {
             TestProxy.awaitTrue(() -> {
@@ -341,6 +342,47 @@ class ResultCacheIT {
         }
     }
 
+    /**
+     * A session-mode client's reads hit, in order with its other replies, until it changes a setting pgferry does
+     * not track; from then on they go to its server.
+     */
+    @Test
+    void aSessionModeClientHitsUntilItChangesUntrackedSettings() throws SQLException {
+        resetServerCounts();
+        // prepareThreshold=1: pgjdbc prepares a named statement at once and then only binds it. A Parse always
+        // reaches a session's own server (its statements are its own there), so only Bind/Execute can hit.
+        try (Connection session = proxy.connect("app", "plain_user", PostgresServer.Role.SCRAM.password,
+                "prepareThreshold=1")) {
+            for (int round = 0; round < 6; round++) {
+                assertEquals("item 28", read(session, 28));
+            }
+            assertEquals(1, serverCalls("from cache_items where id"), statuses());
+            try (Statement statement = session.createStatement()) {
+                statement.execute("SET bytea_output = 'escape'");
+            }
+            for (int round = 0; round < 3; round++) {
+                assertEquals("item 28", read(session, 28));
+            }
+            assertEquals(4, serverCalls("from cache_items where id"), "untracked state: reads go upstream");
+        }
+    }
+
+    /** A session-mode client's writes drop what other clients read. */
+    @Test
+    void aSessionModeClientsWritesDropWhatOthersRead() throws SQLException {
+        try (Connection reader = connect("");
+             Connection writer = proxy.connect("app", "plain_user", PostgresServer.Role.SCRAM.password, "");
+             PreparedStatement write = writer.prepareStatement("update cache_items set name = ? where id = 27")) {
+            for (int round = 0; round < 7; round++) {
+                read(reader, 27);
+                assertTrue(read(reader, 27) != null);
+                write.setString(1, "session write " + round);
+                write.executeUpdate();
+                assertEquals("session write " + round, read(reader, 27), "round " + round);
+            }
+        }
+    }
+
     /** A write that bypasses pgferry is seen once the entry is past max-age and stale-while-revalidate. */
     @Test
     void aWriteThatBypassesPgferryIsSeenWithinMaxAgeAndStaleWhileRevalidate() throws Exception {
@@ -361,6 +403,48 @@ class ResultCacheIT {
             TestProxy.awaitTrue(() -> "written directly".equals(read(client, 29)), "the direct write is seen");
             long seenAfterMillis = (System.nanoTime() - written) / 1_000_000;
             assertTrue(seenAfterMillis <= 2_000 + 500, "seen after " + seenAfterMillis + " ms");
+        }
+    }
+
+    @Test
+    void psqlHitsToo() throws Exception {
+        resetServerCounts();
+        String url = "postgresql://" + TestProxy.APP_USER + "@127.0.0.1:" + proxy.port() + "/app?sslmode=disable";
+        for (int round = 0; round < 3; round++) {
+            ClientTools.Result result = ClientTools.run(TestProxy.APP_PASSWORD,
+                    List.of("psql", url, "-At", "-c", "select name from cache_items where id = 14"));
+            assertEquals(0, result.exitCode(), result.output());
+            assertEquals("item 14", result.output().trim());
+        }
+        assertEquals(1, serverCalls("from cache_items where id"), statuses());
+    }
+
+    /** A server's 0A000 (the plan's result type changed after DDL) forgets the description kept for the text. */
+    @Test
+    void aChangedPlanForgetsTheKeptDescription() throws Exception {
+        try (Connection admin = server.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD, "app");
+             Statement statement = admin.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS cache_altered");
+            statement.execute("CREATE TABLE cache_altered (a int)");
+            statement.execute("GRANT SELECT ON cache_altered TO PUBLIC");
+            byte[] describe = RawClient.concat(RawClient.parse("s7", "select * from cache_altered"),
+                    RawClient.describe('S', "s7"), RawClient.sync());
+            byte[] execute = RawClient.concat(RawClient.bind("", "s7"), RawClient.execute("", 0), RawClient.sync());
+            try (RawClient first = RawClient.trusted(proxy.port(), "trust_user", "app")) {
+                first.send(describe);
+                assertEquals("1 t T Z(I)", first.transcript(1));
+                first.send(execute);
+                assertEquals("2 C(SELECT 0) Z(I)", first.transcript(1));
+                statement.execute("ALTER TABLE cache_altered ADD COLUMN b int");
+                first.send(execute);
+                assertEquals("E(0A000) Z(I)", first.transcript(1));
+            }
+            try (RawClient second = RawClient.trusted(proxy.port(), "trust_user", "app")) {
+                second.send(describe);
+                RawClient.Message rowDescription = second.readUntil('T');
+                assertEquals(2, ((rowDescription.body()[0] & 0xFF) << 8) | (rowDescription.body()[1] & 0xFF),
+                        "the description a server gives now, not the one kept before the change");
+            }
         }
     }
 

@@ -4,10 +4,9 @@ import io.netty.buffer.ByteBuf;
 import java.util.function.Consumer;
 
 /** Holds a link while pgferry runs its own query on it (reset, rollback); reports success once the link is idle. */
-final class QuietClient implements ServerClient {
+final class QuietClient extends OwnQueryClient {
     private final ServerConnection link;
     private final Consumer<Boolean> done;
-    private boolean failed;
 
     QuietClient(ServerConnection link, Consumer<Boolean> done) {
         this.link = link;
@@ -20,30 +19,11 @@ final class QuietClient implements ServerClient {
     }
 
     @Override
-    public void deliverSynthesized(ByteBuf message) {
-        message.release();
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void injectedRequestFailed(Request request, ByteBuf errorResponse) {
-        errorResponse.release();
-        failed = true;
-    }
-
-    @Override
     public void readyForQuery(byte transactionStatus, boolean idle) {
         if (idle) {
             link.detach();
-            done.accept(!failed && transactionStatus == 'I');
+            done.accept(!failed() && transactionStatus == 'I');
         }
-    }
-
-    @Override
-    public void serverWritabilityChanged(boolean writable) {
     }
 
     @Override

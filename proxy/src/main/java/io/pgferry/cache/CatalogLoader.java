@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.pgferry.backend.ExpectedReplies.Action;
 import io.pgferry.backend.Request;
-import io.pgferry.backend.ServerClient;
+import io.pgferry.backend.OwnQueryClient;
 import io.pgferry.backend.ServerClosure;
 import io.pgferry.backend.ServerConnection;
 import io.pgferry.pool.LinkRequest;
@@ -25,13 +25,12 @@ import org.slf4j.LoggerFactory;
  * Reads a database's {@link Catalog} on a link borrowed from one of its pools, as any other client would: both
  * catalog queries in one simple Query, the rows collected, the link released clean. Runs on the link's loop.
  */
-final class CatalogLoader implements ServerClient {
+final class CatalogLoader extends OwnQueryClient {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogLoader.class);
     private final ServerPool pool;
     private final Consumer<Catalog> done;
     private final List<Map<String, boolean[]>> results = new ArrayList<>(List.of(new HashMap<>(), new HashMap<>()));
     private int result;
-    private boolean failed;
     private ServerConnection link;
 
     private CatalogLoader(ServerPool pool, Consumer<Catalog> done) {
@@ -69,7 +68,7 @@ final class CatalogLoader implements ServerClient {
             } else if (type == BackendTag.COMMAND_COMPLETE) {
                 result++;
             } else if (type == BackendTag.ERROR_RESPONSE) {
-                failed = true;
+                fail();
             }
         } finally {
             message.release();
@@ -92,34 +91,15 @@ final class CatalogLoader implements ServerClient {
     }
 
     @Override
-    public void deliverSynthesized(ByteBuf message) {
-        message.release();
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void injectedRequestFailed(Request request, ByteBuf errorResponse) {
-        errorResponse.release();
-        failed = true;
-    }
-
-    @Override
     public void readyForQuery(byte transactionStatus, boolean idle) {
         link.detach();
         pool.release(link);
-        if (failed || result < results.size()) {
+        if (failed() || result < results.size()) {
             LOG.warn("pool {}: the catalog query for the result cache failed", pool.key());
             done.accept(null);
         } else {
             done.accept(Catalog.of(results.get(0), results.get(1), System.nanoTime()));
         }
-    }
-
-    @Override
-    public void serverWritabilityChanged(boolean writable) {
     }
 
     @Override

@@ -89,6 +89,22 @@ public final class SessionCache {
         return new Found(null, inFlight);
     }
 
+    /**
+     * Looks a read up without claiming or waiting for a fill: for a session-mode client, answered on its link's
+     * loop in order with its other replies. {@code null} if the cache has nothing to serve.
+     */
+    public CachedResult peek(String text, byte[] request, Object settings, boolean describe, EventLoop loop) {
+        if (refusal(analyzer.analyze(text), loop) != null) {
+            return null;
+        }
+        DatabaseCache.Lookup found = cache.lookup(new CacheKey(user, settings, request), System.nanoTime());
+        if (found.result() == null || describe && found.result().rowDescription() == null) {
+            return null;
+        }
+        cache.counters().count(found.status());
+        return found.result();
+    }
+
     private void endClaim(ClaimedFill claim) {
         if (claim != null) {
             cache.endFill(claim.key(), claim.fill());
@@ -142,9 +158,19 @@ public final class SessionCache {
         }
     }
 
+    /** Link loop: a Bind of a statement whose text is unknown (prepared before pgferry saw it) may write anything. */
+    public void onBindOfUnknownStatement() {
+        groupAnything = true;
+    }
+
     /** Link loop: the tap for a Describe of the statement {@code queryAndTypes}: its description is kept. */
     public ReplyTap onDescribeStatement(byte[] queryAndTypes, Object settings) {
         return cache.descriptions().recorder(queryAndTypes, settings);
+    }
+
+    /** A server refused the statement's plan (0A000): what it said of the statement before may be wrong now. */
+    public void forgetDescription(byte[] queryAndTypes) {
+        cache.descriptions().forget(queryAndTypes);
     }
 
     /** Client loop: the description a server gave of the statement {@code queryAndTypes}, or {@code null}. */

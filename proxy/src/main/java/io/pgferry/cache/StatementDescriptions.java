@@ -49,6 +49,11 @@ public final class StatementDescriptions {
     }
 
 
+    /** The descriptions of {@code queryAndTypes}, under any settings, may be wrong now. */
+    void forget(byte[] queryAndTypes) {
+        descriptions.asMap().keySet().removeIf(key -> Arrays.equals(key.queryAndTypes(), queryAndTypes));
+    }
+
     /** DDL went through pgferry: every description may be wrong now. */
     void forgetAll() {
         epoch.incrementAndGet();

@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  * after it, go to a server as usual, so replies stay in order.
  */
 final class CachedAnswers {
-    private static final byte[] PARSE_COMPLETE = {BackendTag.PARSE_COMPLETE, 0, 0, 0, 4};
-    private static final byte[] BIND_COMPLETE = {BackendTag.BIND_COMPLETE, 0, 0, 0, 4};
-    private static final byte[] READY_IDLE = {BackendTag.READY_FOR_QUERY, 0, 0, 0, 5, 'I'};
+    static final byte[] PARSE_COMPLETE = {BackendTag.PARSE_COMPLETE, 0, 0, 0, 4};
+    static final byte[] BIND_COMPLETE = {BackendTag.BIND_COMPLETE, 0, 0, 0, 4};
+    static final byte[] READY_IDLE = {BackendTag.READY_FOR_QUERY, 0, 0, 0, 5, 'I'};
     private final SessionCache cache;
     private final RequestForwarder forwarder;
     /** Set by a lookup that found another client's fill in flight for the request at the head (client loop). */
@@ -258,7 +258,7 @@ final class CachedAnswers {
     }
 
     /** A Describe of the unnamed portal, or an Execute of it without a row limit. */
-    private static boolean isUnnamedPortal(ByteBuf message, boolean describe) {
+    static boolean isUnnamedPortal(ByteBuf message, boolean describe) {
         int at = message.readerIndex() + Messages.BODY;
         if (describe) {
             return message.getByte(at) == 'P' && message.getByte(at + 1) == 0;

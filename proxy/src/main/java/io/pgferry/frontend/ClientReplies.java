@@ -54,9 +54,7 @@ final class ClientReplies implements ServerClient {
             if (status.name().equals("application_name")) {
                 applicationName = status.value();
             }
-            if (rules.givesServerBack()) {
-                forwarder.parameterReported(status.name(), status.value());
-            }
+            forwarder.parameterReported(status.name(), status.value());
         }
         run.add(channel, message);
     }

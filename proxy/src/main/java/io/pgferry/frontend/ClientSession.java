@@ -61,15 +61,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         this.serverWait = new ServerWait(pool, this::onAcquired);
         this.forwarder = new RequestForwarder(context.statements(), startup, ByteBufAllocator.DEFAULT);
         this.sessionForwarding = rules.givesServerBack() ? null : new SessionForwarding(startup, ByteBufAllocator.DEFAULT);
-        DatabaseCache cache = rules.givesServerBack() ? context.shared().caches().of(startup.database()) : null;
-        if (cache != null) {
-            SessionCache sessionCache = new SessionCache(cache, context.shared().caches().analyzer(), pool.key().user(),
-                    pool);
+        DatabaseCache cache = context.shared().caches().of(startup.database());
+        SessionCache sessionCache = cache == null ? null
+                : new SessionCache(cache, context.shared().caches().analyzer(), pool.key().user(), pool);
+        if (sessionCache != null) {
             forwarder.useCache(sessionCache);
-            cachedAnswers = new CachedAnswers(sessionCache, forwarder);
-        } else {
-            cachedAnswers = null;
         }
+        if (sessionCache != null && sessionForwarding != null) {
+            sessionForwarding.useCache(new SessionModeCache(sessionCache, forwarder));
+        }
+        cachedAnswers = sessionCache != null && sessionForwarding == null ? new CachedAnswers(sessionCache, forwarder)
+                : null;
     }
 
     @Override

@@ -299,6 +299,9 @@ final class RequestForwarder {
                         // "cached plan must not change result type": drivers re-prepare, which must reach a new plan.
                         link.state().markStale(statement);
                         registry.retire(statement);
+                        if (cache != null) {
+                            cache.forgetDescription(statement.queryAndTypes());
+                        }
                     }
                 });
     }

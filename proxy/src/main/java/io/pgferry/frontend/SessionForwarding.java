@@ -14,17 +14,25 @@ import java.util.List;
 
 /**
  * Session mode needs no rewriting: the client owns its link, so every message goes through unchanged and is only
- * recorded in the link's expected-reply queue. The one thing added: after a statement that resets the client's
- * startup settings, they are set again ({@link StartupRestore}). One per session-mode client;
+ * recorded in the link's expected-reply queue. Added: after a statement that resets the client's startup
+ * settings, they are set again ({@link StartupRestore}); with a result cache, reads are answered and recorded
+ * and writes tracked through {@link SessionModeCache}. One per session-mode client;
  * runs on the link's loop; takes ownership of the frames.
  */
 final class SessionForwarding {
     private final StartupRestore startupRestore;
     private final ByteBufAllocator allocator;
+    /** The result cache's part in this session; {@code null} when the database has no cache. */
+    private SessionModeCache cache;
 
     SessionForwarding(ClientStartup startup, ByteBufAllocator allocator) {
         this.startupRestore = new StartupRestore(startup);
         this.allocator = allocator;
+    }
+
+    /** Answers, records and invalidates through {@code sessionCache} from now on. */
+    void useCache(SessionModeCache sessionCache) {
+        this.cache = sessionCache;
     }
 
     /** Forwards a batch; returns {@code false} if the client sent Terminate. */
@@ -33,9 +41,13 @@ final class SessionForwarding {
             ByteBuf frame = batch.get(i);
             byte type = Messages.type(frame);
             Request request = requestOf(type);
-            if (request != null) {
-                String restore = restoreAfter(type, frame);
-                link.send(frame, request, ExpectedReplies.Action.FORWARD);
+            int answered = cache == null ? 0 : cache.answer(link, batch, i);
+            if (answered > 0) {
+                i += answered - 1;
+            } else if (request != null) {
+                String restore = restoreAfter(link, type, frame);
+                link.send(frame, request, ExpectedReplies.Action.FORWARD,
+                        cache == null ? null : cache.tapFor(link, type, frame));
                 if (restore != null) {
                     link.send(FrontendMessages.query(allocator, restore), Request.QUERY,
                             ExpectedReplies.Action.SKIP_BUT_REPORT);
@@ -55,13 +67,22 @@ final class SessionForwarding {
     }
 
     /** The statement to send right after {@code frame}, if it (or, at a Sync, an earlier Parse) resets settings. */
-    private String restoreAfter(byte type, ByteBuf frame) {
+    private String restoreAfter(ServerConnection link, byte type, ByteBuf frame) {
         switch (type) {
             case FrontendTag.QUERY -> {
-                return startupRestore.afterQuery(SessionStateScanner.scanQuery(frame));
+                SessionStateScanner.Effects effects = SessionStateScanner.scanQuery(frame);
+                if (cache != null) {
+                    cache.scanned(link, effects);
+                }
+                return startupRestore.afterQuery(effects);
             }
             case FrontendTag.PARSE -> {
-                startupRestore.parsed(SessionStateScanner.scan(frame, ExtendedMessages.parseQueryStart(frame)));
+                SessionStateScanner.Effects effects = SessionStateScanner.scan(frame,
+                        ExtendedMessages.parseQueryStart(frame));
+                if (cache != null) {
+                    cache.scanned(link, effects);
+                }
+                startupRestore.parsed(effects);
                 return null;
             }
             case FrontendTag.SYNC -> {
