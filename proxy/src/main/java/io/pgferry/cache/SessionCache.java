@@ -280,6 +280,17 @@ public final class SessionCache {
             pendingAnything |= anything;
             transactionStatus(transactionStatus);
         }
+
+        /**
+         * The write failed, or its link closed before its ReadyForQuery: it may have committed all the same (a
+         * connection lost after COMMIT), so what it may have changed is dropped now.
+         */
+        @Override
+        public void failed() {
+            pendingWrites.addAll(tables);
+            pendingAnything |= anything;
+            transactionStatus((byte) 'I');
+        }
     }
 
     /** A request that both reads a cacheable result and writes (a read calling a writing function cannot be). */
