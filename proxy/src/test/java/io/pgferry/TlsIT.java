@@ -6,9 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgferry.testkit.PostgresExtension;
 import io.pgferry.testkit.PostgresServer;
+import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +46,53 @@ class TlsIT {
                 TestProxy.APP_USER, TestProxy.APP_PASSWORD)) {
             assertEquals("t", SessionPoolingIT.single(connection, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"),
                     "app_tls reaches PostgreSQL over verified TLS");
+        }
+    }
+
+    /** PostgreSQL 17's sslnegotiation=direct: the ClientHello is the first byte, no SSLRequest round trip. */
+    @Test
+    void directTlsWithoutSslRequest() throws SQLException {
+        String url = "jdbc:postgresql://localhost:" + proxy.port() + "/app?sslmode=require&sslNegotiation=direct";
+        try (Connection connection = java.sql.DriverManager.getConnection(url, TestProxy.APP_USER,
+                TestProxy.APP_PASSWORD)) {
+            assertEquals("1", SessionPoolingIT.single(connection, "SELECT 1"));
+        }
+    }
+
+    /** Direct TLS: ALPN postgresql is chosen, none is fine, any other is refused before the handshake. */
+    @Test
+    void directTlsAcceptsPostgresqlOrNoAlpnAndRefusesAnother() throws Exception {
+        SSLContext trustAll = SSLContext.getInstance("TLS");
+        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String type) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String type) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        for (String[] alpn : new String[][] {{"postgresql"}, {}, {"h2", "http/1.1"}}) {
+            try (SSLSocket socket = (SSLSocket) trustAll.getSocketFactory()
+                    .createSocket("127.0.0.1", proxy.port())) {
+                SSLParameters parameters = socket.getSSLParameters();
+                parameters.setApplicationProtocols(alpn);
+                socket.setSSLParameters(parameters);
+                socket.setSoTimeout(10_000);
+                if (alpn.length > 0 && !alpn[0].equals("postgresql")) {
+                    assertThrows(IOException.class, socket::startHandshake, String.join(",", alpn));
+                    continue;
+                }
+                socket.startHandshake();
+                assertEquals(alpn.length > 0 ? "postgresql" : "", socket.getApplicationProtocol());
+                socket.getOutputStream().write(RawClient.startup("user", TestProxy.APP_USER, "database", "app"));
+                assertEquals('R', socket.getInputStream().read(), "an authentication request, over TLS");
+            }
         }
     }
 

@@ -45,6 +45,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
         });
         MessageFrameDecoder decoder = new MessageFrameDecoder(MessageFrameDecoder.State.STARTUP,
                 context.config().maxMessageSize());
+        channel.pipeline().addLast("direct-tls", new DirectTlsDetector(context));
         channel.pipeline().addLast("framer", decoder);
         channel.pipeline().addLast("startup", new ClientStartupHandler(context, decoder));
     }

@@ -36,6 +36,12 @@ final class ClientErrors {
         }
     }
 
+    /** Closes a connection that cannot be told anything in its own protocol (a TLS handshake pgferry refuses). */
+    static void closeQuietly(Channel channel, String reason) {
+        channel.attr(CLOSE_REASON).setIfAbsent(reason);
+        channel.close();
+    }
+
     /** Maps an exception from a client pipeline to the error the client sees. */
     static void onException(Channel channel, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;

@@ -78,7 +78,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         if (decoder.bufferedBytes() > 0) {
             throw new ProtocolViolation("unencrypted data after SSLRequest");
         }
-        if (tls == null || tlsNegotiated) {
+        if (tls == null || tlsNegotiated || ctx.pipeline().get(SslHandler.class) != null) {
             ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte('N'));
             return;
         }

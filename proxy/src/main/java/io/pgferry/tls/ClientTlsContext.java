@@ -1,5 +1,6 @@
 package io.pgferry.tls;
 
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -30,6 +31,10 @@ public final class ClientTlsContext {
         try {
             return SslContextBuilder.forServer(config.certificate().toFile(), config.key().toFile())
                     .protocols(SslProtocols.TLS_v1_3, SslProtocols.TLS_v1_2)
+                    // PostgreSQL 17's ALPN name, chosen when a client offers it; a client that offers none is served.
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "postgresql"))
                     .build();
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("cannot load TLS certificate " + config.certificate() + " and key "
