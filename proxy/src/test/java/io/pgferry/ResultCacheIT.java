@@ -383,6 +383,22 @@ class ResultCacheIT {
         }
     }
 
+    /** A Bind of a statement made by SQL PREPARE, which pgferry never saw parsed, may write anything. */
+    @Test
+    void aBindOfAnSqlPreparedWriteDropsWhatOthersRead() throws Exception {
+        try (Connection reader = connect("");
+             RawClient writer = RawClient.trusted(proxy.port(), "trust_user", "app")) {
+            read(reader, 26);
+            assertEquals("item 26", read(reader, 26));
+            writer.send(RawClient.query("PREPARE cache_write (text) AS UPDATE cache_items SET name = $1 WHERE id = 26"));
+            assertEquals("C(PREPARE) Z(I)", writer.transcript(1));
+            writer.send(RawClient.concat(RawClient.bind("", "cache_write", "prepared write"),
+                    RawClient.execute("", 0), RawClient.sync()));
+            assertEquals("2 C(UPDATE 1) Z(I)", writer.transcript(1));
+            assertEquals("prepared write", read(reader, 26));
+        }
+    }
+
     /** A write that bypasses pgferry is seen once the entry is past max-age and stale-while-revalidate. */
     @Test
     void aWriteThatBypassesPgferryIsSeenWithinMaxAgeAndStaleWhileRevalidate() throws Exception {

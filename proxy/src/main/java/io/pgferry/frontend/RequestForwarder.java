@@ -283,10 +283,14 @@ final class RequestForwarder {
         }
         PreparedStatement statement = statementOnLink(link, name);
         if (cache != null) {
-            byte[] queryAndTypes = statement != null ? statement.queryAndTypes() : statements.unnamed();
-            if (queryAndTypes != null && (statement != null || name.isEmpty())) {
+            byte[] queryAndTypes = statement != null ? statement.queryAndTypes()
+                    : name.isEmpty() ? statements.unnamed() : null;
+            if (queryAndTypes != null) {
                 cache.onBind(queryAndTypes, CachedAnswers.bindKey(queryAndTypes, frame), parameters,
                         link.transactionStatus() != 'I', pin != null, link.eventLoop());
+            } else {
+                // A statement pgferry did not see prepared (SQL PREPARE) may write anything.
+                cache.onBindOfUnknownStatement();
             }
         }
         if (statement == null) {
