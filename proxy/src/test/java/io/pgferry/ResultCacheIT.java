@@ -464,6 +464,51 @@ class ResultCacheIT {
         }
     }
 
+    /** Waiting for another client's fill is bounded by acquire-timeout; then the client goes upstream itself. */
+    @Test
+    void aWaitForAnotherClientsResultEndsAtAcquireTimeout() throws Exception {
+        String hocon = "pgferry { pool.mode = transaction, pool.acquire-timeout = 200ms, "
+                + "databases.app.cache.enabled = true }";
+        try (TestProxy bounded = TestProxy.start(server, hocon);
+             Connection first = bounded.connect("app", TestProxy.APP_USER, TestProxy.APP_PASSWORD, "");
+             Connection second = bounded.connect("app", TestProxy.APP_USER, TestProxy.APP_PASSWORD, "");
+             Connection admin = server.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD, "app")) {
+            DatabaseCache boundedCache = bounded.proxy().context().shared().caches().of("app");
+            TestProxy.awaitTrue(() -> {
+                read(first, 1);
+                return boundedCache.counters().requests(CacheStatus.HIT) > 0;
+            }, "the catalog is loaded");
+            resetServerCounts();
+            String sql = "select cache_slow(7) as bounded_wait";
+            ExecutorService thread = Executors.newSingleThreadExecutor();
+            Future<Integer> slow = thread.submit(() -> {
+                try (Statement statement = first.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+                    rows.next();
+                    return rows.getInt(1);
+                }
+            });
+            TestProxy.awaitTrue(() -> {
+                try (Statement statement = admin.createStatement(); ResultSet rows = statement.executeQuery(
+                        "select count(*) from pg_stat_activity where query like '%bounded_wait%' "
+                                + "and state = 'active' and pid <> pg_backend_pid()")) {
+                    rows.next();
+                    return rows.getInt(1) > 0;
+                } catch (SQLException e) {
+                    throw new AssertionError(e);
+                }
+            }, "the first client's read runs upstream");
+            long coalescedBefore = boundedCache.counters().coalescedMisses();
+            try (Statement statement = second.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+                rows.next();
+                assertEquals(7, rows.getInt(1));
+            }
+            assertEquals(7, slow.get(10, TimeUnit.SECONDS));
+            thread.shutdown();
+            assertEquals(coalescedBefore + 1, boundedCache.counters().coalescedMisses(), "the second client waited");
+            assertEquals(2, serverCalls("bounded_wait"), "then went upstream itself after 200 ms");
+        }
+    }
+
     @Test
     void clientsWithDifferentSettingsNeverShareAnEntry() throws SQLException {
         String sql = "select '2020-01-01 00:00+00'::timestamptz::text";

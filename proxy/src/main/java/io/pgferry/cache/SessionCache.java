@@ -85,7 +85,6 @@ public final class SessionCache {
             endClaim(claimed.getAndSet(new ClaimedFill(key, mine)));
             return Found.NOTHING;
         }
-        cache.counters().coalesced();
         return new Found(null, inFlight);
     }
 
@@ -94,7 +93,8 @@ public final class SessionCache {
      * loop in order with its other replies. {@code null} if the cache has nothing to serve.
      */
     public CachedResult peek(String text, byte[] request, Object settings, boolean describe, EventLoop loop) {
-        if (refusal(analyzer.analyze(text), loop) != null) {
+        // A request this client claimed to fill (or refresh) goes upstream: others wait for its result.
+        if (claimed.get() != null || refusal(analyzer.analyze(text), loop) != null) {
             return null;
         }
         DatabaseCache.Lookup found = cache.lookup(new CacheKey(user, settings, request), System.nanoTime());
@@ -103,6 +103,11 @@ public final class SessionCache {
         }
         cache.counters().count(found.status());
         return found.result();
+    }
+
+    /** The client waits for another client's fill instead of going upstream: a coalesced miss. */
+    public void waitsForFill() {
+        cache.counters().coalesced();
     }
 
     private void endClaim(ClaimedFill claim) {

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.pgferry.cache.CachedResult;
 import io.pgferry.cache.PendingFill;
 import io.pgferry.cache.SessionCache;
-import io.pgferry.prepared.PreparedStatement;
 import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ExtendedMessages;
 import io.pgferry.protocol.FrontendTag;
@@ -33,6 +32,8 @@ final class CachedAnswers {
     private PendingFill awaited;
     /** Ends a wait for another client's result that lasts too long (client loop). */
     private ScheduledFuture<?> waitLimit;
+    /** Set when a wait ran out: the next request goes upstream rather than wait for that fill again. */
+    private boolean waitedTooLong;
 
     /** What became of the requests at the head of what the client sent. */
     enum Outcome {
@@ -102,11 +103,17 @@ final class CachedAnswers {
                 answered = answerGroup(pending, channel);
             }
             if (answered == 0) {
-                if (awaited != null && awaited.await(() -> channel.eventLoop().execute(whenFilled))) {
-                    waitLimit = channel.eventLoop().schedule(whenFilled, limit.toMillis(), TimeUnit.MILLISECONDS);
+                boolean mayWait = !waitedTooLong;
+                waitedTooLong = false;
+                if (awaited != null && mayWait && awaited.await(() -> channel.eventLoop().execute(whenFilled))) {
+                    cache.waitsForFill();
+                    waitLimit = channel.eventLoop().schedule(() -> {
+                        waitedTooLong = true;
+                        whenFilled.run();
+                    }, limit.toMillis(), TimeUnit.MILLISECONDS);
                     return Outcome.AWAIT;
                 }
-                if (awaited != null && !lookedAgain) {
+                if (awaited != null && mayWait && !lookedAgain) {
                     // The fill ended between the lookup and the wait: its result is most likely there now.
                     lookedAgain = true;
                     continue;
@@ -168,11 +175,8 @@ final class CachedAnswers {
                 return 0;
             }
             queryAndTypes = ExtendedMessages.queryAndTypes(parse, ExtendedMessages.parseQueryStart(parse));
-        } else if (name.isEmpty()) {
-            queryAndTypes = forwarder.unnamedStatement();
         } else {
-            PreparedStatement statement = forwarder.statement(name);
-            queryAndTypes = statement == null || statement.isRetired() ? null : statement.queryAndTypes();
+            queryAndTypes = forwarder.statementText(name);
         }
         byte[] description = queryAndTypes == null ? null : cache.description(queryAndTypes, forwarder.parameters());
         if (description == null || parse != null && !forwarder.parsedLocally(name, queryAndTypes)) {
@@ -250,11 +254,7 @@ final class CachedAnswers {
         if (parse != null) {
             return ExtendedMessages.queryAndTypes(parse, ExtendedMessages.parseQueryStart(parse));
         }
-        if (name.isEmpty()) {
-            return forwarder.unnamedStatement();
-        }
-        PreparedStatement statement = forwarder.statement(name);
-        return statement == null || statement.isRetired() ? null : statement.queryAndTypes();
+        return forwarder.statementText(name);
     }
 
     /** A Describe of the unnamed portal, or an Execute of it without a row limit. */

@@ -47,6 +47,7 @@ final class RequestForwarder {
     private Object unnamedOwner = new Object();
     /** The client's use of the result cache; {@code null} when its database has none. */
     private SessionCache cache;
+    private HeldLinkAnswers heldLinkAnswers;
 
     RequestForwarder(StatementRegistry registry, ClientStartup startup, ByteBufAllocator allocator) {
         this.registry = registry;
@@ -63,6 +64,7 @@ final class RequestForwarder {
     /** Records misses and writes in {@code sessionCache} from now on. */
     void useCache(SessionCache sessionCache) {
         this.cache = sessionCache;
+        this.heldLinkAnswers = new HeldLinkAnswers(sessionCache);
     }
 
     /** The client's session parameters: part of every cache key. */
@@ -74,8 +76,13 @@ final class RequestForwarder {
         return statements.get(name);
     }
 
-    byte[] unnamedStatement() {
-        return statements.unnamed();
+    /** The text and types of the client's statement {@code name} ("" for the unnamed one), or {@code null}. */
+    byte[] statementText(String name) {
+        if (name.isEmpty()) {
+            return statements.unnamed();
+        }
+        PreparedStatement statement = statements.get(name);
+        return statement == null || statement.isRetired() ? null : statement.queryAndTypes();
     }
 
     /**
@@ -124,6 +131,13 @@ final class RequestForwarder {
             }
             if (discardingUntilSync && type != FrontendTag.SYNC) {
                 frame.release();
+                continue;
+            }
+            // A request that arrived before the client's idle link went back: still answered from the cache.
+            int answered = cache == null || pin != null || discardingUntilSync ? 0
+                    : heldLinkAnswers.answer(link, batch, i, parameters, this::statementText);
+            if (answered > 0) {
+                i += answered - 1;
                 continue;
             }
             try {
