@@ -258,15 +258,14 @@ public final class SessionCache {
                     ? new WriteTap(analysis.tables(), false) : new WriteTap(Set.of(), true);
             case ANYTHING -> new WriteTap(Set.of(), true);
             // A read may still write through the functions it calls.
-            case READ, NONE -> analysis.functions().isEmpty() || catalog != null
-                    && analysis.functions().stream().allMatch(catalog.immutableFunctions()::contains)
-                    ? null : callsWriter(analysis, catalog) ? new WriteTap(Set.of(), true) : null;
+            case READ, NONE -> callsWriter(analysis, catalog) ? new WriteTap(Set.of(), true) : null;
         };
     }
 
+    /** Whether it calls a function that may write: one with a VOLATILE overload, or one the catalog does not know. */
     private static boolean callsWriter(StatementAnalysis analysis, Catalog catalog) {
-        return catalog == null || analysis.functions().stream()
-                .anyMatch(name -> catalog.volatileFunctions().contains(name) || !catalog.functions().contains(name));
+        return !analysis.functions().isEmpty() && (catalog == null || analysis.functions().stream()
+                .anyMatch(name -> catalog.volatileFunctions().contains(name) || !catalog.functions().contains(name)));
     }
 
     /** Adds a write's tables to the transaction's when its ReadyForQuery arrives; drops them if it ended there. */

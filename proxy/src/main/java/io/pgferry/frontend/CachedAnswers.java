@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.pgferry.cache.CachedResult;
 import io.pgferry.cache.PendingFill;
 import io.pgferry.cache.SessionCache;
-import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ExtendedMessages;
 import io.pgferry.protocol.FrontendTag;
 import io.pgferry.protocol.Messages;
@@ -23,9 +22,6 @@ import java.util.concurrent.TimeUnit;
  * after it, go to a server as usual, so replies stay in order.
  */
 final class CachedAnswers {
-    static final byte[] PARSE_COMPLETE = {BackendTag.PARSE_COMPLETE, 0, 0, 0, 4};
-    static final byte[] BIND_COMPLETE = {BackendTag.BIND_COMPLETE, 0, 0, 0, 4};
-    static final byte[] READY_IDLE = {BackendTag.READY_FOR_QUERY, 0, 0, 0, 5, 'I'};
     private final SessionCache cache;
     private final RequestForwarder forwarder;
     /** Set by a lookup that found another client's fill in flight for the request at the head (client loop). */
@@ -48,24 +44,6 @@ final class CachedAnswers {
     CachedAnswers(SessionCache cache, RequestForwarder forwarder) {
         this.cache = cache;
         this.forwarder = forwarder;
-    }
-
-    /** The key bytes of a simple Query: its text, marked apart from extended-protocol keys. */
-    static byte[] queryKey(ByteBuf query) {
-        byte[] key = new byte[query.readableBytes() - Messages.BODY + 1];
-        key[0] = FrontendTag.QUERY;
-        query.getBytes(query.readerIndex() + Messages.BODY, key, 1, key.length - 1);
-        return key;
-    }
-
-    /** The key bytes of a Bind: the statement's text and types, then the Bind's formats, values and result formats. */
-    static byte[] bindKey(byte[] queryAndTypes, ByteBuf bind) {
-        int start = Messages.skipCString(bind, Messages.skipCString(bind, bind.readerIndex() + Messages.BODY));
-        int tail = bind.writerIndex() - start;
-        byte[] key = new byte[queryAndTypes.length + tail];
-        System.arraycopy(queryAndTypes, 0, key, 0, queryAndTypes.length);
-        bind.getBytes(start, key, queryAndTypes.length, tail);
-        return key;
     }
 
     /**
@@ -142,12 +120,11 @@ final class CachedAnswers {
     private int answerQuery(List<ByteBuf> pending, Channel channel) {
         ByteBuf query = pending.get(0);
         CachedResult result = found(cache.lookup(Messages.cString(query, query.readerIndex() + Messages.BODY),
-                queryKey(query), forwarder.parameters(), true, channel.eventLoop()));
+                CacheRequests.queryKey(query), forwarder.parameters(), true, channel.eventLoop()));
         if (result == null) {
             return 0;
         }
-        channel.write(channel.alloc().buffer().writeBytes(result.rowDescription()).writeBytes(result.rows())
-                .writeBytes(READY_IDLE));
+        channel.write(CacheRequests.queryReply(channel.alloc(), result));
         return 1;
     }
 
@@ -182,12 +159,8 @@ final class CachedAnswers {
         if (description == null || parse != null && !forwarder.parsedLocally(name, queryAndTypes)) {
             return 0;
         }
-        ByteBuf reply = channel.alloc().buffer();
-        if (parse != null) {
-            reply.writeBytes(PARSE_COMPLETE);
-        }
-        reply.writeBytes(description);
-        channel.write(end == FrontendTag.SYNC ? reply.writeBytes(READY_IDLE) : reply);
+        channel.write(CacheRequests.describeReply(channel.alloc(), parse != null, description,
+                end == FrontendTag.SYNC));
         return at + 2;
     }
 
@@ -198,7 +171,6 @@ final class CachedAnswers {
     }
 
     private int answerGroup(List<ByteBuf> pending, Channel channel) {
-        int at = 0;
         ByteBuf parse = null;
         if (Messages.type(pending.get(0)) == FrontendTag.PARSE) {
             parse = pending.get(0);
@@ -207,45 +179,21 @@ final class CachedAnswers {
                     || !name.equals(ExtendedMessages.bindStatementOf(pending, 1)))) {
                 return 0;
             }
-            at++;
         }
-        if (at >= pending.size() || Messages.type(pending.get(at)) != FrontendTag.BIND) {
-            return 0;
-        }
-        ByteBuf bind = pending.get(at++);
-        boolean describe = at < pending.size() && Messages.type(pending.get(at)) == FrontendTag.DESCRIBE;
-        if (describe && !isUnnamedPortal(pending.get(at++), true)) {
-            return 0;
-        }
-        if (at + 1 >= pending.size() || Messages.type(pending.get(at)) != FrontendTag.EXECUTE
-                || !isUnnamedPortal(pending.get(at), false) || Messages.type(pending.get(at + 1)) != FrontendTag.SYNC) {
-            return 0;
-        }
-        if (!ExtendedMessages.bindPortal(bind).isEmpty()) {
-            return 0;
-        }
-        byte[] queryAndTypes = statementOf(parse, bind);
+        CacheRequests.BindGroup group = CacheRequests.BindGroup.at(pending, parse == null ? 0 : 1);
+        byte[] queryAndTypes = group == null ? null : statementOf(parse, group.bind());
         if (queryAndTypes == null) {
             return 0;
         }
-        CachedResult result = found(cache.lookup(SessionCache.text(queryAndTypes), bindKey(queryAndTypes, bind),
-                forwarder.parameters(), describe, channel.eventLoop()));
-        if (result == null) {
+        CachedResult result = found(cache.lookup(SessionCache.text(queryAndTypes),
+                CacheRequests.bindKey(queryAndTypes, group.bind()), forwarder.parameters(), group.describe(),
+                channel.eventLoop()));
+        if (result == null || parse != null && !forwarder.parsedLocally(ExtendedMessages.parseName(parse),
+                queryAndTypes)) {
             return 0;
         }
-        if (parse != null && !forwarder.parsedLocally(ExtendedMessages.parseName(parse), queryAndTypes)) {
-            return 0;
-        }
-        ByteBuf reply = channel.alloc().buffer();
-        if (parse != null) {
-            reply.writeBytes(PARSE_COMPLETE);
-        }
-        reply.writeBytes(BIND_COMPLETE);
-        if (describe) {
-            reply.writeBytes(result.rowDescription());
-        }
-        channel.write(reply.writeBytes(result.rows()).writeBytes(READY_IDLE));
-        return at + 2;
+        channel.write(group.reply(channel.alloc(), parse != null, result));
+        return group.end();
     }
 
     /** The statement a Bind names: the group's own unnamed Parse, or one the client prepared before. */
@@ -255,14 +203,5 @@ final class CachedAnswers {
             return ExtendedMessages.queryAndTypes(parse, ExtendedMessages.parseQueryStart(parse));
         }
         return forwarder.statementText(name);
-    }
-
-    /** A Describe of the unnamed portal, or an Execute of it without a row limit. */
-    static boolean isUnnamedPortal(ByteBuf message, boolean describe) {
-        int at = message.readerIndex() + Messages.BODY;
-        if (describe) {
-            return message.getByte(at) == 'P' && message.getByte(at + 1) == 0;
-        }
-        return message.getByte(at) == 0 && message.getInt(at + 1) == 0;
     }
 }

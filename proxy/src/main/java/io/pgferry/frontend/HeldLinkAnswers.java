@@ -35,50 +35,28 @@ final class HeldLinkAnswers {
             return 0;
         }
         ByteBuf first = batch.get(at);
-        byte type = Messages.type(first);
-        CachedResult result;
-        int frames;
-        boolean describe = false;
-        if (type == FrontendTag.QUERY) {
-            result = cache.peek(Messages.cString(first, first.readerIndex() + Messages.BODY),
-                    CachedAnswers.queryKey(first), settings, true, link.eventLoop());
-            frames = 1;
-        } else if (type == FrontendTag.BIND) {
-            int next = at + 1;
-            describe = next < batch.size() && Messages.type(batch.get(next)) == FrontendTag.DESCRIBE;
-            if (describe && !CachedAnswers.isUnnamedPortal(batch.get(next++), true)) {
-                return 0;
-            }
-            if (next + 1 >= batch.size() || Messages.type(batch.get(next)) != FrontendTag.EXECUTE
-                    || !CachedAnswers.isUnnamedPortal(batch.get(next), false)
-                    || Messages.type(batch.get(next + 1)) != FrontendTag.SYNC
-                    || !ExtendedMessages.bindPortal(first).isEmpty()) {
-                return 0;
-            }
-            byte[] statement = statements.apply(ExtendedMessages.bindStatement(first));
-            if (statement == null) {
-                return 0;
-            }
-            result = cache.peek(SessionCache.text(statement), CachedAnswers.bindKey(statement, first), settings,
-                    describe, link.eventLoop());
-            frames = next + 2 - at;
+        ByteBuf reply;
+        int end;
+        if (Messages.type(first) == FrontendTag.QUERY) {
+            CachedResult result = cache.peek(Messages.cString(first, first.readerIndex() + Messages.BODY),
+                    CacheRequests.queryKey(first), settings, true, link.eventLoop());
+            reply = result == null ? null : CacheRequests.queryReply(link.channel().alloc(), result);
+            end = at + 1;
         } else {
+            CacheRequests.BindGroup group = CacheRequests.BindGroup.at(batch, at);
+            byte[] statement = group == null ? null : statements.apply(ExtendedMessages.bindStatement(first));
+            CachedResult result = statement == null ? null : cache.peek(SessionCache.text(statement),
+                    CacheRequests.bindKey(statement, first), settings, group.describe(), link.eventLoop());
+            reply = result == null ? null : group.reply(link.channel().alloc(), false, result);
+            end = group == null ? at : group.end();
+        }
+        if (reply == null) {
             return 0;
         }
-        if (result == null) {
-            return 0;
-        }
-        ByteBuf reply = link.channel().alloc().buffer();
-        if (type == FrontendTag.BIND) {
-            reply.writeBytes(CachedAnswers.BIND_COMPLETE);
-        }
-        if (type == FrontendTag.QUERY || describe) {
-            reply.writeBytes(result.rowDescription());
-        }
-        link.fake(reply.writeBytes(result.rows()).writeBytes(CachedAnswers.READY_IDLE));
-        for (int i = at; i < at + frames; i++) {
+        link.fake(reply);
+        for (int i = at; i < end; i++) {
             batch.get(i).release();
         }
-        return frames;
+        return end - at;
     }
 }

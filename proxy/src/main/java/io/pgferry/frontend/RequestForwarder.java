@@ -193,7 +193,7 @@ final class RequestForwarder {
             statements.clear();
         }
         ReplyTap tap = cache == null ? null : cache.onQuery(
-                Messages.cString(frame, frame.readerIndex() + Messages.BODY), CachedAnswers.queryKey(frame), parameters,
+                Messages.cString(frame, frame.readerIndex() + Messages.BODY), CacheRequests.queryKey(frame), parameters,
                 link.transactionStatus() != 'I', pin != null, link.eventLoop());
         link.send(frame, Request.QUERY, Action.FORWARD, tap);
         restoreStartup(link, startupRestore.afterQuery(effects));
@@ -300,7 +300,7 @@ final class RequestForwarder {
             byte[] queryAndTypes = statement != null ? statement.queryAndTypes()
                     : name.isEmpty() ? statements.unnamed() : null;
             if (queryAndTypes != null) {
-                cache.onBind(queryAndTypes, CachedAnswers.bindKey(queryAndTypes, frame), parameters,
+                cache.onBind(queryAndTypes, CacheRequests.bindKey(queryAndTypes, frame), parameters,
                         link.transactionStatus() != 'I', pin != null, link.eventLoop());
             } else {
                 // A statement pgferry did not see prepared (SQL PREPARE) may write anything.

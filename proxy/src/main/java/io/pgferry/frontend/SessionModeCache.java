@@ -55,7 +55,7 @@ final class SessionModeCache {
         switch (type) {
             case FrontendTag.QUERY -> {
                 return cache.onQuery(Messages.cString(frame, frame.readerIndex() + Messages.BODY),
-                        CachedAnswers.queryKey(frame), settings.parameters(), inTransaction, changedUntrackedState,
+                        CacheRequests.queryKey(frame), settings.parameters(), inTransaction, changedUntrackedState,
                         link.eventLoop());
             }
             case FrontendTag.PARSE -> statements.put(ExtendedMessages.parseName(frame),
@@ -70,7 +70,7 @@ final class SessionModeCache {
                 if (statement == null) {
                     cache.onBindOfUnknownStatement();
                 } else {
-                    cache.onBind(statement, CachedAnswers.bindKey(statement, frame), settings.parameters(),
+                    cache.onBind(statement, CacheRequests.bindKey(statement, frame), settings.parameters(),
                             inTransaction, changedUntrackedState, link.eventLoop());
                 }
             }
