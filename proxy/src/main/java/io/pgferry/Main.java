@@ -26,11 +26,12 @@ public final class Main {
                    pgferry --upstream postgres://user:pass@host:port/db [--listen HOST:PORT]
                            [--pool-mode session|transaction|statement] [--pool-size N]
                            [--tls-cert FILE --tls-key FILE] [--http-listen HOST:PORT] [--cache on|off]
+                           [--edge-listen HOST:PORT]
                    pgferry --check --config FILE      validate a configuration and exit
                    pgferry hash-password              read a password on stdin, print its SCRAM verifier
             Each --option may come from the environment instead: PGFERRY_UPSTREAM, PGFERRY_LISTEN,
             PGFERRY_POOL_MODE, PGFERRY_POOL_SIZE, PGFERRY_TLS_CERT, PGFERRY_TLS_KEY, PGFERRY_HTTP_LISTEN, PGFERRY_CACHE,
-            PGFERRY_CONFIG.""";
+            PGFERRY_EDGE_LISTEN, PGFERRY_CONFIG.""";
 
     private static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
 
@@ -75,7 +76,7 @@ public final class Main {
         Map<String, String> environment = Map.of("config", "PGFERRY_CONFIG", "upstream", "PGFERRY_UPSTREAM",
                 "listen", "PGFERRY_LISTEN", "pool-mode", "PGFERRY_POOL_MODE", "pool-size", "PGFERRY_POOL_SIZE",
                 "tls-cert", "PGFERRY_TLS_CERT", "tls-key", "PGFERRY_TLS_KEY", "http-listen", "PGFERRY_HTTP_LISTEN",
-                "cache", "PGFERRY_CACHE");
+                "cache", "PGFERRY_CACHE", "edge-listen", "PGFERRY_EDGE_LISTEN");
         environment.forEach((option, variable) -> {
             String value = System.getenv(variable);
             if (value != null && !value.isEmpty()) {
@@ -122,6 +123,9 @@ public final class Main {
         root.put("listen", options.getOrDefault("listen", "127.0.0.1:6432"));
         if (options.containsKey("http-listen")) {
             root.put("http", Map.of("listen", options.get("http-listen")));
+        }
+        if (options.containsKey("edge-listen")) {
+            root.put("edge", Map.of("listen", options.get("edge-listen")));
         }
         Map<String, Object> pool = new LinkedHashMap<>();
         if (options.containsKey("pool-mode")) {

@@ -15,6 +15,7 @@ import io.pgferry.config.ProxyConfig;
 import io.pgferry.frontend.ClientChannelInitializer;
 import io.pgferry.context.ProxyContext;
 import io.pgferry.frontend.FrontendContext;
+import io.pgferry.edge.EdgeListener;
 import io.pgferry.http.HttpEndpoints;
 import io.pgferry.http.UpstreamProbe;
 import io.pgferry.metrics.ProxyMetrics;
@@ -40,12 +41,14 @@ public final class Proxy implements AutoCloseable {
     private final FrontendContext context;
     private final ProxyMetrics metrics;
     private final HttpEndpoints http;
+    private final EdgeListener edge;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Proxy(EventLoopGroup group, Channel listener, Pools pools, CpuWorkers workers,
-                  FrontendContext context, ProxyMetrics metrics, HttpEndpoints http) {
+                  FrontendContext context, ProxyMetrics metrics, HttpEndpoints http, EdgeListener edge) {
         this.metrics = metrics;
         this.http = http;
+        this.edge = edge;
         this.group = group;
         this.listener = listener;
         this.pools = pools;
@@ -89,9 +92,12 @@ public final class Proxy implements AutoCloseable {
                     ProxyMetrics.CLOCK_TICK_MILLIS, TimeUnit.MILLISECONDS);
             HttpEndpoints http = config.httpListen() == null ? null : HttpEndpoints.start(group, serverChannel,
                     config.httpListen(), metrics, new UpstreamProbe(context::config, context.pools()));
-            LOG.info("pgferry listening on {} (transport {}; TLS by {}){}", listener.localAddress(), transport.label(),
-                    ClientTlsContext.implementation(), http == null ? "" : ", HTTP on " + http.address());
-            return new Proxy(group, listener, pools, workers, context, metrics, http);
+            EdgeListener edge = config.edge().listen() == null ? null
+                    : EdgeListener.start(group, serverChannel, config, context);
+            LOG.info("pgferry listening on {} (transport {}; TLS by {}){}{}", listener.localAddress(), transport.label(),
+                    ClientTlsContext.implementation(), http == null ? "" : ", HTTP on " + http.address(),
+                    edge == null ? "" : ", edge (SQL over HTTP, WebSocket) on " + edge.address());
+            return new Proxy(group, listener, pools, workers, context, metrics, http, edge);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.close();
@@ -101,6 +107,11 @@ public final class Proxy implements AutoCloseable {
 
     public InetSocketAddress address() {
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** The edge listener's address, or {@code null} when it is off. */
+    public InetSocketAddress edgeAddress() {
+        return edge == null ? null : edge.address();
     }
 
     /** The HTTP endpoints' address, or {@code null} when they are off. */
@@ -139,6 +150,9 @@ public final class Proxy implements AutoCloseable {
      */
     public void drainAndClose(Duration timeout, ShutdownMode mode) {
         listener.close().syncUninterruptibly();
+        if (edge != null) {
+            edge.close();
+        }
         context.startDraining();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (mode != ShutdownMode.IMMEDIATE && System.nanoTime() < deadline && !drained(mode)) {
@@ -163,6 +177,9 @@ public final class Proxy implements AutoCloseable {
             return;
         }
         listener.close().syncUninterruptibly();
+        if (edge != null) {
+            edge.close();
+        }
         if (http != null) {
             http.close();
         }

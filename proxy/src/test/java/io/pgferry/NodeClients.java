@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,16 +43,26 @@ final class NodeClients {
 
     /** Runs {@code script} of src/test/node with {@code arguments}; returns what it printed, trimmed. */
     static String node(String script, String... arguments) {
+        return node(Map.of(), script, arguments);
+    }
+
+    /** As {@link #node(String, String...)}, with {@code environment} added to the script's environment. */
+    static String node(Map<String, String> environment, String script, String... arguments) {
         install();
         List<String> command = new ArrayList<>(List.of("node", script));
         command.addAll(List.of(arguments));
-        return run(command, 60);
+        return run(command, environment, 60);
     }
 
     private static String run(List<String> command, int timeoutSeconds) {
+        return run(command, Map.of(), timeoutSeconds);
+    }
+
+    private static String run(List<String> command, Map<String, String> environment, int timeoutSeconds) {
         try {
-            Process process = new ProcessBuilder(command).directory(INSTALLED.toFile()).redirectErrorStream(true)
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(INSTALLED.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -45,7 +45,12 @@ public final class RawClient implements AutoCloseable {
     }
 
     public RawClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port));
+    }
+
+    /** A client on a socket the caller opened (a TLS socket, say). */
+    public RawClient(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(20_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();

@@ -2,6 +2,9 @@ package io.pgferry.config;
 
 import java.nio.file.Path;
 
-/** TLS termination for clients: the mode and the PEM certificate chain and key files. */
-public record ClientTlsConfig(ClientTlsMode mode, Path certificate, Path key) {
+/**
+ * TLS termination for clients: the mode and the PEM certificate chain and key files. {@code pipelinedLogin}: inside
+ * TLS, password users are asked for a cleartext password, which a client may send with its startup.
+ */
+public record ClientTlsConfig(ClientTlsMode mode, Path certificate, Path key, boolean pipelinedLogin) {
 }

@@ -40,6 +40,7 @@ public final class ConfigLoader {
                 .withFallback(ConfigFactory.defaultReference(loader)).resolve().getConfig(ROOT);
         PoolSettings poolDefaults = pool(config.getConfig("pool"), "pgferry.pool");
         AuthMethod defaultMethod = parse(config, "auth-method", AuthMethod::parse);
+        ClientTlsConfig clientTls = clientTls(config.getConfig("tls"));
         return new ProxyConfig(
                 listen(config, "listen"),
                 config.getString("http.listen").isEmpty() ? null : listen(config, "http.listen"),
@@ -50,7 +51,7 @@ public final class ConfigLoader {
                 defaultMethod,
                 positive(config, "max-prepared-statements"),
                 config.getBytes("max-prepared-statement-memory"),
-                clientTls(config.getConfig("tls")),
+                clientTls,
                 config.getDuration("client-login-timeout"),
                 nonNegative(config, "client-idle-timeout"),
                 nonNegative(config, "idle-transaction-timeout"),
@@ -68,7 +69,25 @@ public final class ConfigLoader {
                 count(config, "max-user-connections"),
                 count(config, "max-logins-in-progress"),
                 positive(config, "max-auto-pools"),
-                nonNegative(config, "autodb-idle-timeout"));
+                nonNegative(config, "autodb-idle-timeout"),
+                edge(config.getConfig("edge"), clientTls));
+    }
+
+    /** Without a TLS certificate the edge listener speaks plain HTTP, which only a loopback address may carry. */
+    private static EdgeConfig edge(Config edge, ClientTlsConfig clientTls) {
+        InetSocketAddress listen = edge.getString("listen").isEmpty() ? null : listen(edge, "listen");
+        if (listen != null && !clientTls.mode().offersTls() && !listen.getAddress().isLoopbackAddress()) {
+            throw new ConfigException.BadValue(edge.origin(), "pgferry.edge.listen", "'" + edge.getString("listen")
+                    + "' is not a loopback address: the edge listener needs TLS (pgferry.tls) to listen beyond it");
+        }
+        long maxRequest = edge.getBytes("max-request-size");
+        if (maxRequest <= 0 || maxRequest > Integer.MAX_VALUE) {
+            throw new ConfigException.BadValue(edge.origin(), "pgferry.edge.max-request-size",
+                    "must be between 1 byte and 2GiB");
+        }
+        return new EdgeConfig(listen, edge.getBoolean("websocket-password-auth"), (int) maxRequest,
+                edge.getBytes("max-response-size"), positiveDuration(edge, "request-timeout"),
+                positiveDuration(edge, "idle-timeout"));
     }
 
     static InetSocketAddress listen(Config config, String key) {
@@ -114,7 +133,7 @@ public final class ConfigLoader {
             certificate = readableFile(tls, "cert-file");
             key = readableFile(tls, "key-file");
         }
-        return new ClientTlsConfig(mode, certificate, key);
+        return new ClientTlsConfig(mode, certificate, key, tls.getBoolean("pipelined-login"));
     }
 
     private static Path readableFile(Config config, String key) {

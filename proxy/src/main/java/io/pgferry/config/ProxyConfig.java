@@ -10,7 +10,7 @@ import java.util.Set;
  * {@code maxUserConnections} applies to upstream users with no entry of their own; 0 is no bound.
  * {@code maxLoginsInProgress} bounds connections that have not finished logging in (0: max-client-connections);
  * {@code maxAutoPools} bounds the pools the {@code "*"} entry creates, which close after {@code autodbIdleTimeout}
- * without clients or servers.
+ * without clients or servers. {@code edge} is the listener for edge clients (SQL over HTTP, WebSocket).
  */
 public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen, String transport, int threads,
                           int maxClientConnections, int maxMessageSize, AuthMethod defaultAuthMethod,
@@ -20,7 +20,7 @@ public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen
                           Duration shutdownTimeout, LogFormat logFormat, boolean logConnections,
                           Map<String, DatabaseConfig> databases, Map<String, UserConfig> users,
                           Set<String> adminUsers, Set<String> statsUsers, int maxUserConnections,
-                          int maxLoginsInProgress, int maxAutoPools, Duration autodbIdleTimeout) {
+                          int maxLoginsInProgress, int maxAutoPools, Duration autodbIdleTimeout, EdgeConfig edge) {
 
     /** How log lines are written: one human-readable line, or one JSON object per line for log collectors. */
     public enum LogFormat { TEXT, JSON }

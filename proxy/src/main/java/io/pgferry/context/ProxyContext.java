@@ -7,6 +7,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pgferry.auth.KeyDerivation;
+import io.pgferry.auth.PasswordCheck;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.ProxyConfig;
 import io.pgferry.metrics.ProxyMetrics;
@@ -27,6 +28,7 @@ public final class ProxyContext {
     private final Pools pools;
     private final ServerConnector connector;
     private final KeyDerivation keyDerivation;
+    private final PasswordCheck passwordCheck;
     private final Executor handshakeWorkers;
     private final ProxyMetrics metrics;
     private final StatementRegistry statements;
@@ -45,6 +47,7 @@ public final class ProxyContext {
                 pool -> metrics.unbindPool(pool.key().database(), pool.key().user()));
         this.connector = connector;
         this.keyDerivation = keyDerivation;
+        this.passwordCheck = new PasswordCheck(keyDerivation);
         this.handshakeWorkers = handshakeWorkers;
         this.statements = new StatementRegistry(config.maxPreparedStatementMemory());
         this.caches = new ResultCaches(this::config, cache -> metrics.bindCache(cache, CacheStatus.labels()));
@@ -73,6 +76,11 @@ public final class ProxyContext {
 
     public KeyDerivation keyDerivation() {
         return keyDerivation;
+    }
+
+    /** Checks passwords clients sent in cleartext, as every listener checks them. */
+    public PasswordCheck passwordCheck() {
+        return passwordCheck;
     }
 
     /** Where clients' TLS handshakes compute their key exchange and signature, off the event loops. */

@@ -13,7 +13,7 @@ import java.util.List;
  * The requests the result cache answers, wherever the answer goes (straight to the client, or through its link):
  * their keys, the extended-protocol shape it recognises, and the replies it makes.
  */
-final class CacheRequests {
+public final class CacheRequests {
     private static final byte[] PARSE_COMPLETE = {BackendTag.PARSE_COMPLETE, 0, 0, 0, 4};
     private static final byte[] BIND_COMPLETE = {BackendTag.BIND_COMPLETE, 0, 0, 0, 4};
     private static final byte[] READY_IDLE = {BackendTag.READY_FOR_QUERY, 0, 0, 0, 5, 'I'};
@@ -30,7 +30,7 @@ final class CacheRequests {
     }
 
     /** The key bytes of a Bind: the statement's text and types, then the Bind's formats, values and result formats. */
-    static byte[] bindKey(byte[] queryAndTypes, ByteBuf bind) {
+    public static byte[] bindKey(byte[] queryAndTypes, ByteBuf bind) {
         int start = Messages.skipCString(bind, Messages.skipCString(bind, bind.readerIndex() + Messages.BODY));
         int tail = bind.writerIndex() - start;
         byte[] key = new byte[queryAndTypes.length + tail];

@@ -8,6 +8,7 @@ import io.pgferry.auth.ScramServerExchange;
 import io.pgferry.config.UserConfig;
 import io.pgferry.protocol.BackendMessages;
 import io.pgferry.protocol.FrontendTag;
+import io.pgferry.protocol.MessageFrameDecoder;
 import io.pgferry.protocol.Messages;
 import io.pgferry.protocol.ProtocolViolation;
 import io.pgferry.protocol.SqlState;
@@ -128,12 +129,11 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onCleartext(ChannelHandlerContext ctx, String password) {
-        if (user == null || user.scram() == null) {
-            reject(ctx);
-            return;
-        }
         step = Step.VERIFYING;
-        context.keyDerivation().matches(user.scram(), password).whenCompleteAsync((ok, error) -> {
+        // A client may have sent its first query with the password; it waits, unframed, for the outcome.
+        ctx.pipeline().get(MessageFrameDecoder.class).hold();
+        context.shared().passwordCheck().matches(login.userName(), user == null ? null : user.scram(),
+                user == null ? null : user.md5(), password).whenCompleteAsync((ok, error) -> {
             if (Boolean.TRUE.equals(ok)) {
                 succeed(ctx);
             } else {

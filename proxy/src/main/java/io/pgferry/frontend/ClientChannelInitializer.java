@@ -27,6 +27,22 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
 
     /** What a new client connection starts with; apart from {@link #initChannel} so tests can use any channel. */
     static void initialize(Channel channel, FrontendContext context) {
+        admit(channel, context);
+        channel.pipeline().addLast("direct-tls", new DirectTlsDetector(context));
+        addStartupHandlers(channel, context);
+    }
+
+    /**
+     * A WebSocket that carries PostgreSQL bytes becomes a client like one on the PostgreSQL port, from its
+     * StartupMessage on: the handlers join the pipeline after the one that unwraps the frames.
+     */
+    public static void startOverWebSocket(Channel channel, FrontendContext context) {
+        ClientTransport.WEBSOCKET.mark(channel);
+        admit(channel, context);
+        addStartupHandlers(channel, context);
+    }
+
+    private static void admit(Channel channel, FrontendContext context) {
         context.clientChannels().add(channel);
         channel.attr(ClientErrors.METRICS).set(context.metrics());
         Channel dropped = context.admission().connected(channel, context.config().loginsInProgressLimit());
@@ -43,9 +59,11 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
                         + (reason == null ? "client closed the connection" : reason));
             }
         });
+    }
+
+    private static void addStartupHandlers(Channel channel, FrontendContext context) {
         MessageFrameDecoder decoder = new MessageFrameDecoder(MessageFrameDecoder.State.STARTUP,
                 context.config().maxMessageSize());
-        channel.pipeline().addLast("direct-tls", new DirectTlsDetector(context));
         channel.pipeline().addLast("framer", decoder);
         channel.pipeline().addLast("startup", new ClientStartupHandler(context, decoder));
     }

@@ -1,5 +1,6 @@
 package io.pgferry.frontend;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslHandler;
@@ -24,18 +25,33 @@ final class ClientLogin {
     private static final Logger LOG = LoggerFactory.getLogger(ClientLogin.class);
 
     private final FrontendContext context;
+    private final Channel channel;
     private final ClientStartup startup;
     private final UserConfig user;
 
-    ClientLogin(FrontendContext context, ClientStartup startup, UserConfig user) {
+    ClientLogin(FrontendContext context, Channel channel, ClientStartup startup, UserConfig user) {
         this.context = context;
+        this.channel = channel;
         this.startup = startup;
         this.user = user;
     }
 
-    /** The method this client must authenticate with; an unknown user gets the default one. */
+    /**
+     * The method this client must authenticate with; an unknown user gets the default one. Where the password
+     * travels encrypted anyway (a WebSocket, behind WSS; TLS with {@code tls.pipelined-login}) a password is asked
+     * for in cleartext instead of a SCRAM or MD5 exchange, so a client that pipelines it logs in without waiting.
+     */
     AuthMethod method() {
-        return user != null ? user.authMethod() : context.config().defaultAuthMethod();
+        AuthMethod configured = user != null ? user.authMethod() : context.config().defaultAuthMethod();
+        return configured != AuthMethod.TRUST && passwordMayBePipelined() ? AuthMethod.PASSWORD : configured;
+    }
+
+    private boolean passwordMayBePipelined() {
+        ProxyConfig config = context.config();
+        if (ClientTransport.of(channel) == ClientTransport.WEBSOCKET) {
+            return config.edge().websocketPasswordAuth();
+        }
+        return config.clientTls().pipelinedLogin() && channel.pipeline().get(SslHandler.class) != null;
     }
 
     /** True if the client is in without a password exchange: a configured user whose method is trust. */
@@ -82,8 +98,14 @@ final class ClientLogin {
             return;
         }
         ClientStartupHandler.loginDone(context, ctx.channel());
-        ctx.pipeline().get(MessageFrameDecoder.class).startFrontendMessages();
+        MessageFrameDecoder decoder = ctx.pipeline().get(MessageFrameDecoder.class);
+        decoder.startFrontendMessages();
         ctx.write(BackendMessages.authenticationOk(ctx.alloc()));
         ctx.pipeline().replace(current, "admin", new AdminSessionHandler(new AdminConsole(context.shared(), admin)));
+        try {
+            decoder.frameHeldBytes(ctx.pipeline().context(decoder));
+        } catch (Exception e) {
+            ClientErrors.onException(ctx.channel(), e);
+        }
     }
 }

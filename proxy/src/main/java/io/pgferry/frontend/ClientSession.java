@@ -12,6 +12,7 @@ import io.pgferry.cache.DatabaseCache;
 import io.pgferry.cache.SessionCache;
 import io.pgferry.config.PoolMode;
 import io.pgferry.metrics.LoopClock;
+import io.pgferry.pool.LinkRelease;
 import io.pgferry.pool.ServerPool;
 import io.pgferry.protocol.BackendMessages;
 import io.pgferry.protocol.MessageFrameDecoder;

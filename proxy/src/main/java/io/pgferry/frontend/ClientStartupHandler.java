@@ -36,7 +36,20 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // A WebSocket joins the PostgreSQL handlers after its upgrade: active already, it sees no channelActive.
+        if (ClientTransport.of(ctx.channel()) == ClientTransport.WEBSOCKET) {
+            startLoginTimer(ctx);
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        startLoginTimer(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void startLoginTimer(ChannelHandlerContext ctx) {
         long timeout = context.config().clientLoginTimeout().toMillis();
         if (timeout > 0) {
             Channel channel = ctx.channel();
@@ -45,7 +58,6 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
                     () -> ClientErrors.fatal(channel, SqlState.PROTOCOL_VIOLATION, "client_login_timeout"),
                     timeout, TimeUnit.MILLISECONDS));
         }
-        ctx.fireChannelActive();
     }
 
     /** The client finished logging in (a session or the console is ready): client_login_timeout no longer applies. */
@@ -78,7 +90,8 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         if (decoder.bufferedBytes() > 0) {
             throw new ProtocolViolation("unencrypted data after SSLRequest");
         }
-        if (tls == null || tlsNegotiated || ctx.pipeline().get(SslHandler.class) != null) {
+        if (tls == null || tlsNegotiated || ctx.pipeline().get(SslHandler.class) != null
+                || ClientTransport.of(ctx.channel()) == ClientTransport.WEBSOCKET) {
             ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte('N'));
             return;
         }
@@ -130,7 +143,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         }
         decoder.startAuthentication();
         ClientStartup startup = parsed.startup();
-        ClientLogin login = new ClientLogin(context, startup, config.users().get(startup.user()));
+        ClientLogin login = new ClientLogin(context, ctx.channel(), startup, config.users().get(startup.user()));
         if (login.trusted()) {
             // No exchange to run, so no handler to add and remove again.
             login.succeed(ctx, this);

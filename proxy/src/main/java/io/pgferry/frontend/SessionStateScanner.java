@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * parameter, and statements that drop prepared statements. A lexical check, not a parser: it errs towards
  * pinning.
  */
-final class SessionStateScanner {
+public final class SessionStateScanner {
     private static final Pattern SESSION_ADVISORY_LOCK = Pattern.compile("(?i)pg_(try_)?advisory_lock");
     /** SELECT ... INTO TEMP creates a session temp table as CREATE TEMP TABLE AS does. */
     private static final Pattern SELECT_INTO_TEMP = Pattern.compile("(?i)\\binto\\s+(temp|temporary)\\s");
@@ -184,7 +184,7 @@ final class SessionStateScanner {
      * session state, so most queries, BEGIN and COMMIT included, are neither decoded nor tokenized. Reads the first
      * {@code to} bytes of {@code sql}.
      */
-    static boolean mayAffectSession(byte[] sql, int to) {
+    public static boolean mayAffectSession(byte[] sql, int to) {
         int i = 0;
         while (i < to && (isSpace(sql[i]) || sql[i] == '(')) {
             i++;

@@ -2,6 +2,8 @@ package io.pgferry.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /** Writers for the client-side messages pgferry sends to servers on its own account. Each returns a new buffer. */
@@ -39,5 +41,39 @@ public final class FrontendMessages {
 
     public static ByteBuf query(ByteBufAllocator allocator, String sql) {
         return MessageWriter.typed(allocator, FrontendTag.QUERY).cString(sql).finish();
+    }
+
+    /** Parse of the unnamed statement, parameter types left to the server to infer. */
+    public static ByteBuf parseUnnamed(ByteBufAllocator allocator, String sql) {
+        return MessageWriter.typed(allocator, FrontendTag.PARSE).byte1(0).cString(sql).int16(0).finish();
+    }
+
+    /** Bind of the unnamed statement to the unnamed portal: text parameters ({@code null}: SQL NULL), text results. */
+    public static ByteBuf bindUnnamed(ByteBufAllocator allocator, List<String> parameters) {
+        MessageWriter writer = MessageWriter.typed(allocator, FrontendTag.BIND).byte1(0).byte1(0).int16(0)
+                .int16(parameters.size());
+        for (String value : parameters) {
+            if (value == null) {
+                writer.int32(-1);
+            } else {
+                byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                writer.int32(bytes.length).bytes(bytes);
+            }
+        }
+        return writer.int16(0).finish();
+    }
+
+    /** Describe of the unnamed portal. */
+    public static ByteBuf describeUnnamedPortal(ByteBufAllocator allocator) {
+        return MessageWriter.typed(allocator, FrontendTag.DESCRIBE).byte1('P').byte1(0).finish();
+    }
+
+    /** Execute of the unnamed portal, every row. */
+    public static ByteBuf executeUnnamed(ByteBufAllocator allocator) {
+        return MessageWriter.typed(allocator, FrontendTag.EXECUTE).byte1(0).int32(0).finish();
+    }
+
+    public static ByteBuf sync(ByteBufAllocator allocator) {
+        return MessageWriter.typed(allocator, FrontendTag.SYNC).finish();
     }
 }

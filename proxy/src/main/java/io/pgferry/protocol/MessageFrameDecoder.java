@@ -27,6 +27,11 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
         STARTUP,
         /** Only PasswordMessage and SASL responses, at most {@link #MAX_AUTHENTICATION_LENGTH} bytes. */
         AUTHENTICATION,
+        /**
+         * A password is being checked: bytes the client pipelined after it (its first query) wait unframed until the
+         * session, which frames by itself, takes them over, or the console resumes framing.
+         */
+        HELD,
         /** A logged-in client: frontend message types only, up to the configured limit. */
         FRONTEND,
         /** A server link: any type, up to the configured limit. */
@@ -46,9 +51,25 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
         state = State.AUTHENTICATION;
     }
 
+    /** The last login message was read: what follows waits until the login's outcome is known. */
+    public void hold() {
+        state = State.HELD;
+    }
+
     /** The client logged in: any frontend message, up to the configured limit, may come next. */
     public void startFrontendMessages() {
         state = State.FRONTEND;
+    }
+
+    /**
+     * Frames bytes that arrived while the login was checked now rather than at the next read, which a client
+     * waiting for its pipelined query's answer would never send. {@code ownContext} is this decoder's context.
+     */
+    public void frameHeldBytes(ChannelHandlerContext ownContext) throws Exception {
+        if (actualReadableBytes() > 0) {
+            channelRead(ownContext, ownContext.alloc().buffer(0));
+            channelReadComplete(ownContext);
+        }
     }
 
     /** Bytes received but not yet framed; after an SSLRequest there must be none (CVE-2021-23214). */
@@ -58,6 +79,9 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (state == State.HELD) {
+            return;
+        }
         int start = in.readerIndex();
         int typeBytes = state == State.STARTUP ? 0 : 1;
         if (typeBytes == 1 && in.isReadable()) {
@@ -70,7 +94,7 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
         int limit = switch (state) {
             case STARTUP -> StartupCode.MAX_STARTUP_LENGTH;
             case AUTHENTICATION -> MAX_AUTHENTICATION_LENGTH;
-            case FRONTEND, TYPED -> maxMessageLength;
+            case HELD, FRONTEND, TYPED -> maxMessageLength;
         };
         if (!Messages.isValidLength(length, limit)) {
             in.skipBytes(in.readableBytes());

@@ -1,6 +1,7 @@
 package io.pgferry.tls;
 
 import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -25,16 +26,25 @@ public final class ClientTlsContext {
 
     /** Returns {@code null} when client TLS is disabled. */
     public static SslContext build(ClientTlsConfig config) {
+        // PostgreSQL 17's ALPN name, chosen when a client offers it; a client that offers none is served.
+        return build(config, "postgresql");
+    }
+
+    /** The edge listener's context: HTTP/2 or HTTP/1.1 by ALPN; {@code null} when client TLS is disabled. */
+    public static SslContext forHttp(ClientTlsConfig config) {
+        return build(config, ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
+    }
+
+    private static SslContext build(ClientTlsConfig config, String... protocols) {
         if (!config.mode().offersTls()) {
             return null;
         }
         try {
             return SslContextBuilder.forServer(config.certificate().toFile(), config.key().toFile())
                     .protocols(SslProtocols.TLS_v1_3, SslProtocols.TLS_v1_2)
-                    // PostgreSQL 17's ALPN name, chosen when a client offers it; a client that offers none is served.
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "postgresql"))
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, protocols))
                     .build();
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("cannot load TLS certificate " + config.certificate() + " and key "

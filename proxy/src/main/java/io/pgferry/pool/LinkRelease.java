@@ -1,20 +1,19 @@
-package io.pgferry.frontend;
+package io.pgferry.pool;
 
 import io.pgferry.backend.ServerConnection;
-import io.pgferry.pool.ServerPool;
 
 /**
  * Returns a link whose client left: a link with a request still running is closed (as PgBouncer does); one
  * inside a transaction block is rolled back; then the pool's reset query runs before the link is reused, so no
  * session state reaches the next client. Runs on the link's event loop.
  */
-final class LinkRelease implements Runnable {
+public final class LinkRelease implements Runnable {
     private final ServerPool pool;
     private final ServerConnection link;
     private final boolean reset;
 
     /** {@code reset}: run the reset query (session mode, or a pinned client); transaction mode needs none. */
-    LinkRelease(ServerPool pool, ServerConnection link, boolean reset) {
+    public LinkRelease(ServerPool pool, ServerConnection link, boolean reset) {
         this.pool = pool;
         this.link = link;
         this.reset = reset;
