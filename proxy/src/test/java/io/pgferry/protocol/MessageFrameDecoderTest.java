@@ -157,4 +157,29 @@ class MessageFrameDecoderTest {
         assertEquals("invalid frontend message type 122", e.getCause().getMessage());
         assertFalse(channel.finish());
     }
+
+    /** A pipelined first query waits, unframed, while the password before it is checked, then comes out whole. */
+    @Test
+    void bytesAfterAPasswordAreHeldUntilFramingResumes() throws Exception {
+        MessageFrameDecoder decoder = new MessageFrameDecoder(MessageFrameDecoder.State.AUTHENTICATION, 1024);
+        List<Byte> seen = new ArrayList<>();
+        EmbeddedChannel channel = new EmbeddedChannel(decoder, new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                ByteBuf frame = (ByteBuf) msg;
+                seen.add(Messages.type(frame));
+                if (Messages.type(frame) == FrontendTag.PASSWORD) {
+                    decoder.hold();
+                }
+                frame.release();
+            }
+        });
+        ByteBuf query = FrontendMessages.query(channel.alloc(), "SELECT 1");
+        channel.writeInbound(Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(new byte[] {'p', 0, 0, 0, 5, 0}), query));
+        assertEquals(List.of(FrontendTag.PASSWORD), seen, "a Query may not come before the login ends");
+        decoder.startFrontendMessages();
+        decoder.frameHeldBytes(channel.pipeline().context(decoder));
+        assertEquals(List.of(FrontendTag.PASSWORD, FrontendTag.QUERY), seen);
+        assertFalse(channel.finish());
+    }
 }
