@@ -23,13 +23,16 @@ final class NodeClients {
     private NodeClients() {
     }
 
-    private static synchronized Path install() {
+    /** Installs the drivers once per test JVM; returns the directory scripts run in. */
+    static synchronized Path install() {
         if (!installed) {
             try {
                 Files.createDirectories(INSTALLED);
-                try (var files = Files.list(SOURCE)) {
-                    for (Path file : files.toList()) {
-                        Files.copy(file, INSTALLED.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                try (var files = Files.walk(SOURCE)) {
+                    for (Path file : files.filter(Files::isRegularFile).toList()) {
+                        Path target = INSTALLED.resolve(SOURCE.relativize(file));
+                        Files.createDirectories(target.getParent());
+                        Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
             } catch (IOException e) {
