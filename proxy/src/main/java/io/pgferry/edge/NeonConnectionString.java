@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * URL-encoded user and password. Query parameters other than libpq's own connection options become the request's
  * session parameters ({@code application_name}, and {@code -c name=value} pairs of {@code options}).
  */
-record NeonConnectionString(String user, String password, String database, Map<String, String> parameters) {
+record NeonConnectionString(String header, String user, String password, String database,
+                            Map<String, String> parameters) {
     /** libpq options about the connection itself, which mean nothing once the request reached pgferry. */
     private static final Set<String> CONNECTION_OPTIONS = Set.of("sslmode", "sslrootcert", "sslcert", "sslkey",
             "sslnegotiation", "channel_binding", "connect_timeout", "target_session_attrs", "load_balance_hosts",
@@ -44,7 +45,7 @@ record NeonConnectionString(String user, String password, String database, Map<S
         if (user.isEmpty() || database.isEmpty() || database.contains("/")) {
             throw new IllegalArgumentException("invalid connection string: expected postgresql://user:password@host/db");
         }
-        return new NeonConnectionString(user, password, database, parameters(uri.getRawQuery()));
+        return new NeonConnectionString(header, user, password, database, parameters(uri.getRawQuery()));
     }
 
     private static Map<String, String> parameters(String query) {

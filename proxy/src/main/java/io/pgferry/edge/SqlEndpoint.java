@@ -45,6 +45,8 @@ final class SqlEndpoint {
 
     private final ProxyContext context;
     private final LinkParameters parameters = new LinkParameters();
+    /** The last connection string and what it said: a client sends the same one with every request. */
+    private volatile NeonConnectionString lastConnection;
 
     SqlEndpoint(ProxyContext context) {
         this.context = context;
@@ -60,7 +62,9 @@ final class SqlEndpoint {
             if (header == null) {
                 throw new IllegalArgumentException("missing Neon-Connection-String header");
             }
-            connection = NeonConnectionString.parse(header);
+            NeonConnectionString last = lastConnection;
+            connection = last != null && last.header().equals(header) ? last : NeonConnectionString.parse(header);
+            lastConnection = connection;
             request = SqlRequest.parse(http.content(), http.headers());
         } catch (IllegalArgumentException e) {
             responder.error(HttpResponseStatus.BAD_REQUEST, e.getMessage(), null);
@@ -79,15 +83,24 @@ final class SqlEndpoint {
                 ? CompletableFuture.completedFuture(true)
                 : context.passwordCheck().matches(connection.user(), user == null ? null : user.scram(),
                         user == null ? null : user.md5(), connection.password());
-        checked.whenCompleteAsync((ok, failure) -> {
-            context.metrics().clientLogin(Boolean.TRUE.equals(ok));
-            if (!Boolean.TRUE.equals(ok)) {
-                responder.error(HttpResponseStatus.BAD_REQUEST, "password authentication failed for user \""
-                        + connection.user() + "\"", SqlState.INVALID_PASSWORD);
-            } else {
-                route(ctx, connection, user, request, responder);
-            }
-        }, ctx.executor());
+        if (checked.isDone() && !checked.isCompletedExceptionally()) {
+            // A remembered password (or trust): no hop through the loop's task queue.
+            loggedIn(ctx, connection, user, request, responder, checked.getNow(false));
+        } else {
+            checked.whenCompleteAsync((ok, failure) -> loggedIn(ctx, connection, user, request, responder,
+                    Boolean.TRUE.equals(ok)), ctx.executor());
+        }
+    }
+
+    private void loggedIn(ChannelHandlerContext ctx, NeonConnectionString connection, UserConfig user,
+                          SqlRequest request, Responder responder, boolean ok) {
+        context.metrics().clientLogin(ok);
+        if (ok) {
+            route(ctx, connection, user, request, responder);
+        } else {
+            responder.error(HttpResponseStatus.BAD_REQUEST, "password authentication failed for user \""
+                    + connection.user() + "\"", SqlState.INVALID_PASSWORD);
+        }
     }
 
     private void route(ChannelHandlerContext ctx, NeonConnectionString connection, UserConfig user,

@@ -39,11 +39,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code hikari}: an application-side HikariCP pool (pgjdbc) -(delay)- pgferry - PostgreSQL, the in-app
  *   pooling reference: no connection per request at all.</li>
  * </ul>
+ * Besides the PostgreSQL methods, {@code http} ({@code POST /sql} on a kept-alive HTTPS connection per worker)
+ * and {@code websocket} (a new WSS connection per request, login pipelined with the query) reach pgferry's edge
+ * listener, for the pgferry targets; so do {@code direct-tls} (the pipelined method after a direct TLS handshake,
+ * no SSLRequest) and {@code pipelined-login} (direct TLS, then startup, cleartext password and query in one write,
+ * against a pgferry with {@code tls.pipelined-login}).
  * Starts its own PostgreSQL and pgferry, stops them at the end.
  */
 public final class EdgeScenario {
     private static final String USER = "edge";
     private static final String PASSWORD = "edge-secret";
+    private static final List<String> EDGE_METHODS = List.of("http", "websocket", "direct-tls", "pipelined-login");
 
     private final PostgresServer postgres;
     private final EventLoopGroup relayLoops;
@@ -53,7 +59,7 @@ public final class EdgeScenario {
     private final boolean tls;
     /** Whether pgferry runs with its result cache (and local Describe answers): {@code --cache on}. */
     private final boolean cache;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<AutoCloseable> resources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private EdgeScenario(PostgresServer postgres, Duration delay, boolean tls, boolean cache) {
         this.postgres = postgres;
@@ -70,8 +76,8 @@ public final class EdgeScenario {
         Duration delay = Duration.ofMillis(Long.parseLong(options.getOrDefault("delay-ms", "10")));
         boolean tls = !options.getOrDefault("tls", "on").equals("off");
         boolean cache = options.getOrDefault("cache", "off").equals("on");
-        List<QueryMethod> methods = Arrays.stream(options.getOrDefault("methods", "simple,query,pipelined,prepared")
-                .split(",")).map(name -> QueryMethod.valueOf(name.trim().toUpperCase(Locale.ROOT))).toList();
+        List<String> methods = Arrays.stream(options.getOrDefault("methods",
+                "simple,query,pipelined,prepared,direct-tls,pipelined-login,http,websocket").split(",")).map(String::trim).toList();
         List<String> targets = List.of(options.getOrDefault("targets",
                 "direct,pgferry-near-db,pgferry-near-worker,hikari").split(","));
         System.out.printf("edge: %d requests per cell, %d concurrent, %d ms one way (%d ms round trip), TLS %s%n",
@@ -80,11 +86,11 @@ public final class EdgeScenario {
             EdgeScenario scenario = new EdgeScenario(postgres, delay, tls, cache);
             try {
                 scenario.prepareDatabase();
-                Map<String, Map<QueryMethod, LatencyStats>> results = new LinkedHashMap<>();
+                Map<String, Map<String, LatencyStats>> results = new LinkedHashMap<>();
                 for (String target : targets) {
-                    for (QueryMethod method : methods) {
+                    for (String method : methods) {
                         LatencyStats stats = scenario.runCell(target.trim(), method, requests, concurrency);
-                        System.out.printf("%-20s %-10s %s%n", target, method.label(), stats.line());
+                        System.out.printf("%-20s %-10s %s%n", target, method, stats == null ? "n/a" : stats.line());
                         results.computeIfAbsent(target.trim(), t -> new LinkedHashMap<>()).put(method, stats);
                     }
                 }
@@ -106,14 +112,18 @@ public final class EdgeScenario {
     }
 
     /** A methods x targets table of one statistic, in milliseconds. */
-    static String markdown(Map<String, Map<QueryMethod, LatencyStats>> results, List<QueryMethod> methods, String stat) {
+    static String markdown(Map<String, Map<String, LatencyStats>> results, List<String> methods, String stat) {
         StringBuilder table = new StringBuilder("| " + stat + " ms |");
         results.keySet().forEach(target -> table.append(' ').append(target).append(" |"));
         table.append("\n|---|").append("---|".repeat(results.size())).append('\n');
-        for (QueryMethod method : methods) {
-            table.append("| ").append(method.label()).append(" |");
-            for (Map<QueryMethod, LatencyStats> byMethod : results.values()) {
+        for (String method : methods) {
+            table.append("| ").append(method).append(" |");
+            for (Map<String, LatencyStats> byMethod : results.values()) {
                 LatencyStats stats = byMethod.get(method);
+                if (stats == null) {
+                    table.append(" - |");
+                    continue;
+                }
                 double value = stat.equals("p99") ? stats.p99() : stats.average();
                 table.append(String.format(" %.1f%s |", value, stats.errors() > 0 ? " (" + stats.errors() + " errors)" : ""));
             }
@@ -133,16 +143,22 @@ public final class EdgeScenario {
     }
 
     private Proxy startPgferry(InetSocketAddress upstream) {
+        return startPgferry(upstream, false);
+    }
+
+    private Proxy startPgferry(InetSocketAddress upstream, boolean pipelinedLogin) {
         String hocon = """
                 pgferry {
                   listen = "127.0.0.1:0"
-                  tls { mode = prefer, cert-file = "%s", key-file = "%s" }
+                  tls { mode = prefer, cert-file = "%s", key-file = "%s", pipelined-login = %s }
+                  edge.listen = "127.0.0.1:0"
                   pool { mode = transaction, size = 20, min-idle = 4 }
                   cache { enabled = %s }
                   databases { app { upstream = "postgres://%s@%s:%d/app?sslmode=require", password = "%s" } }
                   users { %s { password = "%s" } }
                 }
-                """.formatted(postgres.certificates().serverCertificate(), postgres.certificates().serverKey(), cache,
+                """.formatted(postgres.certificates().serverCertificate(), postgres.certificates().serverKey(),
+                pipelinedLogin, cache,
                 USER, upstream.getHostString(), upstream.getPort(), PASSWORD, USER, PASSWORD);
         Proxy proxy = Proxy.start(ConfigLoader.fromConfig(ConfigFactory.parseString(hocon)));
         resources.add(proxy);
@@ -155,8 +171,33 @@ public final class EdgeScenario {
         return relay.address();
     }
 
-    private LatencyStats runCell(String target, QueryMethod method, int requests, int concurrency) throws Exception {
+    /** One cell's latencies; {@code null} where the method does not apply to the target (edge methods, direct). */
+    private LatencyStats runCell(String target, String methodName, int requests, int concurrency) throws Exception {
         InetSocketAddress database = new InetSocketAddress("127.0.0.1", postgres.port());
+        if (EDGE_METHODS.contains(methodName)) {
+            if (!target.startsWith("pgferry")) {
+                return null;
+            }
+            boolean nearDatabase = target.equals("pgferry-near-db");
+            Proxy proxy = startPgferry(nearDatabase ? database : relayTo(database), methodName.equals("pipelined-login"));
+            InetSocketAddress edge = nearDatabase ? relayTo(proxy.edgeAddress()) : proxy.edgeAddress();
+            InetSocketAddress port = nearDatabase ? relayTo(proxy.address()) : proxy.address();
+            Request request = switch (methodName) {
+                case "http" -> keptAliveHttp(edge);
+                case "websocket" -> () -> EdgeClients.webSocketRequest(edge, true, USER, PASSWORD, "app",
+                        QueryMethod.PIPELINED);
+                case "direct-tls" -> () -> {
+                    try (MiniClient client = MiniClient.connectDirectTls(port, USER, PASSWORD, "app", keys, null)) {
+                        client.run(QueryMethod.PIPELINED);
+                    }
+                };
+                default -> () -> MiniClient.connectDirectTls(port, USER, PASSWORD, "app", keys, QueryMethod.PIPELINED)
+                        .close();
+            };
+            request.run();
+            return measure(request, requests, concurrency);
+        }
+        QueryMethod method = QueryMethod.valueOf(methodName.toUpperCase(Locale.ROOT));
         Request request = switch (target) {
             case "direct" -> oneShot(relayTo(database), method);
             case "pgferry-near-db" -> oneShot(relayTo(startPgferry(database).address()), method);
@@ -175,6 +216,21 @@ public final class EdgeScenario {
                 client.run(method);
             }
         };
+    }
+
+    /** {@code POST /sql} over one kept-alive HTTPS connection per worker thread, opened at its first request. */
+    private Request keptAliveHttp(InetSocketAddress edge) {
+        String connection = "postgresql://" + USER + ":" + PASSWORD + "@localhost/app";
+        ThreadLocal<EdgeClients.SqlOverHttp> connections = ThreadLocal.withInitial(() -> {
+            try {
+                EdgeClients.SqlOverHttp http = new EdgeClients.SqlOverHttp(edge, true, connection);
+                resources.add(http);
+                return http;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return () -> connections.get().query(QueryMethod.SQL, "f");
     }
 
     /** One request through an in-app pool: borrow a warm pgjdbc connection, query, give it back. */

@@ -41,9 +41,42 @@ final class MiniClient implements Closeable {
         return client;
     }
 
+    /**
+     * Direct TLS (no SSLRequest), then, with {@code pipelineLogin}, the startup, a cleartext password and
+     * {@code method}'s single flight in one write, for a server that asks for the password in cleartext inside
+     * TLS; without it, the usual login. Returns a client whose first request has run when the login was pipelined.
+     */
+    static MiniClient connectDirectTls(InetSocketAddress address, String user, String password, String database,
+                                       KeyDerivation keys, QueryMethod pipelineLogin) throws IOException {
+        Socket plain = new Socket();
+        plain.setTcpNoDelay(true);
+        plain.connect(address, 10_000);
+        MiniClient client = new MiniClient(TlsUpgrade.direct(plain));
+        if (pipelineLogin == null) {
+            client.login(user, password, database, keys);
+            return client;
+        }
+        client.out.write(Wire.startup(Map.of("user", user, "database", database)));
+        client.out.write(passwordMessage(password));
+        for (byte[] message : pipelineLogin.flights().get(0)) {
+            client.out.write(message);
+        }
+        client.out.flush();
+        client.flights++;
+        client.login(user, password, database, keys, false);
+        client.readReplies();
+        return client;
+    }
+
     private void login(String user, String password, String database, KeyDerivation keys) throws IOException {
         out.write(Wire.startup(Map.of("user", user, "database", database)));
         out.flush();
+        login(user, password, database, keys, true);
+    }
+
+    /** Answers authentication requests until ReadyForQuery; a password already sent is not sent again. */
+    private void login(String user, String password, String database, KeyDerivation keys, boolean answerCleartext)
+            throws IOException {
         ScramClientExchange scram = null;
         while (true) {
             int type = in.readUnsignedByte();
@@ -58,9 +91,9 @@ final class MiniClient implements Closeable {
                     } else if (code == 11) {
                         String serverFirst = new String(body, 4, body.length - 4, StandardCharsets.UTF_8);
                         out.write(Wire.saslResponse(scram.clientFinal(serverFirst).join()));
-                    } else if (code == 3) {
+                    } else if (code == 3 && answerCleartext) {
                         out.write(passwordMessage(password));
-                    } else if (code != 0 && code != 12) {
+                    } else if (code != 0 && code != 3 && code != 12) {
                         throw new IOException("unsupported authentication request " + code);
                     }
                     out.flush();
@@ -82,24 +115,31 @@ final class MiniClient implements Closeable {
     /** Runs one request; returns the rows it got. Throws if the server answered with an error. */
     int run(QueryMethod method) throws IOException {
         int rows = 0;
-        String error = null;
         for (List<byte[]> flight : method.flights()) {
             for (byte[] message : flight) {
                 out.write(message);
             }
             out.flush();
             flights++;
-            while (true) {
-                int type = in.readUnsignedByte();
-                byte[] body = new byte[in.readInt() - 4];
-                in.readFully(body);
-                if (type == 'D') {
-                    rows++;
-                } else if (type == 'E') {
-                    error = errorText(body);
-                } else if (type == 'Z') {
-                    break;
-                }
+            rows += readReplies();
+        }
+        return rows;
+    }
+
+    /** Reads one flight's replies up to ReadyForQuery; returns the rows; throws if the server sent an error. */
+    private int readReplies() throws IOException {
+        int rows = 0;
+        String error = null;
+        while (true) {
+            int type = in.readUnsignedByte();
+            byte[] body = new byte[in.readInt() - 4];
+            in.readFully(body);
+            if (type == 'D') {
+                rows++;
+            } else if (type == 'E') {
+                error = errorText(body);
+            } else if (type == 'Z') {
+                break;
             }
         }
         if (error != null) {

@@ -34,6 +34,14 @@ public final class TlsUpgrade {
         return secured;
     }
 
+    /** TLS from the first byte (direct TLS, HTTPS, WSS); returns the TLS socket, its handshake done. */
+    public static Socket direct(Socket plain) throws IOException {
+        SSLSocket secured = (SSLSocket) TRUSTING.getSocketFactory().createSocket(plain,
+                plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+        secured.startHandshake();
+        return secured;
+    }
+
     private static SSLContext trustingContext() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
