@@ -133,6 +133,9 @@ public final class Proxy implements AutoCloseable {
      */
     public void reload(ProxyConfig config) {
         context.shared().update(config, ClientTlsContext.build(config.clientTls()));
+        if (edge != null) {
+            edge.reload(config);
+        }
         for (var pool : pools.all()) {
             var database = config.database(pool.key().database());
             if (database != null) {

@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
@@ -80,14 +79,7 @@ class EdgeCacheIT {
     }
 
     private static long serverCalls(PostgresServer server) {
-        try (Connection admin = server.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD, "app");
-             Statement statement = admin.createStatement();
-             ResultSet rows = statement.executeQuery("select coalesce(sum(calls), 0) from pg_stat_statements "
-                     + "where query like '%from edge_cache_items where id%' and query not like '%pg_stat%'")) {
-            rows.next();
-            return rows.getLong(1);
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
+        return EdgeHttpIT.superuserCount(server, "select coalesce(sum(calls), 0) from pg_stat_statements "
+                + "where query like '%from edge_cache_items where id%' and query not like '%pg_stat%'");
     }
 }

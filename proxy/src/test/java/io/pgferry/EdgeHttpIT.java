@@ -159,6 +159,11 @@ class EdgeHttpIT {
         HttpResponse<String> wrongMethod = http.send(HttpRequest.newBuilder(uri("/sql")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(405, wrongMethod.statusCode());
+        String scrape = proxy.proxy().context().metrics().scrape();
+        for (int status : new int[] {400, 507}) {
+            assertTrue(scrape.contains("pgferry_edge_requests_total{endpoint=\"sql\",status=\"" + status + "\"}"),
+                    "requests are counted by status: " + status);
+        }
     }
 
     @Test
@@ -229,6 +234,7 @@ class EdgeHttpIT {
         Throwable refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
                 () -> foreign.get(10, TimeUnit.SECONDS));
         assertEquals(403, ((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+        assertNoLinkLeft();
     }
 
     /** With tls.pipelined-login, a client inside TLS logs in and runs its query in one write and one round trip. */
@@ -256,13 +262,18 @@ class EdgeHttpIT {
         return socket;
     }
 
-    private static int sleepers(PostgresServer server) {
+    private static long sleepers(PostgresServer server) {
+        return superuserCount(server, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%edge-cancel-test%' "
+                + "AND state = 'active' AND pid <> pg_backend_pid()");
+    }
+
+    /** The single number {@code sql} returns, asked as the superuser, past pgferry. */
+    static long superuserCount(PostgresServer server, String sql) {
         try (Connection connection = server.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD, "app");
              Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity "
-                     + "WHERE query LIKE '%edge-cancel-test%' AND state = 'active' AND pid <> pg_backend_pid()")) {
+             ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
-            return rows.getInt(1);
+            return rows.getLong(1);
         } catch (SQLException e) {
             throw new AssertionError(e);
         }

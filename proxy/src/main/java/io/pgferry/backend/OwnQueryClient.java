@@ -3,9 +3,10 @@ package io.pgferry.backend;
 import io.netty.buffer.ByteBuf;
 
 /**
- * The part every user of a link that is pgferry itself shares (a reset, the result cache's catalog query): nothing
- * it made up needs delivering, nothing is flushed to anyone, back-pressure does not apply, and a failed injected
- * request is remembered as a failure. Subclasses read the replies they care about and say when they are done.
+ * The part every user of a link that collects its whole answer before anyone sees it shares (pgferry's own work: a
+ * reset, the result cache's catalog query; and a SQL-over-HTTP request): nothing it made up needs delivering,
+ * nothing is flushed to anyone, back-pressure does not apply, and a failed injected request is remembered as a
+ * failure. Subclasses read the replies they care about and say when they are done.
  */
 public abstract class OwnQueryClient implements ServerClient {
     private boolean failed;

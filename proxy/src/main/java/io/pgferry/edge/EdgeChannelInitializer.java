@@ -22,6 +22,7 @@ import io.pgferry.config.EdgeConfig;
 import io.pgferry.frontend.FrontendContext;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Sets up an edge connection: TLS when pgferry has a certificate, then HTTP/2 if ALPN chose it, else HTTP/1.1
@@ -32,12 +33,14 @@ final class EdgeChannelInitializer extends ChannelInitializer<Channel> {
     static final String IDLE = "idle";
 
     private final EdgeConfig config;
-    private final SslContext tls;
+    private final Supplier<SslContext> tls;
     private final Executor handshakeWorkers;
     private final SqlEndpoint sql;
     private final WebSocketUpgrade webSocket;
 
-    EdgeChannelInitializer(EdgeConfig config, SslContext tls, Executor handshakeWorkers, FrontendContext context) {
+    /** {@code tls}: the current TLS context, or {@code null} for plain HTTP. */
+    EdgeChannelInitializer(EdgeConfig config, Supplier<SslContext> tls, Executor handshakeWorkers,
+                           FrontendContext context) {
         this.config = config;
         this.tls = tls;
         this.handshakeWorkers = handshakeWorkers;
@@ -49,11 +52,12 @@ final class EdgeChannelInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel channel) {
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast(IDLE, new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-        if (tls == null) {
+        SslContext current = tls.get();
+        if (current == null) {
             http1(pipeline);
             return;
         }
-        pipeline.addLast("tls", tls.newHandler(channel.alloc(), handshakeWorkers));
+        pipeline.addLast("tls", current.newHandler(channel.alloc(), handshakeWorkers));
         pipeline.addLast(new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
             @Override
             protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {

@@ -10,25 +10,36 @@ import io.pgferry.config.ProxyConfig;
 import io.pgferry.frontend.FrontendContext;
 import io.pgferry.tls.ClientTlsContext;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** The edge listener ({@code pgferry.edge.listen}): SQL over HTTP and PostgreSQL over WebSocket. */
+/**
+ * The edge listener ({@code pgferry.edge.listen}): SQL over HTTP and PostgreSQL over WebSocket. Its address and
+ * limits are read at start; its TLS certificate follows reloads, as the PostgreSQL port's does.
+ */
 public final class EdgeListener implements AutoCloseable {
     private final Channel listener;
+    private final AtomicReference<SslContext> tls;
 
-    private EdgeListener(Channel listener) {
+    private EdgeListener(Channel listener, AtomicReference<SslContext> tls) {
         this.listener = listener;
+        this.tls = tls;
     }
 
     /** Binds the listener; its TLS context (HTTP/2 and HTTP/1.1 by ALPN) comes from the client TLS settings. */
     public static EdgeListener start(EventLoopGroup group, Class<? extends ServerChannel> channelType,
                                      ProxyConfig config, FrontendContext context) {
-        SslContext tls = ClientTlsContext.forHttp(config.clientTls());
+        AtomicReference<SslContext> tls = new AtomicReference<>(ClientTlsContext.forHttp(config.clientTls()));
         Channel listener = new ServerBootstrap().group(group).channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 4096)
-                .childHandler(new EdgeChannelInitializer(config.edge(), tls, context.shared().handshakeWorkers(),
+                .childHandler(new EdgeChannelInitializer(config.edge(), tls::get, context.shared().handshakeWorkers(),
                         context))
                 .bind(config.edge().listen()).syncUninterruptibly().channel();
-        return new EdgeListener(listener);
+        return new EdgeListener(listener, tls);
+    }
+
+    /** New connections use the reloaded configuration's certificate. */
+    public void reload(ProxyConfig config) {
+        tls.set(ClientTlsContext.forHttp(config.clientTls()));
     }
 
     public InetSocketAddress address() {

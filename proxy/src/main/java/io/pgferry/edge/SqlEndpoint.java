@@ -22,6 +22,7 @@ import io.pgferry.config.PoolMode;
 import io.pgferry.config.UserConfig;
 import io.pgferry.context.ProxyContext;
 import io.pgferry.frontend.SessionStateScanner;
+import io.pgferry.metrics.ProxyMetrics;
 import io.pgferry.pool.LinkRelease;
 import io.pgferry.pool.LinkRequest;
 import io.pgferry.pool.Route;
@@ -32,6 +33,8 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /sql}: checks the connection string's password as the PostgreSQL port would, routes the request as
@@ -40,6 +43,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * statement may have changed session state. A client that disconnects meanwhile gets its query cancelled.
  */
 final class SqlEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(SqlEndpoint.class);
     private static final String[] BATCH_HEADERS = {"Neon-Batch-Isolation-Level", "Neon-Batch-Read-Only",
             "Neon-Batch-Deferrable"};
 
@@ -54,7 +58,7 @@ final class SqlEndpoint {
 
     /** Answers {@code http}; {@code answered} runs on the connection's loop once the response is written. */
     void handle(ChannelHandlerContext ctx, FullHttpRequest http, Runnable answered) {
-        Responder responder = new Responder(ctx, HttpUtil.isKeepAlive(http), answered);
+        Responder responder = new Responder(ctx, HttpUtil.isKeepAlive(http), answered, context.metrics());
         NeonConnectionString connection;
         SqlRequest request;
         try {
@@ -98,8 +102,11 @@ final class SqlEndpoint {
         if (ok) {
             route(ctx, connection, user, request, responder);
         } else {
-            responder.error(HttpResponseStatus.BAD_REQUEST, "password authentication failed for user \""
-                    + connection.user() + "\"", SqlState.INVALID_PASSWORD);
+            String message = "password authentication failed for user \"" + connection.user() + "\"";
+            // As the PostgreSQL port logs a refused login; the password is never part of the line.
+            LOG.info("edge client " + ctx.channel().remoteAddress() + ": " + message);
+            context.metrics().proxyError(SqlState.INVALID_PASSWORD);
+            responder.error(HttpResponseStatus.BAD_REQUEST, message, SqlState.INVALID_PASSWORD);
         }
     }
 
@@ -234,12 +241,14 @@ final class SqlEndpoint {
         private final ChannelHandlerContext ctx;
         private final boolean keepAlive;
         private final Runnable answered;
+        private final ProxyMetrics metrics;
         final HttpHeaders echoed = new DefaultHttpHeaders();
 
-        Responder(ChannelHandlerContext ctx, boolean keepAlive, Runnable answered) {
+        Responder(ChannelHandlerContext ctx, boolean keepAlive, Runnable answered, ProxyMetrics metrics) {
             this.ctx = ctx;
             this.keepAlive = keepAlive;
             this.answered = answered;
+            this.metrics = metrics;
         }
 
         void error(HttpResponseStatus status, String message, String code) {
@@ -248,6 +257,7 @@ final class SqlEndpoint {
 
         /** Any thread; takes {@code body}. */
         void send(HttpResponseStatus status, ByteBuf body) {
+            metrics.edgeRequest("sql", status.code());
             FullHttpResponse response = EdgeResponses.json(status, body);
             response.headers().add(echoed);
             ctx.executor().execute(() -> {

@@ -5,7 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.pgferry.backend.ExpectedReplies.Action;
 import io.pgferry.backend.Request;
-import io.pgferry.backend.ServerClient;
+import io.pgferry.backend.OwnQueryClient;
 import io.pgferry.backend.ServerClosure;
 import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.SessionParameters;
@@ -25,7 +25,7 @@ import java.util.List;
  * an error the server skips to the Sync and the link's release rolls the transaction back. Called on the link's
  * event loop.
  */
-final class SqlExchange implements ServerClient {
+final class SqlExchange extends OwnQueryClient {
     /** The request's outcome, on the link's loop, after the link was handed to {@code release}. */
     @FunctionalInterface
     interface Outcome {
@@ -140,15 +140,7 @@ final class SqlExchange implements ServerClient {
         }
     }
 
-    @Override
-    public void deliverSynthesized(ByteBuf message) {
-        message.release();
-    }
-
-    @Override
-    public void flush() {
-    }
-
+    /** A batch's BEGIN or COMMIT failed (a serialization failure at commit, say): the request failed with it. */
     @Override
     public void injectedRequestFailed(Request failed, ByteBuf errorResponse) {
         keepError(errorResponse);
@@ -164,10 +156,6 @@ final class SqlExchange implements ServerClient {
             link.detach();
             finish();
         }
-    }
-
-    @Override
-    public void serverWritabilityChanged(boolean writable) {
     }
 
     @Override

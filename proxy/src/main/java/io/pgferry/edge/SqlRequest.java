@@ -31,43 +31,34 @@ record SqlRequest(List<Statement> statements, boolean batch, String begin, boole
     static SqlRequest parse(ByteBuf body, HttpHeaders headers) {
         boolean arrayMode = isTrue(headers.get("Neon-Array-Mode"));
         boolean rawText = isTrue(headers.get("Neon-Raw-Text-Output"));
-        List<Statement> statements = new ArrayList<>();
-        boolean batch = false;
-        try (JsonParser json = EdgeResponses.JSON.createParser(ObjectReadContext.empty(), (InputStream) new ByteBufInputStream(body))) {
+        Queries batch = new Queries();
+        List<Statement> statements;
+        try (JsonParser json = EdgeResponses.JSON.createParser(ObjectReadContext.empty(),
+                (InputStream) new ByteBufInputStream(body))) {
             expect(json.nextToken(), JsonToken.START_OBJECT, "the body must be a JSON object");
-            String query = null;
-            List<String> params = List.of();
-            Boolean ownArrayMode = null;
-            while (json.nextToken() == JsonToken.PROPERTY_NAME) {
-                String name = json.currentName();
-                json.nextToken();
-                switch (name) {
-                    case "query" -> query = text(json, "query");
-                    case "params" -> params = params(json);
-                    case "arrayMode" -> ownArrayMode = json.currentToken() == JsonToken.VALUE_TRUE;
-                    case "queries" -> {
-                        batch = true;
-                        expect(json.currentToken(), JsonToken.START_ARRAY, "\"queries\" must be an array");
-                        while (json.nextToken() == JsonToken.START_OBJECT) {
-                            statements.add(statement(json, arrayMode));
-                        }
-                    }
-                    default -> json.skipChildren();
-                }
+            Statement single = object(json, arrayMode, batch);
+            if (!batch.present && single == null) {
+                throw new IllegalArgumentException("the body has neither \"query\" nor \"queries\"");
             }
-            if (!batch) {
-                if (query == null) {
-                    throw new IllegalArgumentException("the body has neither \"query\" nor \"queries\"");
-                }
-                statements.add(new Statement(query, params, ownArrayMode != null ? ownArrayMode : arrayMode));
-            }
+            statements = batch.present ? batch.statements : List.of(single);
         } catch (JacksonException e) {
             throw new IllegalArgumentException("malformed JSON body: " + e.getOriginalMessage());
         }
-        return new SqlRequest(List.copyOf(statements), batch, batch ? begin(headers) : null, rawText, arrayMode);
+        return new SqlRequest(List.copyOf(statements), batch.present, batch.present ? begin(headers) : null, rawText,
+                arrayMode);
     }
 
-    private static Statement statement(JsonParser json, boolean defaultArrayMode) {
+    /** The {@code "queries"} of a batch, once the body has them. */
+    private static final class Queries {
+        final List<Statement> statements = new ArrayList<>();
+        boolean present;
+    }
+
+    /**
+     * Reads a statement object's properties ({@code null} if it has no query); at the top level ({@code batch}
+     * given) also {@code "queries"}, whose statements are added to it.
+     */
+    private static Statement object(JsonParser json, boolean defaultArrayMode, Queries batch) {
         String query = null;
         List<String> params = List.of();
         boolean arrayMode = defaultArrayMode;
@@ -78,13 +69,25 @@ record SqlRequest(List<Statement> statements, boolean batch, String begin, boole
                 case "query" -> query = text(json, "query");
                 case "params" -> params = params(json);
                 case "arrayMode" -> arrayMode = json.currentToken() == JsonToken.VALUE_TRUE;
+                case "queries" -> {
+                    if (batch == null) {
+                        json.skipChildren();
+                    } else {
+                        batch.present = true;
+                        expect(json.currentToken(), JsonToken.START_ARRAY, "\"queries\" must be an array");
+                        while (json.nextToken() == JsonToken.START_OBJECT) {
+                            Statement statement = object(json, defaultArrayMode, null);
+                            if (statement == null) {
+                                throw new IllegalArgumentException("a statement of \"queries\" has no \"query\"");
+                            }
+                            batch.statements.add(statement);
+                        }
+                    }
+                }
                 default -> json.skipChildren();
             }
         }
-        if (query == null) {
-            throw new IllegalArgumentException("a statement of \"queries\" has no \"query\"");
-        }
-        return new Statement(query, params, arrayMode);
+        return query == null ? null : new Statement(query, params, arrayMode);
     }
 
     private static String text(JsonParser json, String what) {

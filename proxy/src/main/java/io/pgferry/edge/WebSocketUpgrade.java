@@ -39,6 +39,7 @@ final class WebSocketUpgrade {
         List<String> addresses = new QueryStringDecoder(request.uri()).parameters().get("address");
         String host = hostOnly(request.headers().get(HttpHeaderNames.HOST));
         if (addresses != null && !addresses.stream().allMatch(address -> served(address, host))) {
+            context.metrics().edgeRequest("websocket", HttpResponseStatus.FORBIDDEN.code());
             EdgeResponses.sendAndClose(ctx, EdgeResponses.error(ctx.alloc(), HttpResponseStatus.FORBIDDEN,
                     "address " + addresses + " is not a database host pgferry serves"));
             return;
@@ -49,9 +50,11 @@ final class WebSocketUpgrade {
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(scheme + host + request.uri(),
                 null, frames).newHandshaker(request);
         if (handshaker == null) {
+            context.metrics().edgeRequest("websocket", HttpResponseStatus.UPGRADE_REQUIRED.code());
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
+        context.metrics().edgeRequest("websocket", HttpResponseStatus.SWITCHING_PROTOCOLS.code());
         // The HTTP handlers after the codec go now: from the 101 on, the connection carries frames.
         ctx.pipeline().remove(RequestDeadline.class);
         ctx.pipeline().remove(EdgeChannelInitializer.IDLE);

@@ -40,6 +40,7 @@ public final class ProxyMetrics implements AutoCloseable {
     private final Counter loginsFailed;
     private final Map<String, Counter> cancels = new ConcurrentHashMap<>();
     private final Map<String, Counter> proxyErrors = new ConcurrentHashMap<>();
+    private final Map<String, Counter> edgeRequests = new ConcurrentHashMap<>();
 
     public ProxyMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -67,6 +68,14 @@ public final class ProxyMetrics implements AutoCloseable {
      * A CancelRequest arrived: {@code forwarded} to a server, {@code dequeued} (the client was waiting for one),
      * {@code idle} (nothing to cancel) or {@code unknown} (no such key).
      */
+    /** A request the edge listener answered: {@code endpoint} sql or websocket, with the HTTP status it got. */
+    public void edgeRequest(String endpoint, int status) {
+        edgeRequests.computeIfAbsent(endpoint + ' ' + status, key -> Counter.builder("pgferry.edge.requests")
+                .tag("endpoint", endpoint).tag("status", Integer.toString(status))
+                .description("Requests to the edge listener, by endpoint and HTTP status").register(registry))
+                .increment();
+    }
+
     public void cancelRequest(String outcome) {
         cancels.computeIfAbsent(outcome, o -> Counter.builder("pgferry.cancel.requests").tag("outcome", o)
                 .description("Cancel requests from clients, by what became of them").register(registry)).increment();

@@ -125,14 +125,7 @@ public final class BackendMessages {
     /** DataRow of text values; {@code null} is SQL NULL. */
     public static ByteBuf dataRow(ByteBufAllocator allocator, List<String> values) {
         MessageWriter writer = MessageWriter.typed(allocator, BackendTag.DATA_ROW).int16(values.size());
-        for (String value : values) {
-            if (value == null) {
-                writer.int32(-1);
-            } else {
-                byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-                writer.int32(bytes.length).bytes(bytes);
-            }
-        }
+        values.forEach(writer::nullableText);
         return writer.finish();
     }
 

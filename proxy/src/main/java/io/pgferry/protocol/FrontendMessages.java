@@ -2,7 +2,6 @@ package io.pgferry.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -52,14 +51,7 @@ public final class FrontendMessages {
     public static ByteBuf bindUnnamed(ByteBufAllocator allocator, List<String> parameters) {
         MessageWriter writer = MessageWriter.typed(allocator, FrontendTag.BIND).byte1(0).byte1(0).int16(0)
                 .int16(parameters.size());
-        for (String value : parameters) {
-            if (value == null) {
-                writer.int32(-1);
-            } else {
-                byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-                writer.int32(bytes.length).bytes(bytes);
-            }
-        }
+        parameters.forEach(writer::nullableText);
         return writer.int16(0).finish();
     }
 

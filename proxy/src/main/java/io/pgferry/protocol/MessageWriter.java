@@ -63,6 +63,15 @@ final class MessageWriter {
         return this;
     }
 
+    /** A length-prefixed text value as DataRow and Bind carry it; {@code null} is SQL NULL (length -1). */
+    MessageWriter nullableText(String value) {
+        if (value == null) {
+            return int32(-1);
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        return int32(bytes.length).bytes(bytes);
+    }
+
     MessageWriter cString(String value) {
         buffer.writeCharSequence(value, StandardCharsets.UTF_8);
         buffer.writeByte(0);
