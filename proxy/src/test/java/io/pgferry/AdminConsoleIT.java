@@ -1,6 +1,7 @@
 package io.pgferry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,6 +71,11 @@ class AdminConsoleIT {
                 assertTrue(version.next());
                 assertTrue(version.getString(1).startsWith("pgferry"));
             }
+            assertFalse(statement.execute("SHOW HELP"), "PgBouncer answers SHOW HELP with a notice, no rows");
+            org.postgresql.util.PSQLWarning help = (org.postgresql.util.PSQLWarning) statement.getWarnings();
+            assertEquals("Console usage", help.getServerErrorMessage().getMessage());
+            assertTrue(help.getServerErrorMessage().getDetail().contains("SHOW HELP|CONFIG|USERS|DATABASES|POOLS"),
+                    help.getServerErrorMessage().getDetail());
             SQLException unknown = assertThrows(SQLException.class, () -> statement.executeQuery("SHOW NONSENSE"));
             assertEquals("0A000", unknown.getSQLState());
         }

@@ -20,6 +20,22 @@ public final class AdminConsole {
     public static final List<String> DATABASES = List.of("pgbouncer", "pgferry");
     private static final String VERSION = "pgferry " + version();
     private static final long POLL_MILLIS = 20;
+    /** SHOW HELP's detail, PgBouncer's list with pgferry's own commands (CACHE) added. */
+    private static final String HELP = String.join("\n",
+            "\tSHOW HELP|CONFIG|USERS|DATABASES|POOLS|CLIENTS|SERVERS|LISTS|STATS|STATE|CACHE|VERSION",
+            "\tSET key = arg",
+            "\tRELOAD",
+            "\tPAUSE [<db>]",
+            "\tRESUME [<db>]",
+            "\tDISABLE <db>",
+            "\tENABLE <db>",
+            "\tRECONNECT [<db>]",
+            "\tKILL [<db>]",
+            "\tKILL_CLIENT <client_id>",
+            "\tWAIT_CLOSE [<db>]",
+            "\tCACHE CLEAR [<db>]",
+            "\tSHUTDOWN",
+            "\tSHUTDOWN WAIT_FOR_SERVERS|WAIT_FOR_CLIENTS");
 
     private final ProxyContext context;
     private final boolean admin;
@@ -67,6 +83,7 @@ public final class AdminConsole {
             case "STATE" -> ShowSettings.state(context);
             case "CACHE" -> ShowCache.run(context.caches());
             case "VERSION" -> new AdminResult(List.of("version"), List.of(List.of(VERSION)), "SHOW");
+            case "HELP" -> new AdminResult(List.of(), List.of(), "SHOW", "Console usage", HELP);
             default -> throw unsupported("SHOW " + what);
         };
     }

@@ -59,6 +59,9 @@ public final class AdminSessionHandler extends ChannelInboundHandlerAdapter {
                 String sqlState = cause instanceof AdminCommandError known ? known.sqlState() : SqlState.INTERNAL_ERROR;
                 ctx.write(BackendMessages.errorResponse(ctx.alloc(), "ERROR", sqlState, cause.getMessage()));
             } else {
+                if (result.notice() != null) {
+                    ctx.write(BackendMessages.noticeResponse(ctx.alloc(), result.notice(), result.noticeDetail()));
+                }
                 if (!result.columns().isEmpty()) {
                     ctx.write(BackendMessages.rowDescription(ctx.alloc(), result.columns()));
                 }

@@ -90,6 +90,17 @@ public final class BackendMessages {
                 .byte1(0).finish();
     }
 
+    /** A NoticeResponse of severity NOTICE (SQLSTATE 00000) with a message and a detail. */
+    public static ByteBuf noticeResponse(ByteBufAllocator allocator, String message, String detail) {
+        return MessageWriter.typed(allocator, BackendTag.NOTICE_RESPONSE)
+                .byte1('S').cString("NOTICE")
+                .byte1('V').cString("NOTICE")
+                .byte1('C').cString("00000")
+                .byte1('M').cString(message)
+                .byte1('D').cString(detail)
+                .byte1(0).finish();
+    }
+
     /**
      * PostgreSQL's error for a prepared statement whose result type changed after DDL, with the routine that raises
      * it: drivers (pgjdbc) recognize the case by that routine and prepare the statement again.
