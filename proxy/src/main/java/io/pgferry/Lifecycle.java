@@ -2,11 +2,11 @@ package io.pgferry;
 
 import com.typesafe.config.ConfigException;
 import io.pgferry.context.ProxyControl;
-import io.pgferry.config.ConfigLoader;
-import java.nio.file.Path;
+import io.pgferry.config.ProxyConfig;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -21,26 +21,27 @@ final class Lifecycle implements ProxyControl {
     private static final Logger LOG = LoggerFactory.getLogger(Lifecycle.class);
 
     private final Proxy proxy;
-    private final Path configFile;
+    /** Reads the configuration again for a reload (the file, with the command line over it); null without a file. */
+    private final Supplier<ProxyConfig> configSource;
     private final Duration shutdownTimeout;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    Lifecycle(Proxy proxy, Path configFile, Duration shutdownTimeout) {
+    Lifecycle(Proxy proxy, Supplier<ProxyConfig> configSource, Duration shutdownTimeout) {
         this.proxy = proxy;
-        this.configFile = configFile;
+        this.configSource = configSource;
         this.shutdownTimeout = shutdownTimeout;
     }
 
     void handleSignals() {
         handle("TERM", signal -> onStopSignal("TERM", ShutdownMode.WAIT_FOR_CLIENTS), "SHUTDOWN WAIT_FOR_CLIENTS");
         handle("INT", signal -> onStopSignal("INT", ShutdownMode.WAIT_FOR_SERVERS), "SHUTDOWN WAIT_FOR_SERVERS");
-        if (configFile != null) {
+        if (configSource != null) {
             handle("HUP", signal -> {
                 try {
                     reload();
-                } catch (IllegalArgumentException e) {
-                    LOG.error("configuration reload rejected, keeping the running one: {}", e.getMessage());
+                } catch (IllegalArgumentException alreadyLogged) {
+                    // reload() logged why; a signal has nobody else to tell.
                 }
             }, "RELOAD");
         }
@@ -76,12 +77,12 @@ final class Lifecycle implements ProxyControl {
 
     @Override
     public void reload() {
-        if (configFile == null) {
+        if (configSource == null) {
             throw new IllegalArgumentException("RELOAD needs pgferry started with --config FILE");
         }
         try {
-            proxy.reload(ConfigLoader.load(configFile));
-        } catch (ConfigException e) {
+            proxy.reload(configSource.get());
+        } catch (ConfigException | IllegalArgumentException e) {
             LOG.error("configuration reload rejected, keeping the running one: {}", e.getMessage());
             throw new IllegalArgumentException("configuration rejected, the running one is kept: " + e.getMessage(), e);
         }

@@ -13,6 +13,7 @@ import io.pgferry.auth.KeyDerivation;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.ProxyConfig;
 import io.pgferry.frontend.ClientChannelInitializer;
+import io.pgferry.context.Listening;
 import io.pgferry.context.ProxyContext;
 import io.pgferry.frontend.FrontendContext;
 import io.pgferry.edge.EdgeListener;
@@ -81,11 +82,10 @@ public final class Proxy implements AutoCloseable {
             }
             // Netty's socket configurations turn TCP_NODELAY on for every accepted socket (on all platforms but
             // Android); setting it again as a child option would cost a system call per connection.
-            Channel listener = bootstrap.group(group).channel(serverChannel)
+            Channel listener = Listening.bind(bootstrap.group(group).channel(serverChannel)
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ServerConnector.WATER_MARK)
-                    .childHandler(new ClientChannelInitializer(context))
-                    .bind(config.listen()).syncUninterruptibly().channel();
+                    .childHandler(new ClientChannelInitializer(context)), config.listen());
             long interval = config.housekeepingInterval().toMillis();
             group.next().scheduleAtFixedRate(() -> pools.housekeep(group.next()), interval, interval, TimeUnit.MILLISECONDS);
             group.next().scheduleAtFixedRate(metrics::tickClock, ProxyMetrics.CLOCK_TICK_MILLIS,
@@ -94,15 +94,27 @@ public final class Proxy implements AutoCloseable {
                     config.httpListen(), metrics, new UpstreamProbe(context::config, context.pools()));
             EdgeListener edge = config.edge().listen() == null ? null
                     : EdgeListener.start(group, serverChannel, config, context);
-            LOG.info("pgferry listening on {} (transport {}; TLS by {}){}{}", listener.localAddress(), transport.label(),
-                    ClientTlsContext.implementation(), http == null ? "" : ", HTTP on " + http.address(),
-                    edge == null ? "" : ", edge (SQL over HTTP, WebSocket) on " + edge.address());
+            LOG.info("pgferry {} listening on {} (transport {}; TLS by {}){}{}; databases {}", Main.version(),
+                    listener.localAddress(), transport.label(), ClientTlsContext.implementation(),
+                    http == null ? "" : ", HTTP on " + http.address(),
+                    edge == null ? "" : ", edge (SQL over HTTP, WebSocket) on " + edge.address(), upstreams(config));
             return new Proxy(group, listener, pools, workers, context, metrics, http, edge);
         } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            // Half-started is not started: the event loops must not keep the process alive without a listener.
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
             workers.close();
+            metrics.close();
             throw e;
         }
+    }
+
+    /** name=URL (pool mode) per database entry, passwords left out (Upstream's own text has none). */
+    private static String upstreams(ProxyConfig config) {
+        StringBuilder text = new StringBuilder();
+        config.databases().forEach((name, entry) -> text.append(text.length() == 0 ? "" : ", ").append(name)
+                .append('=').append(entry.upstream()).append(" (")
+                .append(entry.pool().mode().name().toLowerCase(java.util.Locale.ROOT)).append(')'));
+        return text.length() == 0 ? "none" : text.toString();
     }
 
     public InetSocketAddress address() {

@@ -3,6 +3,7 @@ package io.pgferry.loadtest;
 import com.typesafe.config.ConfigFactory;
 import io.pgferry.Proxy;
 import io.pgferry.config.ConfigLoader;
+import io.pgferry.context.Listening;
 import io.pgferry.testkit.PostgresServer;
 import java.util.concurrent.CountDownLatch;
 
@@ -24,6 +25,11 @@ public final class Demo {
         Proxy proxy;
         try {
             proxy = Proxy.start(ConfigLoader.fromConfig(ConfigFactory.parseString(hocon(postgres, port))));
+        } catch (Listening.ListenFailure e) {
+            postgres.close();
+            System.err.println("pgferry: " + e.getMessage() + " (bin/pgferry demo --port N picks another port)");
+            System.exit(1);
+            return;
         } catch (RuntimeException e) {
             postgres.close();
             throw e;

@@ -13,13 +13,4 @@ public enum AuthMethod {
     public String configName() {
         return configName;
     }
-
-    static AuthMethod parse(String text) {
-        for (AuthMethod method : values()) {
-            if (method.configName.equalsIgnoreCase(text)) {
-                return method;
-            }
-        }
-        throw new IllegalArgumentException("expected one of scram-sha-256, md5, password, trust");
-    }
 }

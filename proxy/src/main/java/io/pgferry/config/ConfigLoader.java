@@ -3,6 +3,7 @@ package io.pgferry.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import io.pgferry.auth.Md5Password;
 import io.pgferry.auth.ScramSecret;
@@ -10,6 +11,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -26,22 +30,31 @@ public final class ConfigLoader {
     }
 
     public static ProxyConfig load(Path file) {
+        return load(file, ConfigFactory.empty());
+    }
+
+    /** The file's configuration with {@code overrides} (the command line's options) taking precedence. */
+    public static ProxyConfig load(Path file, Config overrides) {
         if (!Files.isReadable(file)) {
             throw new ConfigException.Generic("cannot read configuration file " + file);
         }
-        return fromConfig(ConfigFactory.parseFile(file.toFile()));
+        return fromConfig(overrides.withFallback(ConfigFactory.parseFile(file.toFile())));
     }
 
     /** Validates {@code overrides} layered over the environment, system properties and reference.conf. */
     public static ProxyConfig fromConfig(Config overrides) {
         // An explicit class loader: reloads run on the SIGHUP thread, which has no context class loader.
         ClassLoader loader = ConfigLoader.class.getClassLoader();
+        Config reference = ConfigFactory.defaultReference(loader);
+        if (overrides.root().get(ROOT) instanceof ConfigObject section) {
+            ConfigKeys.check(section, reference.getObject(ROOT));
+        }
         Config config = ConfigFactory.defaultOverrides(loader).withFallback(overrides)
-                .withFallback(ConfigFactory.defaultReference(loader)).resolve().getConfig(ROOT);
+                .withFallback(reference).resolve().getConfig(ROOT);
         PoolSettings poolDefaults = pool(config.getConfig("pool"), "pgferry.pool");
-        AuthMethod defaultMethod = parse(config, "auth-method", AuthMethod::parse);
+        AuthMethod defaultMethod = choice(config, "pgferry.", "auth-method", AuthMethod.class, AuthMethod::configName);
         ClientTlsConfig clientTls = clientTls(config.getConfig("tls"));
-        return new ProxyConfig(
+        ProxyConfig loaded = new ProxyConfig(
                 listen(config, "listen"),
                 config.getString("http.listen").isEmpty() ? null : listen(config, "http.listen"),
                 transport(config),
@@ -59,7 +72,7 @@ public final class ConfigLoader {
                 config.getDuration("housekeeping-interval"),
                 positiveDuration(config, "stats-period"),
                 nonNegative(config, "shutdown-timeout"),
-                parse(config, "log-format", text -> ProxyConfig.LogFormat.valueOf(text.toUpperCase(Locale.ROOT))),
+                choice(config, "pgferry.", "log-format", ProxyConfig.LogFormat.class),
                 config.getBoolean("log-connections"),
                 databases(config.getConfig("databases"), config.getConfig("pool"), config.getConfig("cache"),
                         count(config, "max-db-connections")),
@@ -71,6 +84,29 @@ public final class ConfigLoader {
                 positive(config, "max-auto-pools"),
                 nonNegative(config, "autodb-idle-timeout"),
                 edge(config.getConfig("edge"), clientTls));
+        checkUpstreamLogins(loaded);
+        return loaded;
+    }
+
+    /**
+     * A user known only by a SCRAM verifier cannot log in upstream as itself (a verifier is no password): with a
+     * database entry that logs each client in as itself, it needs an upstream-password. Caught here, not at its
+     * first login.
+     */
+    private static void checkUpstreamLogins(ProxyConfig config) {
+        DatabaseConfig perClient = config.databases().values().stream()
+                .filter(database -> database.upstream().user() == null).findFirst().orElse(null);
+        if (perClient == null) {
+            return;
+        }
+        for (UserConfig user : config.users().values()) {
+            if (user.scram() != null && user.plainPassword() == null && user.authMethod() != AuthMethod.TRUST) {
+                throw new ConfigException.Generic("pgferry.users." + quoted(user.name()) + ": its password is only a "
+                        + "SCRAM verifier, and database entry " + quoted(perClient.name()) + " logs each client in "
+                        + "upstream as itself: give pgferry.users." + quoted(user.name()) + ".upstream-password, the "
+                        + "password " + user.name() + " logs in to the upstream with");
+            }
+        }
     }
 
     /** Without a TLS certificate the edge listener speaks plain HTTP, which only a loopback address may carry. */
@@ -126,7 +162,7 @@ public final class ConfigLoader {
     }
 
     private static ClientTlsConfig clientTls(Config tls) {
-        ClientTlsMode mode = parse(tls, "mode", text -> ClientTlsMode.valueOf(text.toUpperCase(Locale.ROOT)));
+        ClientTlsMode mode = choice(tls, "pgferry.tls.", "mode", ClientTlsMode.class);
         Path certificate = null;
         Path key = null;
         if (mode.offersTls()) {
@@ -156,7 +192,7 @@ public final class ConfigLoader {
             throw new ConfigException.BadValue(pool.origin(), path + ".lifetime-jitter", "must be in [0, 1)");
         }
         return new PoolSettings(
-                parse(pool, "mode", text -> PoolMode.valueOf(text.toUpperCase(Locale.ROOT))),
+                choice(pool, path + ".", "mode", PoolMode.class),
                 size, minIdle,
                 nonNegative(pool, "acquire-timeout"),
                 nonNegative(pool, "idle-timeout"),
@@ -212,9 +248,9 @@ public final class ConfigLoader {
         for (String name : users.root().keySet()) {
             String path = "pgferry.users." + quoted(name);
             Config user = users.getConfig(quoted(name));
-            AuthMethod method = user.hasPath("auth-method") ? parse(user, "auth-method", AuthMethod::parse) : defaultMethod;
-            PoolMode poolMode = user.hasPath("pool-mode")
-                    ? parse(user, "pool-mode", text -> PoolMode.valueOf(text.toUpperCase(Locale.ROOT))) : null;
+            AuthMethod method = user.hasPath("auth-method") ? choice(user, path + ".", "auth-method", AuthMethod.class,
+                    AuthMethod::configName) : defaultMethod;
+            PoolMode poolMode = user.hasPath("pool-mode") ? choice(user, path + ".", "pool-mode", PoolMode.class) : null;
             String password = user.hasPath("password") ? user.getString("password") : null;
             if (password == null && method != AuthMethod.TRUST) {
                 throw new ConfigException.Missing(user.origin(), path + ".password");
@@ -247,6 +283,26 @@ public final class ConfigLoader {
 
     private interface Parser<T> {
         T parse(String text);
+    }
+
+    /** An enumeration's value by its lower-case name; a wrong one is told the names it may take, not Java's. */
+    private static <E extends Enum<E>> E choice(Config config, String prefix, String key, Class<E> type) {
+        return choice(config, prefix, key, type, value -> value.name().toLowerCase(Locale.ROOT));
+    }
+
+    private static <E extends Enum<E>> E choice(Config config, String prefix, String key, Class<E> type,
+                                                Function<E, String> configName) {
+        String text = config.getString(key);
+        List<String> names = new ArrayList<>();
+        for (E value : type.getEnumConstants()) {
+            String name = configName.apply(value);
+            if (name.equalsIgnoreCase(text)) {
+                return value;
+            }
+            names.add(name);
+        }
+        throw new ConfigException.Generic(config.getValue(key).origin().description() + ": " + prefix + key + ": "
+                + text + " is not one of " + String.join(", ", names));
     }
 
     private static <T> T parse(Config config, String key, Parser<T> parser) {

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.handler.ssl.SslContext;
 import io.pgferry.config.ProxyConfig;
+import io.pgferry.context.Listening;
 import io.pgferry.frontend.FrontendContext;
 import io.pgferry.tls.ClientTlsContext;
 import java.net.InetSocketAddress;
@@ -29,11 +30,10 @@ public final class EdgeListener implements AutoCloseable {
     public static EdgeListener start(EventLoopGroup group, Class<? extends ServerChannel> channelType,
                                      ProxyConfig config, FrontendContext context) {
         AtomicReference<SslContext> tls = new AtomicReference<>(ClientTlsContext.forHttp(config.clientTls()));
-        Channel listener = new ServerBootstrap().group(group).channel(channelType)
+        Channel listener = Listening.bind(new ServerBootstrap().group(group).channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childHandler(new EdgeChannelInitializer(config.edge(), tls::get, context.shared().handshakeWorkers(),
-                        context))
-                .bind(config.edge().listen()).syncUninterruptibly().channel();
+                        context)), config.edge().listen());
         return new EdgeListener(listener, tls);
     }
 

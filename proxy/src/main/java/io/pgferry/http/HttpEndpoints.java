@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.pgferry.context.Listening;
 import io.pgferry.metrics.ProxyMetrics;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -30,15 +31,20 @@ public final class HttpEndpoints implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        Channel listener = new ServerBootstrap().group(group).channel(channelType)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                new HttpEndpointHandler(metrics, ready, probes));
-                    }
-                })
-                .bind(address).syncUninterruptibly().channel();
+        Channel listener;
+        try {
+            listener = Listening.bind(new ServerBootstrap().group(group).channel(channelType)
+                    .childHandler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel channel) {
+                            channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                                    new HttpEndpointHandler(metrics, ready, probes));
+                        }
+                    }), address);
+        } catch (Listening.ListenFailure e) {
+            probes.shutdownNow();
+            throw e;
+        }
         return new HttpEndpoints(listener, probes);
     }
 

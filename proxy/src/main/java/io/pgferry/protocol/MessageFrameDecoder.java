@@ -3,6 +3,7 @@ package io.pgferry.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -97,8 +98,10 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
             case HELD, FRONTEND, TYPED -> maxMessageLength;
         };
         if (!Messages.isValidLength(length, limit)) {
+            boolean http = state == State.STARTUP && looksLikeHttp(in, start);
             in.skipBytes(in.readableBytes());
-            throw Messages.invalidLength(length, limit);
+            throw http ? new ProtocolViolation("not a PostgreSQL client (looks like HTTP)")
+                    : Messages.invalidLength(length, limit);
         }
         if (state == State.STARTUP && length < StartupCode.MIN_STARTUP_LENGTH) {
             in.skipBytes(in.readableBytes());
@@ -108,6 +111,12 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
             return;
         }
         out.add(in.readRetainedSlice(typeBytes + length));
+    }
+
+    /** A browser or health check pointed at the PostgreSQL port: its request line read as a length is absurd. */
+    private static boolean looksLikeHttp(ByteBuf in, int start) {
+        String head = in.toString(start, 4, StandardCharsets.US_ASCII);
+        return List.of("GET ", "POST", "PUT ", "HEAD", "OPTI", "DELE", "PATC", "CONN", "PRI ").contains(head);
     }
 
     private void checkType(ByteBuf in, byte type) {

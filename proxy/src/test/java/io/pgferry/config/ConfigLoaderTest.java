@@ -94,4 +94,43 @@ class ConfigLoaderTest {
             assertTrue(!config.databases().isEmpty(), name);
         }
     }
+
+    @Test
+    void misspeltKeysAreRefusedWithTheNearestKnownOne() {
+        assertEquals("String: 1: unknown key pgferry.pool.aquire-timeout (did you mean acquire-timeout?)",
+                failure("pgferry.pool.aquire-timeout = 5s"));
+        assertTrue(failure("pgferry.max-client-connection = 5")
+                .endsWith("unknown key pgferry.max-client-connection (did you mean max-client-connections?)"));
+        assertTrue(failure("pgferry.auth-metod = md5").endsWith("(did you mean auth-method?)"));
+        assertTrue(failure("pgferry.databases.app { upstream = \"postgres://h/db\", pool { sise = 3 } }")
+                .endsWith("unknown key pgferry.databases.app.pool.sise (did you mean size?)"));
+        assertTrue(failure("pgferry.users.bob { password = x, pool_mode = session }")
+                .endsWith("unknown key pgferry.users.bob.pool_mode (did you mean pool-mode?)"));
+        assertTrue(failure("pgferry.frobnicate = true").endsWith("unknown key pgferry.frobnicate"));
+        load("other-application.setting = 1\npgferry.databases.\"a.b\" { upstream = \"postgres://h/db\" }");
+    }
+
+    @Test
+    void enumerationsListTheirValuesAndErrorsNameTheLine() {
+        assertEquals("String: 2: pgferry.pool.mode: transactions is not one of session, transaction, statement",
+                failure("pgferry.listen = \"127.0.0.1:1\"\npgferry.pool.mode = transactions"));
+        assertTrue(failure("pgferry.auth-method = md4")
+                .endsWith("pgferry.auth-method: md4 is not one of scram-sha-256, md5, password, trust"));
+        assertTrue(failure("pgferry.tls.mode = always")
+                .endsWith("pgferry.tls.mode: always is not one of disable, allow, prefer, require"));
+        assertTrue(failure("pgferry.users.bob { password = x, pool-mode = sessions }")
+                .endsWith("pgferry.users.\"bob\".pool-mode: sessions is not one of session, transaction, statement"));
+    }
+
+    @Test
+    void aVerifierOnlyUserNeedsAnUpstreamPasswordWhereClientsLogInAsThemselves() {
+        String verifier = "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy";
+        String message = failure("pgferry.databases.\"*\" { upstream = \"postgres://h\" }\n"
+                + "pgferry.users.web { password = \"" + verifier + "\" }");
+        assertTrue(message.contains("give pgferry.users.\"web\".upstream-password"), message);
+        load("pgferry.databases.\"*\" { upstream = \"postgres://h\" }\n"
+                + "pgferry.users.web { password = \"" + verifier + "\", upstream-password = p }");
+        load("pgferry.databases.app { upstream = \"postgres://shared:pw@h/app\" }\n"
+                + "pgferry.users.web { password = \"" + verifier + "\" }");
+    }
 }

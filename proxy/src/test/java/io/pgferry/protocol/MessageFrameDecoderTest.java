@@ -182,4 +182,14 @@ class MessageFrameDecoderTest {
         assertEquals(List.of(FrontendTag.PASSWORD, FrontendTag.QUERY), seen);
         assertFalse(channel.finish());
     }
+
+    /** A browser or an HTTP health check on the PostgreSQL port is told what it is, not a 1195725856-byte length. */
+    @Test
+    void httpOnThePostgresqlPortIsNamed() {
+        EmbeddedChannel channel = new EmbeddedChannel(new MessageFrameDecoder(MessageFrameDecoder.State.STARTUP, 1024));
+        DecoderException e = assertThrows(DecoderException.class, () -> channel.writeInbound(
+                Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", java.nio.charset.StandardCharsets.US_ASCII)));
+        assertEquals("not a PostgreSQL client (looks like HTTP)", e.getCause().getMessage());
+        assertFalse(channel.finish());
+    }
 }

@@ -1,0 +1,34 @@
+package io.pgferry.context;
+
+import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+
+/** Binds pgferry's listeners, turning a failure into one line an operator can act on. */
+public final class Listening {
+    /** A listener could not bind: "cannot listen on 127.0.0.1:6432: address already in use". */
+    public static final class ListenFailure extends RuntimeException {
+        ListenFailure(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+    }
+
+    private Listening() {
+    }
+
+    /** Binds {@code bootstrap} to {@code address} and waits; throws {@link ListenFailure} if it cannot. */
+    public static Channel bind(AbstractBootstrap<?, ?> bootstrap, InetSocketAddress address) {
+        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+        if (bound.isSuccess()) {
+            return bound.channel();
+        }
+        Throwable cause = bound.cause();
+        // Transports word it "bind(..) failed with error(-98): Address already in use"; the reason is the end.
+        String message = String.valueOf(cause.getMessage());
+        String reason = message.substring(message.lastIndexOf(": ") + 1).strip().toLowerCase(Locale.ROOT);
+        throw new ListenFailure("cannot listen on " + address.getHostString() + ":" + address.getPort() + ": "
+                + reason, cause);
+    }
+}
