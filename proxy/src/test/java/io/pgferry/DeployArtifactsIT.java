@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +102,46 @@ class DeployArtifactsIT {
         } finally {
             deleteTree(copy);
         }
+    }
+
+    /**
+     * The sidecar example: pgferry, started with the pod's arguments and the Secret as its environment, accepts
+     * the user and password of the application's DATABASE_URL (with the Secret's value put in for $(VAR)).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSidecarExamplesApplicationCanLogIn() throws IOException {
+        Map<String, String> secret = null;
+        List<Map<String, Object>> containers = null;
+        for (Object document : new Yaml().loadAll(Files.readString(DEPLOY.resolve("kubernetes/sidecar.yaml")))) {
+            Map<String, Object> resource = (Map<String, Object>) document;
+            if ("Secret".equals(resource.get("kind"))) {
+                secret = (Map<String, String>) resource.get("stringData");
+            } else if ("Deployment".equals(resource.get("kind"))) {
+                Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) resource.get("spec")).get("template");
+                containers = (List<Map<String, Object>>) ((Map<String, Object>) pod.get("spec")).get("containers");
+            }
+        }
+        Map<String, Object> app = containers.stream().filter(c -> c.get("name").equals("app")).findFirst().orElseThrow();
+        Map<String, Object> ferry = containers.stream().filter(c -> c.get("name").equals("pgferry")).findFirst()
+                .orElseThrow();
+        String url = null;
+        for (Map<String, Object> variable : (List<Map<String, Object>>) app.get("env")) {
+            if (variable.get("name").equals("DATABASE_URL")) {
+                url = (String) variable.get("value");
+            }
+        }
+        Map<String, String> values = secret;
+        Matcher reference = Pattern.compile("\\$\\((\\w+)\\)").matcher(url);
+        String resolved = reference.replaceAll(match -> values.get(match.group(1)));
+        URI login = URI.create(resolved);
+        String[] userAndPassword = login.getUserInfo().split(":", 2);
+        io.pgferry.config.ProxyConfig config = CommandLine.load(CommandLine.parse(
+                ((List<String>) ferry.get("args")).toArray(new String[0]), values));
+        io.pgferry.config.UserConfig user = config.users().get(userAndPassword[0]);
+        assertTrue(user != null, "pgferry knows the application's user " + userAndPassword[0]);
+        assertEquals(user.plainPassword(), userAndPassword[1], "and its password, from the same Secret");
+        assertEquals(config.listen().getPort(), login.getPort());
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
