@@ -24,7 +24,11 @@ import io.pgferry.pool.Pools;
 import io.pgferry.tls.ClientTlsContext;
 import io.pgferry.tls.ServerTlsContexts;
 import io.pgferry.context.ProxyControl.ShutdownMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +41,7 @@ public final class Proxy implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel listener;
+    private final Channel unixListener;
     private final Pools pools;
     private final CpuWorkers workers;
     private final FrontendContext context;
@@ -45,13 +50,14 @@ public final class Proxy implements AutoCloseable {
     private final EdgeListener edge;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Proxy(EventLoopGroup group, Channel listener, Pools pools, CpuWorkers workers,
+    private Proxy(EventLoopGroup group, Channel listener, Channel unixListener, Pools pools, CpuWorkers workers,
                   FrontendContext context, ProxyMetrics metrics, HttpEndpoints http, EdgeListener edge) {
         this.metrics = metrics;
         this.http = http;
         this.edge = edge;
         this.group = group;
         this.listener = listener;
+        this.unixListener = unixListener;
         this.pools = pools;
         this.workers = workers;
         this.context = context;
@@ -76,16 +82,9 @@ public final class Proxy implements AutoCloseable {
         Pools pools = context.pools();
         metrics.bindClients(() -> shared.clientChannels().size(), shared.statements());
         try {
-            ServerBootstrap bootstrap = new ServerBootstrap();
-            if (receiveBufferGroup != null) {
-                bootstrap.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, receiveBufferGroup);
-            }
-            // Netty's socket configurations turn TCP_NODELAY on for every accepted socket (on all platforms but
-            // Android); setting it again as a child option would cost a system call per connection.
-            Channel listener = Listening.bind(bootstrap.group(group).channel(serverChannel)
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ServerConnector.WATER_MARK)
-                    .childHandler(new ClientChannelInitializer(context)), config.listen());
+            ClientChannelInitializer clients = new ClientChannelInitializer(context);
+            Channel listener = Listening.bind(clientListener(group, serverChannel, receiveBufferGroup, clients),
+                    config.listen());
             long interval = config.housekeepingInterval().toMillis();
             group.next().scheduleAtFixedRate(() -> pools.housekeep(group.next()), interval, interval, TimeUnit.MILLISECONDS);
             group.next().scheduleAtFixedRate(metrics::tickClock, ProxyMetrics.CLOCK_TICK_MILLIS,
@@ -94,11 +93,15 @@ public final class Proxy implements AutoCloseable {
                     config.httpListen(), metrics, new UpstreamProbe(context::config, context.pools()));
             EdgeListener edge = config.edge().listen() == null ? null
                     : EdgeListener.start(group, serverChannel, config, context);
+            Channel unixListener = config.listenUnix() == null ? null : listenUnix(group, transport, receiveBufferGroup,
+                    clients, config.listenUnix(), ((InetSocketAddress) listener.localAddress()).getPort());
             LOG.info("pgferry {} listening on {} (transport {}; TLS by {}){}{}; databases {}", Main.version(),
                     listener.localAddress(), transport.label(), ClientTlsContext.implementation(),
                     http == null ? "" : ", HTTP on " + http.address(),
-                    edge == null ? "" : ", edge (SQL over HTTP, WebSocket) on " + edge.address(), upstreams(config));
-            return new Proxy(group, listener, pools, workers, context, metrics, http, edge);
+                    edge == null ? "" : ", edge (SQL over HTTP, WebSocket) on " + edge.address()
+                            + (unixListener == null ? "" : ", Unix socket " + unixListener.localAddress()),
+                    upstreams(config));
+            return new Proxy(group, listener, unixListener, pools, workers, context, metrics, http, edge);
         } catch (RuntimeException e) {
             // Half-started is not started: the event loops must not keep the process alive without a listener.
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
@@ -106,6 +109,38 @@ public final class Proxy implements AutoCloseable {
             metrics.close();
             throw e;
         }
+    }
+
+    /**
+     * The Unix-domain socket {@code .s.PGSQL.<port>} in {@code directory}, set up as the TCP listener is. A file left there (a previous run that did not clean up) is replaced, as PostgreSQL replaces its own.
+     */
+    private static Channel listenUnix(EventLoopGroup group, Transport transport, Short receiveBufferGroup,
+                                      ClientChannelInitializer clients, Path directory, int port) {
+        if (transport.unixServerChannel == null) {
+            throw new IllegalStateException("listen-unix needs the io_uring or epoll transport, not " + transport.label());
+        }
+        Path socket = directory.resolve(".s.PGSQL." + port);
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replace " + socket, e);
+        }
+        return Listening.bind(clientListener(group, transport.unixServerChannel, receiveBufferGroup, clients), socket);
+    }
+
+    /** A listener for PostgreSQL clients, TCP or Unix-domain. */
+    private static ServerBootstrap clientListener(EventLoopGroup group, Class<? extends ServerChannel> channelType,
+                                                  Short receiveBufferGroup, ClientChannelInitializer clients) {
+        ServerBootstrap bootstrap = new ServerBootstrap();
+        if (receiveBufferGroup != null) {
+            bootstrap.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, receiveBufferGroup);
+        }
+        // Netty's socket configurations turn TCP_NODELAY on for every accepted socket (on all platforms but
+        // Android); setting it again as a child option would cost a system call per connection.
+        return bootstrap.group(group).channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ServerConnector.WATER_MARK)
+                .childHandler(clients);
     }
 
     /** name=URL (pool mode) per database entry, passwords left out (Upstream's own text has none). */
@@ -164,7 +199,7 @@ public final class Proxy implements AutoCloseable {
      * everything.
      */
     public void drainAndClose(Duration timeout, ShutdownMode mode) {
-        listener.close().syncUninterruptibly();
+        closeListeners();
         if (edge != null) {
             edge.close();
         }
@@ -181,6 +216,17 @@ public final class Proxy implements AutoCloseable {
         close();
     }
 
+    /** Stops taking clients on every listener; the Unix socket's file goes with it. */
+    private void closeListeners() {
+        listener.close().syncUninterruptibly();
+        if (unixListener != null) {
+            unixListener.close().syncUninterruptibly();
+        }
+        if (edge != null) {
+            edge.close();
+        }
+    }
+
     private boolean drained(ShutdownMode mode) {
         boolean serversFree = pools.all().stream().allMatch(pool -> pool.stats().active() == 0);
         return mode == ShutdownMode.WAIT_FOR_SERVERS ? serversFree : serversFree && context.sessions().size() == 0;
@@ -191,10 +237,7 @@ public final class Proxy implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        listener.close().syncUninterruptibly();
-        if (edge != null) {
-            edge.close();
-        }
+        closeListeners();
         if (http != null) {
             http.close();
         }

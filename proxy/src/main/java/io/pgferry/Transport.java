@@ -5,6 +5,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -15,6 +16,7 @@ import io.netty.channel.uring.IoUringAdaptiveBufferRingAllocator;
 import io.netty.channel.uring.IoUringBufferRingConfig;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
+import io.netty.channel.uring.IoUringServerDomainSocketChannel;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.pgferry.metrics.LoopClock;
@@ -30,16 +32,20 @@ import org.slf4j.LoggerFactory;
  * third fewer system calls and a quarter fewer context switches per transaction. An idle socket holds no buffer.
  */
 enum Transport {
-    IO_URING(IoUringServerSocketChannel.class, IoUringSocketChannel.class),
-    EPOLL(EpollServerSocketChannel.class, EpollSocketChannel.class),
-    NIO(NioServerSocketChannel.class, NioSocketChannel.class);
+    IO_URING(IoUringServerSocketChannel.class, IoUringSocketChannel.class, IoUringServerDomainSocketChannel.class),
+    EPOLL(EpollServerSocketChannel.class, EpollSocketChannel.class, EpollServerDomainSocketChannel.class),
+    NIO(NioServerSocketChannel.class, NioSocketChannel.class, null);
 
     final Class<? extends ServerChannel> serverChannel;
     final Class<? extends Channel> clientChannel;
+    /** The Unix-domain socket listener's channel; {@code null} where the transport has none. */
+    final Class<? extends ServerChannel> unixServerChannel;
 
-    Transport(Class<? extends ServerChannel> serverChannel, Class<? extends Channel> clientChannel) {
+    Transport(Class<? extends ServerChannel> serverChannel, Class<? extends Channel> clientChannel,
+              Class<? extends ServerChannel> unixServerChannel) {
         this.serverChannel = serverChannel;
         this.clientChannel = clientChannel;
+        this.unixServerChannel = unixServerChannel;
     }
 
     /** The buffer group io_uring sockets receive from when {@link #receivesFromRing()}. */

@@ -83,7 +83,8 @@ public final class ConfigLoader {
                 count(config, "max-logins-in-progress"),
                 positive(config, "max-auto-pools"),
                 nonNegative(config, "autodb-idle-timeout"),
-                edge(config.getConfig("edge"), clientTls));
+                edge(config.getConfig("edge"), clientTls),
+                config.getString("listen-unix").isEmpty() ? null : Path.of(config.getString("listen-unix")));
         checkUpstreamLogins(loaded);
         return loaded;
     }

@@ -1,6 +1,7 @@
 package io.pgferry.config;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +12,7 @@ import java.util.Set;
  * {@code maxLoginsInProgress} bounds connections that have not finished logging in (0: max-client-connections);
  * {@code maxAutoPools} bounds the pools the {@code "*"} entry creates, which close after {@code autodbIdleTimeout}
  * without clients or servers. {@code edge} is the listener for edge clients (SQL over HTTP, WebSocket).
+ * {@code listenUnix} is the directory of the Unix-domain socket {@code .s.PGSQL.<port>}, or {@code null} (off).
  */
 public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen, String transport, int threads,
                           int maxClientConnections, int maxMessageSize, AuthMethod defaultAuthMethod,
@@ -20,7 +22,8 @@ public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen
                           Duration shutdownTimeout, LogFormat logFormat, boolean logConnections,
                           Map<String, DatabaseConfig> databases, Map<String, UserConfig> users,
                           Set<String> adminUsers, Set<String> statsUsers, int maxUserConnections,
-                          int maxLoginsInProgress, int maxAutoPools, Duration autodbIdleTimeout, EdgeConfig edge) {
+                          int maxLoginsInProgress, int maxAutoPools, Duration autodbIdleTimeout, EdgeConfig edge,
+                          Path listenUnix) {
 
     /** How log lines are written: one human-readable line, or one JSON object per line for log collectors. */
     public enum LogFormat { TEXT, JSON }

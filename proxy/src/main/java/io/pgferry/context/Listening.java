@@ -3,7 +3,10 @@ package io.pgferry.context;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.unix.DomainSocketAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /** Binds pgferry's listeners, turning a failure into one line an operator can act on. */
@@ -20,6 +23,15 @@ public final class Listening {
 
     /** Binds {@code bootstrap} to {@code address} and waits; throws {@link ListenFailure} if it cannot. */
     public static Channel bind(AbstractBootstrap<?, ?> bootstrap, InetSocketAddress address) {
+        return bind(bootstrap, address, address.getHostString() + ":" + address.getPort());
+    }
+
+    /** Binds a Unix-domain socket listener to the socket file {@code path}. */
+    public static Channel bind(AbstractBootstrap<?, ?> bootstrap, Path path) {
+        return bind(bootstrap, new DomainSocketAddress(path.toFile()), path.toString());
+    }
+
+    private static Channel bind(AbstractBootstrap<?, ?> bootstrap, SocketAddress address, String shown) {
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (bound.isSuccess()) {
             return bound.channel();
@@ -28,7 +40,6 @@ public final class Listening {
         // Transports word it "bind(..) failed with error(-98): Address already in use"; the reason is the end.
         String message = String.valueOf(cause.getMessage());
         String reason = message.substring(message.lastIndexOf(": ") + 1).strip().toLowerCase(Locale.ROOT);
-        throw new ListenFailure("cannot listen on " + address.getHostString() + ":" + address.getPort() + ": "
-                + reason, cause);
+        throw new ListenFailure("cannot listen on " + shown + ": " + reason, cause);
     }
 }

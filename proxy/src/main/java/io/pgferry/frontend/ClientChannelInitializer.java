@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.netty.channel.socket.SocketChannel;
 import io.pgferry.protocol.MessageFrameDecoder;
 import io.pgferry.protocol.SqlState;
 
@@ -12,7 +11,7 @@ import io.pgferry.protocol.SqlState;
  * Sets up a new client connection: framing in startup mode, then the startup handler; counts open clients and
  * those still logging in.
  */
-public final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
+public final class ClientChannelInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(ClientChannelInitializer.class);
     private final FrontendContext context;
 
@@ -21,7 +20,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
     }
 
     @Override
-    protected void initChannel(SocketChannel channel) {
+    protected void initChannel(Channel channel) {
         initialize(channel, context);
     }
 

@@ -5,10 +5,20 @@ import io.netty.handler.ssl.SslHandler;
 import io.pgferry.backend.ServerConnection;
 import io.pgferry.context.ClientInfo;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /** Builds the admin console's view of one client session (SHOW CLIENTS) from what the session holds. */
 final class ClientSnapshot {
     private ClientSnapshot() {
+    }
+
+    /** An address as SHOW CLIENTS gives it: the IP, or "unix" for a Unix-domain socket, as PgBouncer. */
+    private static String host(SocketAddress address) {
+        return address instanceof InetSocketAddress ip ? ip.getAddress().getHostAddress() : address == null ? "" : "unix";
+    }
+
+    private static int port(SocketAddress address) {
+        return address instanceof InetSocketAddress ip ? ip.getPort() : 0;
     }
 
     /** A session's snapshot; {@code activeLink} may be null, {@code waitingSinceNanos} 0 when not waiting. */
@@ -18,12 +28,10 @@ final class ClientSnapshot {
         // A client being greeted shows what it is doing for that: waiting for a server or holding one.
         String state = sessionState != SessionState.LOGGING_IN ? sessionState.label()
                 : activeLink != null ? "active" : waitingSinceNanos != 0 ? "waiting" : "idle";
-        InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
-        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
         SslHandler tls = channel.pipeline().get(SslHandler.class);
         return new ClientInfo(id, startup.user(), startup.database(), state,
-                remote == null ? "" : remote.getAddress().getHostAddress(), remote == null ? 0 : remote.getPort(),
-                local == null ? "" : local.getAddress().getHostAddress(), local == null ? 0 : local.getPort(),
+                host(channel.remoteAddress()), port(channel.remoteAddress()),
+                host(channel.localAddress()), port(channel.localAddress()),
                 connectedAtMillis, lastRequestMillis,
                 waitingSinceNanos == 0 ? 0 : (System.nanoTime() - waitingSinceNanos) / 1000,
                 activeLink == null ? 0 : activeLink.processId(),
