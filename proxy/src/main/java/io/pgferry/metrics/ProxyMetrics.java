@@ -38,6 +38,8 @@ public final class ProxyMetrics implements AutoCloseable {
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final Counter loginsOk;
     private final Counter loginsFailed;
+    /** What becomes of a CancelRequest: sent to the server, nothing running, a wait ended, no such client. */
+    private static final List<String> CANCEL_OUTCOMES = List.of("forwarded", "idle", "dequeued", "unknown");
     private final Map<String, Counter> cancels = new ConcurrentHashMap<>();
     private final Map<String, Counter> proxyErrors = new ConcurrentHashMap<>();
     private final Map<String, Counter> edgeRequests = new ConcurrentHashMap<>();
@@ -52,6 +54,10 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("Client login attempts, by result").register(registry);
         loginsFailed = Counter.builder("pgferry.client.logins").tag("result", "failed")
                 .description("Client login attempts, by result").register(registry);
+        // Present (at 0) from the start, so dashboards and rate() see them before their first event.
+        for (String outcome : CANCEL_OUTCOMES) {
+            cancelCounter(outcome);
+        }
     }
 
     /** Refreshes the meters' wall clock; the proxy calls it every {@link #CLOCK_TICK_MILLIS}. */
@@ -77,8 +83,12 @@ public final class ProxyMetrics implements AutoCloseable {
     }
 
     public void cancelRequest(String outcome) {
-        cancels.computeIfAbsent(outcome, o -> Counter.builder("pgferry.cancel.requests").tag("outcome", o)
-                .description("Cancel requests from clients, by what became of them").register(registry)).increment();
+        cancelCounter(outcome).increment();
+    }
+
+    private Counter cancelCounter(String outcome) {
+        return cancels.computeIfAbsent(outcome, o -> Counter.builder("pgferry.cancel.requests").tag("outcome", o)
+                .description("Cancel requests from clients, by what became of them").register(registry));
     }
 
     /** pgferry itself answered a client with an error (pool timeout, refused login, protocol violation...). */
