@@ -154,7 +154,7 @@ public final class AdminConsole {
         pools.forEach(ServerPool::pause);
         context.clients().killDatabase(database, SqlState.ADMIN_SHUTDOWN,
                 "terminating connection due to administrator command (KILL" + (database == null ? "" : " " + database) + ")");
-        pools.forEach(pool -> pool.links().forEach(link -> link.close()));
+        pools.forEach(pool -> pool.links().forEach(link -> link.close("KILL from the admin console")));
     }
 
     private AdminResult killClient(String argument) {

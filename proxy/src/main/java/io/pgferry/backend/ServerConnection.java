@@ -44,6 +44,7 @@ public final class ServerConnection implements ReplySink {
     private long unreportedSent;
     /** Why pgferry closed the link itself (a timeout), told to the client instead of a generic failure. */
     private volatile ServerClosure closure;
+    private final LinkEnd end = new LinkEnd();
     /** The client that parked the link between its transactions; guarded by the pool's monitor. */
     private Object parkedBy;
     private byte transactionStatus = 'I';
@@ -168,6 +169,7 @@ public final class ServerConnection implements ReplySink {
             activity.serverError(error.sqlState());
             if (replies.isEmpty() && error.isFatal()) {
                 broken = true;
+                end.serverFatal(error.sqlState(), error.message());
             }
         } else if (type == BackendTag.COMMAND_COMPLETE && dropsAllStatements(message)) {
             statements.clear();
@@ -217,7 +219,7 @@ public final class ServerConnection implements ReplySink {
     /** Closes the link on purpose; its client, if any, gets {@code why} as a FATAL error. Any thread. */
     public void abort(ServerClosure why) {
         closure = why;
-        close();
+        close(why.message());
     }
 
     @Override
@@ -317,10 +319,16 @@ public final class ServerConnection implements ReplySink {
         broken = true;
     }
 
-    public void close() {
+    /** Closes the link on pgferry's own account; {@code reason} is what its log line says (an idle timeout, ...). */
+    public void close(String reason) {
+        end.byPgferry(reason);
         broken = true;
         lifecycle.set(LinkLifecycle.CLOSED);
         channel.close();
+    }
+
+    LinkEnd end() {
+        return end;
     }
 
     PendingCancels pendingCancels() {

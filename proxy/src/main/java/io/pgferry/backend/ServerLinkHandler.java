@@ -42,11 +42,21 @@ final class ServerLinkHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
+    /**
+     * A link pgferry closed is routine (INFO, with why); one the server or the network ended is not (WARN, with the
+     * server's FATAL message when it sent one, as for an administrator's pg_terminate_backend).
+     */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        LOG.info("server {} pid {} disconnected: {}", link.upstream(), link.processId(), closeReason);
+        String byPgferry = link.end().byPgferry();
+        if (byPgferry != null) {
+            LOG.info("server {} pid {} closed by pgferry: {}", link.upstream(), link.processId(), byPgferry);
+        } else {
+            closeReason = link.end().notByPgferry(closeReason);
+            LOG.warn("server {} pid {} disconnected: {}", link.upstream(), link.processId(), closeReason);
+        }
         frames.release();
-        link.onClosed(closeReason);
+        link.onClosed(byPgferry != null ? "closed by pgferry: " + byPgferry : closeReason);
     }
 
     @Override

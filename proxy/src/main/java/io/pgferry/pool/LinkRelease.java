@@ -22,7 +22,7 @@ public final class LinkRelease implements Runnable {
     @Override
     public void run() {
         if (!link.isUsable() || !link.hasNoOutstandingReplies()) {
-            link.close();
+            link.close("its client left during a request");
         } else if (link.transactionStatus() != 'I') {
             link.runQuietly("ROLLBACK", ok -> afterRollback(ok));
         } else {
@@ -34,7 +34,7 @@ public final class LinkRelease implements Runnable {
         if (ok) {
             reset();
         } else {
-            link.close();
+            link.close("the rollback after its client left failed");
         }
     }
 
@@ -48,7 +48,7 @@ public final class LinkRelease implements Runnable {
             if (ok) {
                 pool.release(link);
             } else {
-                link.close();
+                link.close("the reset query failed");
             }
         });
     }

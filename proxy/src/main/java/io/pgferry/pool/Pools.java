@@ -226,13 +226,16 @@ public final class Pools {
     }
 
     public void closeAll() {
-        pools.values().forEach(ServerPool::close);
+        pools.values().forEach(pool -> pool.close("pgferry is shutting down"));
     }
 
     /** Closes every server link, in use or not (the proxy is stopping); the future completes when all are closed. */
     public ChannelGroupFuture closeAllLinks() {
         ChannelGroup links = new DefaultChannelGroup("server links", GlobalEventExecutor.INSTANCE);
-        pools.values().forEach(pool -> pool.links().forEach(link -> links.add(link.channel())));
+        pools.values().forEach(pool -> pool.links().forEach(link -> {
+            link.close("pgferry is shutting down");
+            links.add(link.channel());
+        }));
         return links.close();
     }
 }

@@ -141,7 +141,7 @@ public final class ServerPool implements PoolGauges {
                 return true;
             }
         }
-        link.close();
+        link.close("max-lifetime");
         return false;
     }
 
@@ -185,7 +185,7 @@ public final class ServerPool implements PoolGauges {
      */
     public void release(ServerConnection link) {
         if (!link.isUsable() || System.nanoTime() - link.expiresAtNanos() > 0 || closed) {
-            link.close();
+            link.close(!link.isUsable() ? "unusable after an error" : closed ? "its pool closed" : "max-lifetime");
             return;
         }
         if (link.hasCancelsInFlight()) {
@@ -242,7 +242,7 @@ public final class ServerPool implements PoolGauges {
                     + (reserveDue ? startOpenings(current.size() + current.reserveSize(), 1) : 0);
             expired = waiters.pollExpired(now, current.acquireTimeout());
         }
-        toClose.forEach(ServerConnection::close);
+        toClose.forEach(link -> link.close("idle-timeout or max-lifetime"));
         opener.open(loop, current, toOpen);
         if (toOpen == 0) {
             openForWaiters();
@@ -260,7 +260,7 @@ public final class ServerPool implements PoolGauges {
         if (victim == null) {
             return false;
         }
-        victim.close();
+        victim.close("freeing a server slot another pool of the database or user needs");
         return true;
     }
 
@@ -305,7 +305,7 @@ public final class ServerPool implements PoolGauges {
             unused.collectToClose(System.nanoTime(), settings.idleTimeout().toNanos(), counts.open(), settings.minIdle(),
                     toClose);
         }
-        toClose.forEach(ServerConnection::close);
+        toClose.forEach(link -> link.close("RECONNECT from the admin console"));
     }
 
     /** Whether links open before the last RECONNECT are still open (WAIT_CLOSE waits for this to turn false). */
@@ -343,7 +343,7 @@ public final class ServerPool implements PoolGauges {
                 return false;
             }
         }
-        close();
+        close("its pool was retired (autodb-idle-timeout)");
         return true;
     }
 
@@ -380,8 +380,8 @@ public final class ServerPool implements PoolGauges {
                 waiters.longestWaitMicros(System.nanoTime()));
     }
 
-    /** Closes idle links and fails waiters; links in use close when released. */
-    public void close() {
+    /** Closes idle links ({@code reason} for their log lines) and fails waiters; links in use close when released. */
+    public void close(String reason) {
         List<ServerConnection> toClose;
         List<LinkRequest> toFail;
         synchronized (this) {
@@ -389,7 +389,7 @@ public final class ServerPool implements PoolGauges {
             toClose = unused.drain();
             toFail = waiters.drain();
         }
-        toClose.forEach(ServerConnection::close);
+        toClose.forEach(link -> link.close(reason));
         for (LinkRequest request : toFail) {
             request.refuse(new PoolTimeout("pool " + key + " is shutting down"));
         }

@@ -44,7 +44,7 @@ class ServerPoolTest {
 
     @AfterEach
     void closeLinks() {
-        opened.forEach(ServerConnection::close);
+        opened.forEach(link -> link.close("the test ends"));
     }
 
     private static PoolSettings settings(int size, Duration acquireTimeout, int reserveSize, Duration reserveTimeout) {
@@ -186,7 +186,7 @@ class ServerPoolTest {
         Client owner = new Client().acquire(pool);
         ServerConnection link = openNext();
         assertTrue(pool.park(link, owner));
-        link.close();
+        link.close("the test closes it");
         assertEquals(LinkLifecycle.CLOSED, link.lifecycle());
         assertEquals(0, pool.stats().open());
         assertFalse(pool.unpark(link, owner, System.nanoTime()));
