@@ -43,6 +43,16 @@ public final class ConfigLoader {
 
     /** Validates {@code overrides} layered over the environment, system properties and reference.conf. */
     public static ProxyConfig fromConfig(Config overrides) {
+        try {
+            return validated(overrides);
+        } catch (ConfigException.Missing e) {
+            // HOCON's ${?NAME} reads the environment, and system properties before it.
+            throw UnsetVariables.explain(e, overrides.root(),
+                    name -> System.getProperty(name) != null ? System.getProperty(name) : System.getenv(name));
+        }
+    }
+
+    private static ProxyConfig validated(Config overrides) {
         // An explicit class loader: reloads run on the SIGHUP thread, which has no context class loader.
         ClassLoader loader = ConfigLoader.class.getClassLoader();
         Config reference = ConfigFactory.defaultReference(loader);

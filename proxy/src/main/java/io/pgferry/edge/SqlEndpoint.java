@@ -104,7 +104,10 @@ final class SqlEndpoint {
         } else {
             String message = "password authentication failed for user \"" + connection.user() + "\"";
             // As the PostgreSQL port logs a refused login; the password is never part of the line.
-            LOG.info("edge client " + ctx.channel().remoteAddress() + ": " + message);
+            LOG.atInfo().addKeyValue("client", String.valueOf(ctx.channel().remoteAddress()))
+                    .addKeyValue("user", connection.user()).addKeyValue("database", connection.database())
+                    .addKeyValue("sqlstate", SqlState.INVALID_PASSWORD)
+                    .log("edge client " + ctx.channel().remoteAddress() + ": " + message);
             context.metrics().proxyError(SqlState.INVALID_PASSWORD);
             responder.error(HttpResponseStatus.BAD_REQUEST, message, SqlState.INVALID_PASSWORD);
         }

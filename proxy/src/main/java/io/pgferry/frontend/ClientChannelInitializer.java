@@ -54,7 +54,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
             String reason = channel.attr(ClientErrors.CLOSE_REASON).get();
             if ((reason != null || context.config().logConnections()) && LOG.isInfoEnabled()) {
                 // Concatenated, not SLF4J's {} placeholders: their formatter regrows its buffer on every line.
-                LOG.info("client " + channel.remoteAddress() + " disconnected: "
+                ClientLogFields.of(LOG.atInfo(), channel).log("client " + channel.remoteAddress() + " disconnected: "
                         + (reason == null ? "client closed the connection" : reason));
             }
         });

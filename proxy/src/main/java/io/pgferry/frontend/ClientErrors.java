@@ -26,6 +26,7 @@ final class ClientErrors {
 
     static void fatal(Channel channel, String sqlState, String message) {
         channel.attr(CLOSE_REASON).setIfAbsent(message + " (" + sqlState + ")");
+        channel.attr(ClientLogFields.SQLSTATE).setIfAbsent(sqlState);
         ProxyMetrics metrics = channel.attr(METRICS).get();
         if (metrics != null) {
             metrics.proxyError(sqlState);

@@ -72,8 +72,9 @@ final class ClientLogin {
         context.metrics().clientLogin(true);
         if (context.config().logConnections() && LOG.isInfoEnabled()) {
             // Concatenated, as ClientChannelInitializer's line: two lines per connection under connect-per-request.
-            LOG.info("client " + ctx.channel().remoteAddress() + " logged in: user " + startup.user() + " database "
-                    + startup.database() + (ctx.pipeline().get(SslHandler.class) != null ? " over TLS" : ""));
+            ClientLogFields.of(LOG.atInfo(), ctx.channel()).log("client " + ctx.channel().remoteAddress()
+                    + " logged in: user " + startup.user() + " database " + startup.database()
+                    + (ctx.pipeline().get(SslHandler.class) != null ? " over TLS" : ""));
         }
         if (AdminConsole.DATABASES.contains(startup.database())) {
             openConsole(ctx, current);

@@ -143,6 +143,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         }
         decoder.startAuthentication();
         ClientStartup startup = parsed.startup();
+        ctx.channel().attr(ClientLogFields.STARTUP).set(startup);
         ClientLogin login = new ClientLogin(context, ctx.channel(), startup, config.users().get(startup.user()));
         if (login.trusted()) {
             // No exchange to run, so no handler to add and remove again.

@@ -133,4 +133,13 @@ class ConfigLoaderTest {
         load("pgferry.databases.app { upstream = \"postgres://shared:pw@h/app\" }\n"
                 + "pgferry.users.web { password = \"" + verifier + "\" }");
     }
+
+    @Test
+    void aMissingValueNamesTheUnsetVariableItWasToComeFrom() {
+        String message = failure("pgferry.databases.app { upstream = ${?PGFERRY_TEST_UNSET_URL} }");
+        assertTrue(message.endsWith("(pgferry.databases.app.upstream comes from ${?PGFERRY_TEST_UNSET_URL}, which is not set)"),
+                message);
+        assertTrue(failure("pgferry.users.bob { password = ${?PGFERRY_TEST_UNSET_PASSWORD} }")
+                .contains("pgferry.users.bob.password comes from ${?PGFERRY_TEST_UNSET_PASSWORD}, which is not set"));
+    }
 }

@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.pgferry.testkit.PostgresExtension;
 import io.pgferry.testkit.PostgresServer;
 import java.sql.Connection;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
@@ -16,10 +17,11 @@ import org.slf4j.LoggerFactory;
 /**
  * What an operator reads when a server connection ends: a WARN with the server's FATAL message when the server
  * ended it (pg_terminate_backend), an INFO saying why when pgferry did (its own shutdown), never a bare "server
- * closed the connection" for pgferry's own doing (issue 26, item 4).
+ * closed the connection" for pgferry's own doing; and client lines whose JSON form carries user, database, client
+ * address and SQLSTATE as fields (issue 26, item 4).
  */
 @ExtendWith(PostgresExtension.class)
-class ServerLogLinesIT {
+class LogLinesIT {
 
     @Test
     void serverEndedLinksWarnWithTheReasonAndPgferrysOwnClosesSaySo(PostgresServer server) throws Exception {
@@ -55,5 +57,42 @@ class ServerLogLinesIT {
     private static boolean has(ListAppender<ILoggingEvent> logged, Level level, String text) {
         return logged.list.stream().anyMatch(event -> event.getLevel() == level
                 && event.getFormattedMessage().contains(text));
+    }
+
+    @Test
+    void clientLinesCarryUserDatabaseAddressAndSqlstateAsJsonFields(PostgresServer server) throws Exception {
+        Logger clients = (Logger) LoggerFactory.getLogger("io.pgferry.frontend");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        clients.addAppender(logged);
+        try (TestProxy proxy = TestProxy.start(server, "")) {
+            try (Connection client = proxy.connectApp()) {
+                SessionPoolingIT.single(client, "SELECT 1");
+            }
+            org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                    () -> proxy.connect("app", TestProxy.APP_USER, "wrong", ""));
+            TestProxy.awaitTrue(() -> json(logged, "28P01") != null, "the refused login's disconnect line");
+            String refused = json(logged, "28P01");
+            assertTrue(refused.contains("{\"user\":\"alice\"}") && refused.contains("{\"database\":\"app\"}")
+                    && refused.contains("{\"client\":\"\\/127.0.0.1:"), refused);
+            String login = json(logged, "logged in");
+            assertTrue(login != null && login.contains("{\"user\":\"alice\"}"), String.valueOf(login));
+        } finally {
+            clients.detachAppender(logged);
+        }
+    }
+
+    /** The JSON line (as logback-json.xml's encoder writes it) of the first event whose JSON contains {@code text}. */
+    private static String json(ListAppender<ILoggingEvent> logged, String text) {
+        ch.qos.logback.classic.encoder.JsonEncoder encoder = new ch.qos.logback.classic.encoder.JsonEncoder();
+        encoder.setContext((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory());
+        encoder.start();
+        for (ILoggingEvent event : List.copyOf(logged.list)) {
+            String line = new String(encoder.encode(event), java.nio.charset.StandardCharsets.UTF_8);
+            if (line.contains(text)) {
+                return line;
+            }
+        }
+        return null;
     }
 }
