@@ -40,6 +40,8 @@ final class CommandLine {
                    pgferry --upstream postgres://user:pass@host:port/db [OPTIONS]
                    pgferry --check --config FILE      validate a configuration and exit
                    pgferry hash-password              read a password on stdin, print its SCRAM verifier
+                   pgferry import-pgbouncer pgbouncer.ini [userlist.txt]
+                                                      print the equivalent pgferry configuration
                    pgferry --version | --help
             OPTIONS (with --config they override the file's settings; --upstream is the sidecar mode's alone):
               --listen HOST:PORT          PostgreSQL port (default 127.0.0.1:6432)

@@ -3,12 +3,16 @@ package io.pgferry;
 import com.typesafe.config.ConfigException;
 import io.netty.util.ResourceLeakDetector;
 import io.pgferry.auth.ScramSecret;
+import io.pgferry.config.PgBouncerImport;
 import io.pgferry.config.ProxyConfig;
 import io.pgferry.context.Listening;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -24,6 +28,10 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("hash-password")) {
             hashPassword();
+            return;
+        }
+        if (args.length > 0 && args[0].equals("import-pgbouncer")) {
+            importPgBouncer(args);
             return;
         }
         Map<String, String> options;
@@ -67,6 +75,21 @@ public final class Main {
         proxy.context().shared().control(lifecycle);
         lifecycle.handleSignals();
         lifecycle.awaitStop();
+    }
+
+    /** Prints the pgferry configuration for a pgbouncer.ini (and its userlist.txt); status 2 with file:line on errors. */
+    private static void importPgBouncer(String[] args) throws IOException {
+        if (args.length < 2 || args.length > 3) {
+            System.err.println("usage: pgferry import-pgbouncer pgbouncer.ini [userlist.txt]");
+            System.exit(2);
+        }
+        try {
+            System.out.print(PgBouncerImport.convert(args[1], Files.readString(Path.of(args[1])),
+                    args.length == 3 ? args[2] : null, args.length == 3 ? Files.readString(Path.of(args[2])) : null));
+        } catch (IllegalArgumentException | NoSuchFileException e) {
+            System.err.println("pgferry: " + (e instanceof NoSuchFileException ? "no such file " : "") + e.getMessage());
+            System.exit(2);
+        }
     }
 
     /** The version the jar's manifest carries ("development" when run from classes). */
