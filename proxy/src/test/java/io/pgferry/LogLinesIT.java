@@ -26,9 +26,7 @@ class LogLinesIT {
     @Test
     void serverEndedLinksWarnWithTheReasonAndPgferrysOwnClosesSaySo(PostgresServer server) throws Exception {
         Logger links = (Logger) LoggerFactory.getLogger("io.pgferry.backend.ServerLinkHandler");
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        links.addAppender(logged);
+        ListAppender<ILoggingEvent> logged = capture(links);
         try {
             TestProxy proxy = TestProxy.start(server, "");
             try (Connection client = proxy.connectApp()) {
@@ -54,6 +52,14 @@ class LogLinesIT {
         }
     }
 
+    /** Collects what {@code logger} logs from now, until the test detaches it. */
+    private static ListAppender<ILoggingEvent> capture(Logger logger) {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        return logged;
+    }
+
     private static boolean has(ListAppender<ILoggingEvent> logged, Level level, String text) {
         return logged.list.stream().anyMatch(event -> event.getLevel() == level
                 && event.getFormattedMessage().contains(text));
@@ -62,9 +68,7 @@ class LogLinesIT {
     @Test
     void clientLinesCarryUserDatabaseAddressAndSqlstateAsJsonFields(PostgresServer server) throws Exception {
         Logger clients = (Logger) LoggerFactory.getLogger("io.pgferry.frontend");
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        clients.addAppender(logged);
+        ListAppender<ILoggingEvent> logged = capture(clients);
         try (TestProxy proxy = TestProxy.start(server, "")) {
             try (Connection client = proxy.connectApp()) {
                 SessionPoolingIT.single(client, "SELECT 1");
