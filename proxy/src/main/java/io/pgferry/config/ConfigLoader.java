@@ -94,7 +94,9 @@ public final class ConfigLoader {
                 positive(config, "max-auto-pools"),
                 nonNegative(config, "autodb-idle-timeout"),
                 edge(config.getConfig("edge"), clientTls),
-                config.getString("listen-unix").isEmpty() ? null : Path.of(config.getString("listen-unix")));
+                config.getString("listen-unix").isEmpty() ? null : Path.of(config.getString("listen-unix")),
+                config.getString("hba-file").isEmpty() ? null : parse(config, "hba-file",
+                        text -> HbaRules.load(Path.of(text))));
         checkUpstreamLogins(loaded);
         return loaded;
     }

@@ -145,6 +145,12 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         ClientStartup startup = parsed.startup();
         ctx.channel().attr(ClientLogFields.STARTUP).set(startup);
         ClientLogin login = new ClientLogin(context, ctx.channel(), startup, config.users().get(startup.user()));
+        String refusal = login.refusal();
+        if (refusal != null) {
+            context.metrics().clientLogin(false);
+            ClientErrors.fatal(ctx.channel(), SqlState.INVALID_AUTHORIZATION, refusal);
+            return;
+        }
         if (login.trusted()) {
             // No exchange to run, so no handler to add and remove again.
             login.succeed(ctx, this);
