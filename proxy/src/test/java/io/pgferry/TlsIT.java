@@ -161,4 +161,25 @@ class TlsIT {
             assertEquals("1", SessionPoolingIT.single(client, "SELECT 1"), "the session goes on after the cancel");
         }
     }
+
+    /**
+     * libpq's channel_binding=require (psql) and pgjdbc's channelBinding=require log in through pgferry: SCRAM-SHA-256-PLUS
+     * binds the exchange to the certificate pgferry presented (issue 27, item 5).
+     */
+    @Test
+    void channelBindingIsRequiredAndServed() throws Exception {
+        ClientTools.Result psql = ClientTools.run(TestProxy.APP_PASSWORD, java.util.List.of("psql", "-X", "-At",
+                "host=127.0.0.1 port=" + proxy.port() + " dbname=app user=" + TestProxy.APP_USER
+                        + " sslmode=require channel_binding=require", "-c", "select 'bound'"));
+        assertEquals(0, psql.exitCode(), psql.output());
+        assertEquals("bound", psql.output().strip());
+        try (Connection jdbc = proxy.connect("app", TestProxy.APP_USER, TestProxy.APP_PASSWORD,
+                "sslmode=require&channelBinding=require")) {
+            assertEquals("1", SessionPoolingIT.single(jdbc, "SELECT 1"));
+        }
+        ClientTools.Result plain = ClientTools.run(TestProxy.APP_PASSWORD, java.util.List.of("psql", "-X", "-At",
+                "host=127.0.0.1 port=" + proxy.port() + " dbname=app user=" + TestProxy.APP_USER
+                        + " sslmode=disable channel_binding=require", "-c", "select 1"));
+        assertTrue(plain.exitCode() != 0 && plain.output().contains("channel binding"), plain.output());
+    }
 }

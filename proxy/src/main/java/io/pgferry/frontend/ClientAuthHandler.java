@@ -3,7 +3,9 @@ package io.pgferry.frontend;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.pgferry.auth.AuthenticationFailure;
+import io.pgferry.auth.ChannelBinding;
 import io.pgferry.auth.ScramServerExchange;
 import io.pgferry.config.UserConfig;
 import io.pgferry.protocol.BackendMessages;
@@ -15,7 +17,8 @@ import io.pgferry.protocol.SqlState;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.List;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
 
 /**
@@ -59,10 +62,26 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void startScram(ChannelHandlerContext ctx) {
-        scram = user != null && user.scram() != null ? ScramServerExchange.forSecret(user.scram())
-                : ScramServerExchange.mock(login.userName(), context.mockScramSecret());
+        byte[] binding = channelBinding(ctx);
+        scram = user != null && user.scram() != null ? ScramServerExchange.forSecret(user.scram(), binding)
+                : ScramServerExchange.mock(login.userName(), context.mockScramSecret(), binding);
         step = Step.SASL_INITIAL;
-        ctx.writeAndFlush(BackendMessages.authenticationSasl(ctx.alloc(), List.of(ScramServerExchange.MECHANISM)));
+        ctx.writeAndFlush(BackendMessages.authenticationSasl(ctx.alloc(), scram.mechanisms()));
+    }
+
+    /** Over TLS, the hash of the certificate pgferry presented: SCRAM-SHA-256-PLUS can bind to it. */
+    private static byte[] channelBinding(ChannelHandlerContext ctx) {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return null;
+        }
+        try {
+            Certificate[] presented = tls.engine().getSession().getLocalCertificates();
+            return presented != null && presented.length > 0 && presented[0] instanceof X509Certificate certificate
+                    ? ChannelBinding.tlsServerEndPoint(certificate) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     @Override
@@ -92,7 +111,7 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
     private void onSaslInitial(ChannelHandlerContext ctx, ByteBuf message, int body) {
         String mechanism = Messages.cString(message, body);
         int lengthAt = Messages.skipCString(message, body);
-        if (!mechanism.equals(ScramServerExchange.MECHANISM) || lengthAt + 4 > message.writerIndex()) {
+        if (!scram.mechanisms().contains(mechanism) || lengthAt + 4 > message.writerIndex()) {
             throw new AuthenticationFailure("unsupported SASL mechanism " + mechanism);
         }
         int length = message.getInt(lengthAt);
@@ -102,7 +121,8 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
         }
         String clientFirst = message.toString(lengthAt + 4, length, StandardCharsets.UTF_8);
         step = Step.SASL_FINAL;
-        ctx.writeAndFlush(BackendMessages.authenticationSaslContinue(ctx.alloc(), scram.serverFirst(clientFirst)));
+        ctx.writeAndFlush(BackendMessages.authenticationSaslContinue(ctx.alloc(),
+                scram.serverFirst(mechanism, clientFirst)));
     }
 
     private void onSaslFinal(ChannelHandlerContext ctx, String clientFinal) {

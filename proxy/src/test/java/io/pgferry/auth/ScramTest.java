@@ -38,9 +38,9 @@ class ScramTest {
     @Test
     void clientAndServerExchangesAgree() throws Exception {
         ScramSecret secret = ScramSecret.derive("s3cret");
-        ScramServerExchange server = ScramServerExchange.forSecret(secret);
+        ScramServerExchange server = ScramServerExchange.forSecret(secret, null);
         ScramClientExchange client = new ScramClientExchange("s3cret", KDF);
-        String serverFirst = server.serverFirst(new String(client.clientFirst(), StandardCharsets.UTF_8));
+        String serverFirst = server.serverFirst(ScramServerExchange.MECHANISM, new String(client.clientFirst(), StandardCharsets.UTF_8));
         String clientFinal = new String(client.clientFinal(serverFirst).get(), StandardCharsets.UTF_8);
         Optional<String> serverFinal = server.serverFinal(clientFinal);
         assertTrue(serverFinal.isPresent());
@@ -49,25 +49,60 @@ class ScramTest {
 
     @Test
     void wrongPasswordAndUnknownUserFail() throws Exception {
-        ScramServerExchange server = ScramServerExchange.forSecret(ScramSecret.derive("right"));
+        ScramServerExchange server = ScramServerExchange.forSecret(ScramSecret.derive("right"), null);
         ScramClientExchange client = new ScramClientExchange("wrong", KDF);
-        String serverFirst = server.serverFirst(new String(client.clientFirst(), StandardCharsets.UTF_8));
+        String serverFirst = server.serverFirst(ScramServerExchange.MECHANISM, new String(client.clientFirst(), StandardCharsets.UTF_8));
         assertEquals(Optional.empty(), server.serverFinal(new String(client.clientFinal(serverFirst).get(), StandardCharsets.UTF_8)));
 
-        ScramServerExchange mock = ScramServerExchange.mock("nobody", new byte[32]);
+        ScramServerExchange mock = ScramServerExchange.mock("nobody", new byte[32], null);
         ScramClientExchange guesser = new ScramClientExchange("guess", KDF);
-        String mockFirst = mock.serverFirst(new String(guesser.clientFirst(), StandardCharsets.UTF_8));
-        String again = ScramServerExchange.mock("nobody", new byte[32]).serverFirst("n,,n=,r=abc");
+        String mockFirst = mock.serverFirst(ScramServerExchange.MECHANISM, new String(guesser.clientFirst(), StandardCharsets.UTF_8));
+        String again = ScramServerExchange.mock("nobody", new byte[32], null).serverFirst(ScramServerExchange.MECHANISM, "n,,n=,r=abc");
         assertEquals(ScramServerExchange.attribute(mockFirst, 's'), ScramServerExchange.attribute(again, 's'),
                 "an unknown user's salt is stable, like a real one");
         assertEquals(Optional.empty(), mock.serverFinal(new String(guesser.clientFinal(mockFirst).get(), StandardCharsets.UTF_8)));
     }
 
     @Test
-    void channelBindingIsRefused() {
-        ScramServerExchange server = ScramServerExchange.forSecret(ScramSecret.derive("x"));
+    void channelBindingIsRefusedWithoutTls() {
+        ScramServerExchange server = ScramServerExchange.forSecret(ScramSecret.derive("x"), null);
+        assertEquals(java.util.List.of(ScramServerExchange.MECHANISM), server.mechanisms());
         assertThrows(io.pgferry.protocol.ProtocolViolation.class,
-                () -> server.serverFirst("p=tls-server-end-point,,n=,r=abc"));
+                () -> server.serverFirst(ScramServerExchange.MECHANISM, "p=tls-server-end-point,,n=,r=abc"));
+        assertThrows(io.pgferry.protocol.ProtocolViolation.class,
+                () -> server.serverFirst(ScramServerExchange.MECHANISM_PLUS, "p=tls-server-end-point,,n=,r=abc"));
+    }
+
+    /** Over TLS: SCRAM-SHA-256-PLUS binds the proof to the certificate's hash; a wrong hash or a downgrade fails. */
+    @Test
+    void channelBindingChecksTheCertificateHashAndRefusesADowngrade() {
+        byte[] binding = ScramSecret.sha256(new byte[] {1, 2, 3});
+        ScramSecret secret = ScramSecret.derive("pw");
+        ScramServerExchange server = ScramServerExchange.forSecret(secret, binding);
+        assertEquals(java.util.List.of(ScramServerExchange.MECHANISM_PLUS, ScramServerExchange.MECHANISM),
+                server.mechanisms());
+        String header = "p=tls-server-end-point,,";
+        String bare = "n=,r=clientnonce";
+        String serverFirst = server.serverFirst(ScramServerExchange.MECHANISM_PLUS, header + bare);
+        byte[] headerBytes = header.getBytes(StandardCharsets.UTF_8);
+        byte[] bound = java.util.Arrays.copyOf(headerBytes, headerBytes.length + binding.length);
+        System.arraycopy(binding, 0, bound, headerBytes.length, binding.length);
+        String withoutProof = "c=" + Base64.getEncoder().encodeToString(bound) + ",r="
+                + ScramServerExchange.attribute(serverFirst, 'r');
+        byte[] salted = ScramSecret.saltedPassword("pw", secret.salt(), secret.iterations());
+        byte[] clientKey = ScramSecret.hmac(salted, "Client Key");
+        byte[] signature = ScramSecret.hmac(secret.storedKey(), bare + "," + serverFirst + "," + withoutProof);
+        String proof = Base64.getEncoder().encodeToString(KeyDerivation.xor(clientKey, signature));
+        assertTrue(server.serverFinal(withoutProof + ",p=" + proof).isPresent(), "bound to the right certificate");
+
+        ScramServerExchange other = ScramServerExchange.forSecret(secret, binding);
+        String otherFirst = other.serverFirst(ScramServerExchange.MECHANISM_PLUS, header + bare);
+        String unbound = "c=" + Base64.getEncoder().encodeToString(headerBytes) + ",r="
+                + ScramServerExchange.attribute(otherFirst, 'r') + ",p=" + proof;
+        assertThrows(io.pgferry.protocol.ProtocolViolation.class, () -> other.serverFinal(unbound),
+                "a relay's certificate hash (here: none) does not match");
+        assertThrows(io.pgferry.protocol.ProtocolViolation.class, () -> ScramServerExchange.forSecret(secret, binding)
+                .serverFirst(ScramServerExchange.MECHANISM, "y,,n=,r=abc"), "y while PLUS was offered: a downgrade");
     }
 
     @Test
@@ -99,15 +134,15 @@ class ScramTest {
         String longNonce = "x".repeat(257);
         for (String clientFirst : new String[] {"n,a=admin,n=,r=abc",
                 "n,,n=,r=ab\u0001c", "n,,n=,r=" + longNonce, "n,,n=,r=", "n,,r=abc", "x,,n=,r=abc", "n,"}) {
-            ScramServerExchange server = ScramServerExchange.forSecret(ScramSecret.derive("s3cret"));
-            assertThrows(io.pgferry.protocol.ProtocolViolation.class, () -> server.serverFirst(clientFirst), clientFirst);
+            ScramServerExchange server = ScramServerExchange.forSecret(ScramSecret.derive("s3cret"), null);
+            assertThrows(io.pgferry.protocol.ProtocolViolation.class, () -> server.serverFirst(ScramServerExchange.MECHANISM, clientFirst), clientFirst);
         }
     }
 
     @Test
     void aNonceThatDoesNotExtendOursOrBadBase64IsAProtocolViolation() {
-        ScramServerExchange server = ScramServerExchange.forSecret(ScramSecret.derive("s3cret"));
-        String serverFirst = server.serverFirst("n,,n=,r=abc");
+        ScramServerExchange server = ScramServerExchange.forSecret(ScramSecret.derive("s3cret"), null);
+        String serverFirst = server.serverFirst(ScramServerExchange.MECHANISM, "n,,n=,r=abc");
         String nonce = ScramServerExchange.attribute(serverFirst, 'r');
         String proof = Base64.getEncoder().encodeToString(new byte[32]);
         for (String clientFinal : new String[] {"c=biws,r=abcOTHER,p=" + proof, "c=biws,r=" + nonce + ",p=%%%",
