@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,7 +110,9 @@ final class SqlEndpoint {
                     .addKeyValue("sqlstate", SqlState.INVALID_PASSWORD)
                     .log("edge client " + ctx.channel().remoteAddress() + ": " + message);
             context.metrics().proxyError(SqlState.INVALID_PASSWORD);
-            responder.error(HttpResponseStatus.BAD_REQUEST, message, SqlState.INVALID_PASSWORD);
+            long delay = context.config().authFailureDelay().toMillis();
+            ctx.executor().schedule(() -> responder.error(HttpResponseStatus.BAD_REQUEST, message,
+                    SqlState.INVALID_PASSWORD), delay, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Authenticates a client by a password exchange (scram-sha-256, md5 or password); trusted users never meet it
@@ -168,8 +169,17 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
 
     private void reject(ChannelHandlerContext ctx) {
         context.metrics().clientLogin(false);
-        ClientErrors.fatal(ctx.channel(), SqlState.INVALID_PASSWORD,
-                "password authentication failed for user \"" + login.userName() + "\"");
+        String message = "password authentication failed for user \"" + login.userName() + "\"";
+        long delay = context.config().authFailureDelay().toMillis();
+        if (delay == 0) {
+            ClientErrors.fatal(ctx.channel(), SqlState.INVALID_PASSWORD, message);
+            return;
+        }
+        // auth-failure-delay: a timer answers later; the client's further bytes wait unread meanwhile.
+        step = Step.VERIFYING;
+        ctx.channel().config().setAutoRead(false);
+        ctx.executor().schedule(() -> ClientErrors.fatal(ctx.channel(), SqlState.INVALID_PASSWORD, message), delay,
+                TimeUnit.MILLISECONDS);
     }
 
     @Override
