@@ -15,13 +15,25 @@ public final class ScramClientExchange {
 
     private final String password;
     private final KeyDerivation keyDerivation;
+    /** For SCRAM pass-through: the keys a client revealed, used instead of a password; else {@code null}. */
+    private final ScramKeys keys;
     private final String clientNonce;
     private String clientFirstBare;
     private byte[] expectedServerSignature;
 
     public ScramClientExchange(String password, KeyDerivation keyDerivation) {
+        this(password, keyDerivation, null);
+    }
+
+    /** SCRAM pass-through: logs in with a client's revealed keys; needs the server to store the same verifier. */
+    public ScramClientExchange(ScramKeys keys) {
+        this(null, null, keys);
+    }
+
+    private ScramClientExchange(String password, KeyDerivation keyDerivation, ScramKeys keys) {
         this.password = password;
         this.keyDerivation = keyDerivation;
+        this.keys = keys;
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
         this.clientNonce = Base64.getEncoder().encodeToString(random);
@@ -44,13 +56,20 @@ public final class ScramClientExchange {
         String withoutProof = "c=" + Base64.getEncoder().encodeToString(GS2_HEADER.getBytes(StandardCharsets.UTF_8))
                 + ",r=" + nonce;
         String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
-        return keyDerivation.saltedPassword(password, salt, iterations).thenApply(salted -> {
-            byte[] clientKey = ScramSecret.hmac(salted, "Client Key");
-            byte[] signature = ScramSecret.hmac(ScramSecret.sha256(clientKey), authMessage);
-            expectedServerSignature = ScramSecret.hmac(ScramSecret.hmac(salted, "Server Key"), authMessage);
-            String proof = Base64.getEncoder().encodeToString(KeyDerivation.xor(clientKey, signature));
-            return (withoutProof + ",p=" + proof).getBytes(StandardCharsets.UTF_8);
-        });
+        if (keys != null) {
+            return CompletableFuture.completedFuture(proven(keys.clientKey(), keys.serverKey(), withoutProof,
+                    authMessage));
+        }
+        return keyDerivation.saltedPassword(password, salt, iterations).thenApply(salted -> proven(
+                ScramSecret.hmac(salted, "Client Key"), ScramSecret.hmac(salted, "Server Key"), withoutProof,
+                authMessage));
+    }
+
+    private byte[] proven(byte[] clientKey, byte[] serverKey, String withoutProof, String authMessage) {
+        byte[] signature = ScramSecret.hmac(ScramSecret.sha256(clientKey), authMessage);
+        expectedServerSignature = ScramSecret.hmac(serverKey, authMessage);
+        String proof = Base64.getEncoder().encodeToString(KeyDerivation.xor(clientKey, signature));
+        return (withoutProof + ",p=" + proof).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Whether server-final-message proves the server knows the verifier (it authenticates the server to us). */

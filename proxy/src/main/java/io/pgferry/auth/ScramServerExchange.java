@@ -29,6 +29,7 @@ public final class ScramServerExchange {
     private String clientFirstBare;
     private String serverFirst;
     private String nonce;
+    private ScramKeys revealed;
 
     private ScramServerExchange(ScramSecret secret, boolean mock, byte[] channelBinding) {
         this.secret = secret;
@@ -145,7 +146,13 @@ public final class ScramServerExchange {
         if (!MessageDigest.isEqual(ScramSecret.sha256(clientKey), secret.storedKey())) {
             return Optional.empty();
         }
+        revealed = new ScramKeys(clientKey, secret.serverKey());
         return Optional.of("v=" + Base64.getEncoder().encodeToString(ScramSecret.hmac(secret.serverKey(), authMessage)));
+    }
+
+    /** After a successful exchange, the keys the client's proof revealed (for SCRAM pass-through); else null. */
+    public ScramKeys revealedKeys() {
+        return revealed;
     }
 
     private static byte[] concat(byte[] first, byte[] second) {

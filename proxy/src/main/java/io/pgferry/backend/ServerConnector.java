@@ -8,6 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.pgferry.auth.KeyDerivation;
+import io.pgferry.auth.ScramKeys;
 import io.pgferry.config.Upstream;
 import io.pgferry.protocol.MessageFrameDecoder;
 import io.pgferry.protocol.SqlState;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Opens server links: TCP connect on a given event loop (the requesting client's, so the pair shares a thread),
@@ -49,8 +51,12 @@ public final class ServerConnector {
         this.keyDerivation = keyDerivation;
     }
 
-    /** What to log in as: the upstream, the database on it, and the credentials. */
-    public record Login(Upstream upstream, String database, String user, String password) {
+    /**
+     * What to log in as: the upstream, the database on it, and the credentials: a password, or else the SCRAM keys
+     * a client of this user revealed ({@code passThrough} gives them, or {@code null} while there are none).
+     */
+    public record Login(Upstream upstream, String database, String user, String password,
+                        Supplier<ScramKeys> passThrough) {
     }
 
     /**

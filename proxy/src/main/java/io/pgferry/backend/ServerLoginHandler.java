@@ -8,6 +8,7 @@ import io.pgferry.auth.AuthenticationFailure;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.auth.Md5Password;
 import io.pgferry.auth.ScramClientExchange;
+import io.pgferry.auth.ScramKeys;
 import io.pgferry.auth.ScramServerExchange;
 import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ErrorFields;
@@ -149,7 +150,8 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
                 if (!data.contains(ScramServerExchange.MECHANISM + "\0")) {
                     throw new AuthenticationFailure("server offers no SASL mechanism pgferry supports");
                 }
-                scram = new ScramClientExchange(password(), keyDerivation);
+                scram = login.password() != null ? new ScramClientExchange(login.password(), keyDerivation)
+                        : new ScramClientExchange(passThroughKeys());
                 ctx.writeAndFlush(FrontendMessages.saslInitialResponse(ctx.alloc(), ScramServerExchange.MECHANISM,
                         scram.clientFirst()));
             }
@@ -167,6 +169,17 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
             }
             default -> throw new AuthenticationFailure("server asks for unsupported authentication method " + code);
         }
+    }
+
+    /** SCRAM pass-through: the keys a client of this user revealed, for a user pgferry knows by verifier only. */
+    private ScramKeys passThroughKeys() {
+        ScramKeys keys = login.passThrough().get();
+        if (keys == null) {
+            throw new AuthenticationFailure("server asks for a password but pgferry holds none for user "
+                    + login.user() + " (its password is a SCRAM verifier: a client must log in with SCRAM first, "
+                    + "or give upstream-password)");
+        }
+        return keys;
     }
 
     private String password() {

@@ -64,7 +64,7 @@ public final class ConfigLoader {
         PoolSettings poolDefaults = pool(config.getConfig("pool"), "pgferry.pool");
         AuthMethod defaultMethod = choice(config, "pgferry.", "auth-method", AuthMethod.class, AuthMethod::configName);
         ClientTlsConfig clientTls = clientTls(config.getConfig("tls"));
-        ProxyConfig loaded = new ProxyConfig(
+        return new ProxyConfig(
                 listen(config, "listen"),
                 config.getString("http.listen").isEmpty() ? null : listen(config, "http.listen"),
                 transport(config),
@@ -98,29 +98,6 @@ public final class ConfigLoader {
                 config.getString("hba-file").isEmpty() ? null : parse(config, "hba-file",
                         text -> HbaRules.load(Path.of(text))),
                 nonNegative(config, "auth-failure-delay"));
-        checkUpstreamLogins(loaded);
-        return loaded;
-    }
-
-    /**
-     * A user known only by a SCRAM verifier cannot log in upstream as itself (a verifier is no password): with a
-     * database entry that logs each client in as itself, it needs an upstream-password. Caught here, not at its
-     * first login.
-     */
-    private static void checkUpstreamLogins(ProxyConfig config) {
-        DatabaseConfig perClient = config.databases().values().stream()
-                .filter(database -> database.upstream().user() == null).findFirst().orElse(null);
-        if (perClient == null) {
-            return;
-        }
-        for (UserConfig user : config.users().values()) {
-            if (user.scram() != null && user.plainPassword() == null && user.authMethod() != AuthMethod.TRUST) {
-                throw new ConfigException.Generic("pgferry.users." + quoted(user.name()) + ": its password is only a "
-                        + "SCRAM verifier, and database entry " + quoted(perClient.name()) + " logs each client in "
-                        + "upstream as itself: give pgferry.users." + quoted(user.name()) + ".upstream-password, the "
-                        + "password " + user.name() + " logs in to the upstream with");
-            }
-        }
     }
 
     /** Without a TLS certificate the edge listener speaks plain HTTP, which only a loopback address may carry. */

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The users of a PgBouncer configuration: the userlist's secrets with the [users] section's settings. A secret that
- * is a SCRAM verifier or an MD5 hash checks clients but cannot log in upstream, which a database entry without its
- * own user needs: such users get an upstream-password placeholder that an environment variable fills.
+ * The users of a PgBouncer configuration: the userlist's secrets with the [users] section's settings. A SCRAM
+ * verifier logs in upstream by pass-through, as in PgBouncer; an MD5 hash cannot, which a database entry without
+ * its own user needs: such users get an upstream-password placeholder that an environment variable fills.
  */
 final class UserEntries {
     private final IniFile ini;
@@ -39,10 +39,9 @@ final class UserEntries {
                     // PgBouncer's md5 auth_type runs SCRAM for a user whose secret is a SCRAM verifier; so does this.
                     out.append("      auth-method = scram-sha-256\n");
                 }
-                boolean hashed = ScramSecret.looksLikeVerifier(secret) || secret.matches("md5[0-9a-f]{32}");
-                if (hashed && perClientLogins) {
+                if (secret.matches("md5[0-9a-f]{32}") && perClientLogins) {
                     String variable = "UPSTREAM_PASSWORD_" + name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
-                    out.append("      # a hashed secret cannot log in upstream: set ").append(variable).append('\n')
+                    out.append("      # an md5 hash cannot log in upstream: set ").append(variable).append('\n')
                             .append("      upstream-password = \"set-me\"\n")
                             .append("      upstream-password = ${?").append(variable).append("}\n");
                 }

@@ -7,6 +7,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pgferry.auth.KeyDerivation;
+import io.pgferry.auth.PassThroughKeys;
 import io.pgferry.auth.PasswordCheck;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.ProxyConfig;
@@ -29,6 +30,7 @@ public final class ProxyContext {
     private final ServerConnector connector;
     private final KeyDerivation keyDerivation;
     private final PasswordCheck passwordCheck;
+    private final PassThroughKeys passThroughKeys = new PassThroughKeys();
     private final Executor handshakeWorkers;
     private final ProxyMetrics metrics;
     private final StatementRegistry statements;
@@ -44,7 +46,7 @@ public final class ProxyContext {
         this.metrics = metrics;
         this.pools = new Pools(connector, this::config, key -> metrics.meters(key.database(), key.user()),
                 pool -> metrics.bindPool(pool.key().database(), pool.key().user(), pool),
-                pool -> metrics.unbindPool(pool.key().database(), pool.key().user()));
+                pool -> metrics.unbindPool(pool.key().database(), pool.key().user()), passThroughKeys);
         this.connector = connector;
         this.keyDerivation = keyDerivation;
         this.passwordCheck = new PasswordCheck(keyDerivation);
@@ -76,6 +78,11 @@ public final class ProxyContext {
 
     public KeyDerivation keyDerivation() {
         return keyDerivation;
+    }
+
+    /** The SCRAM keys clients revealed, for servers of users known only by a verifier (pass-through). */
+    public PassThroughKeys passThroughKeys() {
+        return passThroughKeys;
     }
 
     /** Checks passwords clients sent in cleartext, as every listener checks them. */

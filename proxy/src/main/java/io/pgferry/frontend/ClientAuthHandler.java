@@ -133,6 +133,9 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.write(BackendMessages.authenticationSaslFinal(ctx.alloc(), serverFinal.get()));
+        if (user != null && user.plainPassword() == null) {
+            context.shared().passThroughKeys().remember(user.scram(), scram.revealedKeys());
+        }
         succeed(ctx);
     }
 

@@ -5,6 +5,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.pgferry.auth.PassThroughKeys;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.DatabaseConfig;
 import io.pgferry.config.PoolMode;
@@ -39,6 +40,7 @@ public final class Pools {
     /** Auto pools and when each was last seen without clients (0 while it has some); guarded by {@code this}. */
     private final Map<ServerPool, Long> autoPools = new HashMap<>();
     private final ServerConnector connector;
+    private final PassThroughKeys passThroughKeys;
     private final Supplier<ProxyConfig> config;
     private final Function<PoolKey, PoolActivity> meters;
     private final Consumer<ServerPool> created;
@@ -51,8 +53,9 @@ public final class Pools {
      * {@code removed} of each pool retired (its meters are to go).
      */
     public Pools(ServerConnector connector, Supplier<ProxyConfig> config, Function<PoolKey, PoolActivity> meters,
-                 Consumer<ServerPool> created, Consumer<ServerPool> removed) {
+                 Consumer<ServerPool> created, Consumer<ServerPool> removed, PassThroughKeys passThroughKeys) {
         this.connector = connector;
+        this.passThroughKeys = passThroughKeys;
         this.config = config;
         this.meters = meters;
         this.created = created;
@@ -81,8 +84,10 @@ public final class Pools {
         boolean sharedLogin = entry.upstream().user() != null;
         String upstreamUser = sharedLogin ? entry.upstream().user() : user;
         String password = sharedLogin ? entry.upstream().password() : userEntry == null ? null : userEntry.plainPassword();
+        // A user known only by a SCRAM verifier logs in upstream with the keys its clients' SCRAM proofs revealed.
+        boolean passThrough = !sharedLogin && password == null && userEntry != null && userEntry.scram() != null;
         ServerConnector.Login login = new ServerConnector.Login(entry.upstream(), entry.upstreamDatabase(database),
-                upstreamUser, password);
+                upstreamUser, password, passThrough ? () -> passThroughKeys.of(userEntry.scram()) : () -> null);
         ServerPool pool;
         try {
             pool = join(new PoolKey(database, upstreamUser), login, entry.pool());

@@ -123,18 +123,6 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aVerifierOnlyUserNeedsAnUpstreamPasswordWhereClientsLogInAsThemselves() {
-        String verifier = "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy";
-        String message = failure("pgferry.databases.\"*\" { upstream = \"postgres://h\" }\n"
-                + "pgferry.users.web { password = \"" + verifier + "\" }");
-        assertTrue(message.contains("give pgferry.users.\"web\".upstream-password"), message);
-        load("pgferry.databases.\"*\" { upstream = \"postgres://h\" }\n"
-                + "pgferry.users.web { password = \"" + verifier + "\", upstream-password = p }");
-        load("pgferry.databases.app { upstream = \"postgres://shared:pw@h/app\" }\n"
-                + "pgferry.users.web { password = \"" + verifier + "\" }");
-    }
-
-    @Test
     void aMissingValueNamesTheUnsetVariableItWasToComeFrom() {
         String message = failure("pgferry.databases.app { upstream = ${?PGFERRY_TEST_UNSET_URL} }");
         assertTrue(message.endsWith("(pgferry.databases.app.upstream comes from ${?PGFERRY_TEST_UNSET_URL}, which is not set)"),
