@@ -97,7 +97,21 @@ public final class ConfigLoader {
                 config.getString("listen-unix").isEmpty() ? null : Path.of(config.getString("listen-unix")),
                 config.getString("hba-file").isEmpty() ? null : parse(config, "hba-file",
                         text -> HbaRules.load(Path.of(text))),
-                nonNegative(config, "auth-failure-delay"));
+                nonNegative(config, "auth-failure-delay"),
+                authQuery(config));
+    }
+
+    private static AuthQueryConfig authQuery(Config config) {
+        String user = config.getString("auth-user");
+        if (user.isEmpty()) {
+            return null;
+        }
+        if (!config.hasPath("users." + quoted(user))) {
+            throw new ConfigException.BadValue(config.getValue("auth-user").origin(), "pgferry.auth-user",
+                    "'" + user + "' is not one of pgferry.users: auth-query runs logged in as a configured user");
+        }
+        return new AuthQueryConfig(user, config.getString("auth-query"), nonNegative(config, "auth-cache-ttl"),
+                nonNegative(config, "auth-cache-negative-ttl"));
     }
 
     /** Without a TLS certificate the edge listener speaks plain HTTP, which only a loopback address may carry. */

@@ -15,6 +15,7 @@ import java.util.Set;
  * {@code listenUnix} is the directory of the Unix-domain socket {@code .s.PGSQL.<port>}, or {@code null} (off).
  * {@code hba} are the client authentication rules of {@code hba-file}, or {@code null} (the users' methods apply).
  * {@code authFailureDelay} holds back the answer to a failed login (PostgreSQL's auth_delay), 0 for none.
+ * {@code authQuery} looks up users that are not configured, or is {@code null} (off).
  */
 public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen, String transport, int threads,
                           int maxClientConnections, int maxMessageSize, AuthMethod defaultAuthMethod,
@@ -25,7 +26,7 @@ public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen
                           Map<String, DatabaseConfig> databases, Map<String, UserConfig> users,
                           Set<String> adminUsers, Set<String> statsUsers, int maxUserConnections,
                           int maxLoginsInProgress, int maxAutoPools, Duration autodbIdleTimeout, EdgeConfig edge,
-                          Path listenUnix, HbaRules hba, Duration authFailureDelay) {
+                          Path listenUnix, HbaRules hba, Duration authFailureDelay, AuthQueryConfig authQuery) {
 
     /** How log lines are written: one human-readable line, or one JSON object per line for log collectors. */
     public enum LogFormat { TEXT, JSON }

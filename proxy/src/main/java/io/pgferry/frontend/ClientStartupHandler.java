@@ -9,7 +9,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.pgferry.config.ClientTlsMode;
+import io.pgferry.admin.AdminConsole;
 import io.pgferry.config.ProxyConfig;
+import io.pgferry.config.UserConfig;
 import io.pgferry.protocol.BackendMessages;
 import io.pgferry.protocol.MessageFrameDecoder;
 import io.pgferry.protocol.ProtocolViolation;
@@ -144,7 +146,29 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         decoder.startAuthentication();
         ClientStartup startup = parsed.startup();
         ctx.channel().attr(ClientLogFields.STARTUP).set(startup);
-        ClientLogin login = new ClientLogin(context, ctx.channel(), startup, config.users().get(startup.user()));
+        UserConfig configured = config.users().get(startup.user());
+        if (configured == null && config.authQuery() != null && !AdminConsole.DATABASES.contains(startup.database())) {
+            // auth_query: nothing more is read until PostgreSQL said what it holds for the user.
+            ctx.channel().config().setAutoRead(false);
+            context.authLookup().lookup(startup.database(), startup.user(), ctx.channel().eventLoop())
+                    .whenCompleteAsync((found, error) -> {
+                        ctx.channel().config().setAutoRead(true);
+                        if (error != null) {
+                            context.metrics().clientLogin(false);
+                            ClientErrors.fatal(ctx.channel(), SqlState.CONNECTION_FAILURE, "auth_query failed: "
+                                    + (error.getCause() != null ? error.getCause() : error).getMessage());
+                        } else if (ctx.channel().isActive()) {
+                            beginLogin(ctx, startup, found);
+                        }
+                    }, ctx.executor());
+            return;
+        }
+        beginLogin(ctx, startup, configured);
+    }
+
+    /** The hba rules, then trust or the password exchange, for the user's entry ({@code null}: unknown). */
+    private void beginLogin(ChannelHandlerContext ctx, ClientStartup startup, UserConfig user) {
+        ClientLogin login = new ClientLogin(context, ctx.channel(), startup, user);
         String refusal = login.refusal();
         if (refusal != null) {
             context.metrics().clientLogin(false);

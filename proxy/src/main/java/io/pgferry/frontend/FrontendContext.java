@@ -24,6 +24,7 @@ public final class FrontendContext {
     private final StartupCache startups = new StartupCache();
     private final ClientAdmission admission = new ClientAdmission();
     private final byte[] mockScramSecret = new byte[32];
+    private final AuthLookup authLookup = new AuthLookup(this);
 
     public FrontendContext(ProxyContext shared) {
         this.shared = shared;
@@ -101,6 +102,11 @@ public final class FrontendContext {
 
     public boolean isDraining() {
         return shared.pools().isDraining();
+    }
+
+    /** auth_query's lookups and their cached answers. */
+    AuthLookup authLookup() {
+        return authLookup;
     }
 
     /** Keys the mock SCRAM salts of unknown users, so they stay stable for the life of the process. */
