@@ -73,4 +73,34 @@ class HbaIT {
         assertTrue(message.startsWith("FATAL: "), message);
         return refused.getSQLState() + " " + message.substring("FATAL: ".length());
     }
+
+    /**
+     * Client certificates (issue 27, item 4): the cert method logs alice in with the certificate the test CA
+     * issued to her and no password; without a certificate, or with hers for another user under
+     * clientcert=verify-full, libpq is told why, in PostgreSQL's words.
+     */
+    @Test
+    void clientCertificatesAuthenticateAndAreChecked(PostgresServer server, @TempDir Path directory) throws Exception {
+        Path hba = Files.writeString(directory.resolve("hba.conf"), """
+                hostssl all alice    127.0.0.1/32 cert
+                hostssl all md5_user 127.0.0.1/32 password clientcert=verify-full
+                """);
+        var certificates = server.certificates();
+        try (TestProxy proxy = TestProxy.start(server, "pgferry.hba-file = \"" + hba + "\"\n"
+                + "pgferry.tls.client-ca-file = \"" + certificates.caCertificate() + "\"")) {
+            String withCertificate = " sslcert=" + certificates.clientCertificate() + " sslkey="
+                    + certificates.clientKey();
+            assertEquals("cert", psql(proxy, TestProxy.APP_USER, "not-the-password", withCertificate).strip());
+            assertTrue(psql(proxy, TestProxy.APP_USER, TestProxy.APP_PASSWORD, " sslcert=/nonexistent")
+                    .contains("connection requires a valid client certificate"));
+            assertTrue(psql(proxy, PostgresServer.Role.MD5.user, PostgresServer.Role.MD5.password, withCertificate)
+                    .contains("certificate validation (clientcert=verify-full) failed for user \"md5_user\": CN "
+                            + "mismatch"));
+        }
+    }
+
+    private static String psql(TestProxy proxy, String user, String password, String extra) throws Exception {
+        return ClientTools.run(password, List.of("psql", "-X", "-At", "host=127.0.0.1 port=" + proxy.port()
+                + " dbname=app user=" + user + " sslmode=require" + extra, "-c", "select 'cert'")).output();
+    }
 }

@@ -174,7 +174,8 @@ public final class ConfigLoader {
             certificate = readableFile(tls, "cert-file");
             key = readableFile(tls, "key-file");
         }
-        return new ClientTlsConfig(mode, certificate, key, tls.getBoolean("pipelined-login"));
+        Path clientCa = tls.getString("client-ca-file").isEmpty() ? null : readableFile(tls, "client-ca-file");
+        return new ClientTlsConfig(mode, certificate, key, tls.getBoolean("pipelined-login"), clientCa);
     }
 
     private static Path readableFile(Config config, String key) {

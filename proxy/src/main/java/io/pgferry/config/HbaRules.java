@@ -21,10 +21,17 @@ public final class HbaRules {
     /** How a connection arrived, as a rule's first column selects it. */
     public enum Connection { LOCAL, HOST_SSL, HOST_NO_SSL }
 
-    /** A rule's outcome: a password method, trust, or refusal. */
-    public enum Decision { TRUST, REJECT, PASSWORD, MD5, SCRAM_SHA_256 }
+    /** A rule's outcome: a password method, trust, a client certificate, or refusal. */
+    public enum Decision { TRUST, REJECT, PASSWORD, MD5, SCRAM_SHA_256, CERT }
 
-    private record Rule(String type, Set<String> databases, Set<String> users, Cidr address, Decision decision) {
+    /**
+     * What a rule asks of the client's certificate besides its method: nothing, one the client CA issued
+     * ({@code clientcert=verify-ca}), or also one whose CN is the user name ({@code verify-full}; the cert method).
+     */
+    public enum CertificateCheck { NONE, VERIFY_CA, VERIFY_FULL }
+
+    private record Rule(String type, Set<String> databases, Set<String> users, Cidr address, Decision decision,
+                        CertificateCheck certificate) {
         boolean matches(Connection connection, InetAddress client, String database, String user) {
             boolean typeMatches = switch (type) {
                 case "local" -> connection == Connection.LOCAL;
@@ -92,17 +99,33 @@ public final class HbaRules {
                     : type + " DATABASE USER ADDRESS METHOD"));
         }
         Cidr address = local || words[3].equals("all") ? null : cidr(words[3], where);
-        String method = words[local ? 3 : 4].toLowerCase(Locale.ROOT);
+        int methodAt = local ? 3 : 4;
+        String method = words[methodAt].toLowerCase(Locale.ROOT);
         Decision decision = switch (method) {
             case "trust" -> Decision.TRUST;
             case "reject" -> Decision.REJECT;
             case "password" -> Decision.PASSWORD;
             case "md5" -> Decision.MD5;
             case "scram-sha-256" -> Decision.SCRAM_SHA_256;
+            case "cert" -> Decision.CERT;
             default -> throw new IllegalArgumentException(where + "method " + method + " is not supported (trust, "
-                    + "reject, password, md5, scram-sha-256)");
+                    + "reject, password, md5, scram-sha-256, cert)");
         };
-        return new Rule(type, names(words[1], where, "database"), names(words[2], where, "user"), address, decision);
+        CertificateCheck certificate = decision == Decision.CERT ? CertificateCheck.VERIFY_FULL : CertificateCheck.NONE;
+        for (int i = methodAt + 1; i < words.length; i++) {
+            certificate = switch (words[i].toLowerCase(Locale.ROOT)) {
+                case "clientcert=verify-full" -> CertificateCheck.VERIFY_FULL;
+                case "clientcert=verify-ca" -> decision == Decision.CERT ? CertificateCheck.VERIFY_FULL
+                        : CertificateCheck.VERIFY_CA;
+                default -> throw new IllegalArgumentException(where + "option " + words[i] + " is not supported "
+                        + "(clientcert=verify-ca or verify-full)");
+            };
+        }
+        if (certificate != CertificateCheck.NONE && !type.equals("hostssl")) {
+            throw new IllegalArgumentException(where + "client certificates are checked on hostssl lines only");
+        }
+        return new Rule(type, names(words[1], where, "database"), names(words[2], where, "user"), address, decision,
+                certificate);
     }
 
     /** A comma-separated list; {@code all} is empty (anything). */
@@ -146,6 +169,16 @@ public final class HbaRules {
             }
         }
         return Decision.REJECT;
+    }
+
+    /** What the first matching rule asks of the client's certificate; NONE when no rule matches. */
+    public CertificateCheck certificateCheck(Connection connection, InetAddress client, String database, String user) {
+        for (Rule rule : rules) {
+            if (rule.matches(connection, client, database, user)) {
+                return rule.certificate();
+            }
+        }
+        return CertificateCheck.NONE;
     }
 
     /** Whether some rule matches at all (a refusal says "no pg_hba.conf entry" then, else "rejects"). */

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslHandler;
 import io.pgferry.admin.AdminConsole;
 import io.pgferry.admin.AdminSessionHandler;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.pgferry.config.AuthMethod;
 import io.pgferry.config.HbaRules;
 import io.pgferry.config.ProxyConfig;
@@ -15,8 +14,6 @@ import io.pgferry.pool.Route;
 import io.pgferry.protocol.BackendMessages;
 import io.pgferry.protocol.MessageFrameDecoder;
 import io.pgferry.protocol.SqlState;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +29,16 @@ final class ClientLogin {
     private final Channel channel;
     private final ClientStartup startup;
     private final UserConfig user;
-    private final AuthMethod hbaMethod;
+    /** What the hba rules say of this client; {@code null} without an hba file. */
+    private final HbaVerdict hba;
 
     ClientLogin(FrontendContext context, Channel channel, ClientStartup startup, UserConfig user) {
         this.context = context;
         this.channel = channel;
         this.startup = startup;
         this.user = user;
-        this.hbaMethod = hbaMethod();
+        HbaRules rules = context.config().hba();
+        this.hba = rules == null ? null : HbaVerdict.of(rules, channel, startup, user);
     }
 
     /**
@@ -48,58 +47,14 @@ final class ClientLogin {
      * for in cleartext instead of a SCRAM or MD5 exchange, so a client that pipelines it logs in without waiting.
      */
     AuthMethod method() {
-        AuthMethod configured = hbaMethod != null ? hbaMethod
+        AuthMethod configured = hba != null && hba.method() != null ? hba.method()
                 : user != null ? user.authMethod() : context.config().defaultAuthMethod();
         return configured != AuthMethod.TRUST && passwordMayBePipelined() ? AuthMethod.PASSWORD : configured;
     }
 
-    /**
-     * The hba rules' refusal of this client, as PostgreSQL words it ({@code null}: no hba file, or a rule lets it
-     * try): no rule matched, or the first that did says reject.
-     */
+    /** The hba rules' refusal of this client ({@code null}: no hba file, or a rule lets it try). */
     String refusal() {
-        HbaRules hba = context.config().hba();
-        if (hba == null || hbaMethod != null) {
-            return null;
-        }
-        String who = "host \"" + clientHost() + "\", user \"" + startup.user() + "\", database \""
-                + startup.database() + "\", " + (connection() == HbaRules.Connection.HOST_SSL ? "SSL on" : "SSL off");
-        return hba.anyMatches(connection(), clientAddress(), startup.database(), startup.user())
-                ? "pg_hba.conf rejects connection for " + who : "no pg_hba.conf entry for " + who;
-    }
-
-    /** The method the first matching hba rule gives, or {@code null} (no hba file, or a refusal). */
-    private AuthMethod hbaMethod() {
-        HbaRules hba = context.config().hba();
-        if (hba == null) {
-            return null;
-        }
-        return switch (hba.decide(connection(), clientAddress(), startup.database(), startup.user())) {
-            case TRUST -> AuthMethod.TRUST;
-            case REJECT -> null;
-            case PASSWORD -> AuthMethod.PASSWORD;
-            // As PostgreSQL: md5 runs SCRAM for a user whose password is stored only as a SCRAM verifier.
-            case MD5 -> user != null && user.md5() == null && user.scram() != null ? AuthMethod.SCRAM_SHA_256
-                    : AuthMethod.MD5;
-            case SCRAM_SHA_256 -> AuthMethod.SCRAM_SHA_256;
-        };
-    }
-
-    private HbaRules.Connection connection() {
-        if (channel.remoteAddress() instanceof DomainSocketAddress) {
-            return HbaRules.Connection.LOCAL;
-        }
-        return channel.pipeline().get(SslHandler.class) != null ? HbaRules.Connection.HOST_SSL
-                : HbaRules.Connection.HOST_NO_SSL;
-    }
-
-    private InetAddress clientAddress() {
-        return channel.remoteAddress() instanceof InetSocketAddress ip ? ip.getAddress() : null;
-    }
-
-    private String clientHost() {
-        InetAddress address = clientAddress();
-        return address == null ? "[local]" : address.getHostAddress();
+        return hba == null ? null : hba.refusal();
     }
 
     private boolean passwordMayBePipelined() {

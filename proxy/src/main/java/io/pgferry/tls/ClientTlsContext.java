@@ -2,6 +2,7 @@ package io.pgferry.tls;
 
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -40,8 +41,12 @@ public final class ClientTlsContext {
             return null;
         }
         try {
-            return SslContextBuilder.forServer(config.certificate().toFile(), config.key().toFile())
-                    .protocols(SslProtocols.TLS_v1_3, SslProtocols.TLS_v1_2)
+            SslContextBuilder builder = SslContextBuilder.forServer(config.certificate().toFile(), config.key().toFile());
+            if (config.clientCa() != null) {
+                // Asked for, not required: hba rules decide who must present one.
+                builder.trustManager(config.clientCa().toFile()).clientAuth(ClientAuth.OPTIONAL);
+            }
+            return builder.protocols(SslProtocols.TLS_v1_3, SslProtocols.TLS_v1_2)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, protocols))

@@ -48,11 +48,29 @@ class HbaRulesTest {
                 "host all +admins 10.0.0.0/8 trust", "hba.conf:1: user +admins: group and file entries are not supported; list the names",
                 "host @dbs all 10.0.0.0/8 trust", "hba.conf:1: database @dbs: group and file entries are not supported; list the names",
                 "host all all db.example.com trust", "hba.conf:1: address db.example.com: give an IP address or CIDR range (host names, samehost and samenet are not supported)",
-                "host all all 10.0.0.0/8 ldap", "hba.conf:1: method ldap is not supported (trust, reject, password, md5, scram-sha-256)",
+                "host all all 10.0.0.0/8 ldap", "hba.conf:1: method ldap is not supported (trust, reject, password, md5, scram-sha-256, cert)",
+                "host all all 10.0.0.0/8 cert", "hba.conf:1: client certificates are checked on hostssl lines only",
+                "hostssl all all 10.0.0.0/8 md5 map=x", "hba.conf:1: option map=x is not supported (clientcert=verify-ca or verify-full)",
                 "hostgssenc all all 10.0.0.0/8 trust", "hba.conf:1: the connection type must be local, host, hostssl or hostnossl, not hostgssenc",
                 "host all all trust", "hba.conf:1: expected host DATABASE USER ADDRESS METHOD",
                 "host all all 10.0.0.0/33 trust", "hba.conf:1: address 10.0.0.0/33: the prefix length is out of range");
         refused.forEach((line, message) -> assertEquals(message,
                 assertThrows(IllegalArgumentException.class, () -> HbaRules.parse("hba.conf", line)).getMessage()));
+    }
+
+    @Test
+    void certificateChecksComeFromTheMatchingLine() throws Exception {
+        HbaRules rules = HbaRules.parse("hba.conf", """
+                hostssl all alice 10.0.0.0/8 cert
+                hostssl all bob   10.0.0.0/8 md5 clientcert=verify-ca
+                hostssl all all   10.0.0.0/8 scram-sha-256
+                """);
+        assertEquals(Decision.CERT, rules.decide(Connection.HOST_SSL, ip("10.0.0.1"), "db", "alice"));
+        assertEquals(HbaRules.CertificateCheck.VERIFY_FULL,
+                rules.certificateCheck(Connection.HOST_SSL, ip("10.0.0.1"), "db", "alice"));
+        assertEquals(HbaRules.CertificateCheck.VERIFY_CA,
+                rules.certificateCheck(Connection.HOST_SSL, ip("10.0.0.1"), "db", "bob"));
+        assertEquals(HbaRules.CertificateCheck.NONE,
+                rules.certificateCheck(Connection.HOST_SSL, ip("10.0.0.1"), "db", "carol"));
     }
 }

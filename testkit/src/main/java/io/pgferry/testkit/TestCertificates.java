@@ -31,6 +31,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * written as PEM files. Used by the test fixture (PostgreSQL's and pgferry's TLS) and by the demo.
  */
 public final class TestCertificates {
+    /** The common name of the client certificate: the test proxy's application user. */
+    public static final String CLIENT_USER = "alice";
     private final Path caCertificate;
     private final Path serverCertificate;
     private final Path serverKey;
@@ -41,7 +43,11 @@ public final class TestCertificates {
         this.serverKey = serverKey;
     }
 
-    /** Writes {@code ca.crt}, {@code server.crt} and {@code server.key} into {@code directory}. */
+    /**
+     * Writes {@code ca.crt}, {@code server.crt} and {@code server.key} into {@code directory}, and a client certificate
+     * for the user {@link #CLIENT_USER} ({@code client.crt}, {@code client.key}, readable by its owner only, as libpq
+     * requires).
+     */
     public static TestCertificates generate(Path directory) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
@@ -51,12 +57,17 @@ public final class TestCertificates {
             X500Name caName = new X500Name("CN=pgferry test CA");
             X509Certificate ca = sign(caName, caName, caKeys, caKeys, true);
             X509Certificate server = sign(caName, new X500Name("CN=localhost"), caKeys, serverKeys, false);
+            KeyPair clientKeys = generator.generateKeyPair();
+            X509Certificate client = sign(caName, new X500Name("CN=" + CLIENT_USER), caKeys, clientKeys, false);
             Files.createDirectories(directory);
             TestCertificates files = new TestCertificates(
                     directory.resolve("ca.crt"), directory.resolve("server.crt"), directory.resolve("server.key"));
             Files.writeString(files.caCertificate, pem(ca));
             Files.writeString(files.serverCertificate, pem(server));
             Files.writeString(files.serverKey, pem(serverKeys.getPrivate()));
+            Files.writeString(files.clientCertificate(), pem(client));
+            Files.writeString(files.clientKey(), pem(clientKeys.getPrivate()));
+            Files.setPosixFilePermissions(files.clientKey(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             return files;
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot generate test certificates", e);
@@ -102,5 +113,14 @@ public final class TestCertificates {
 
     public Path serverKey() {
         return serverKey;
+    }
+
+    /** A certificate the test CA issued to {@link #CLIENT_USER}, for client-certificate logins. */
+    public Path clientCertificate() {
+        return caCertificate.resolveSibling("client.crt");
+    }
+
+    public Path clientKey() {
+        return caCertificate.resolveSibling("client.key");
     }
 }
