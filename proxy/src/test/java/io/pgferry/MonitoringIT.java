@@ -64,6 +64,8 @@ class MonitoringIT {
                     .start();
             try {
                 URI api = URI.create("http://127.0.0.1:" + webPort + "/api/v1/");
+                TestProxy.awaitTrue(() -> ready(URI.create("http://127.0.0.1:" + webPort + "/-/ready")),
+                        "Prometheus answers");
                 // rate() over the dashboard's windows needs a few scrapes; traffic runs meanwhile.
                 TestProxy.awaitTrue(() -> {
                     traffic(proxy, server);
@@ -126,6 +128,19 @@ class MonitoringIT {
             }
         }
         return false;
+    }
+
+    /** Whether Prometheus accepts connections and says it is ready; it takes a moment after its start. */
+    private static boolean ready(URI uri) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (java.io.IOException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static String get(URI uri) {
