@@ -26,13 +26,21 @@ final class PgBouncer implements AutoCloseable {
 
     static PgBouncer start(PgBouncerBinary binary, int postgresPort, String user, int poolSize,
                            Throughput.ClientTls clientTls) throws IOException, InterruptedException {
+        return start(binary, postgresPort, user, poolSize, clientTls, null);
+    }
+
+    /** {@code password}: clients log in with it by SCRAM ({@code auth_type = scram-sha-256}); {@code null}: trust. */
+    static PgBouncer start(PgBouncerBinary binary, int postgresPort, String user, int poolSize,
+                           Throughput.ClientTls clientTls, String password) throws IOException, InterruptedException {
         Path directory = Files.createTempDirectory("pgferry-pgbouncer-");
         // A copy the unprivileged user can run: a build cached under root's home is out of its reach.
         Path executable = Files.copy(binary.executable(), directory.resolve("pgbouncer"));
         int port = PostgresServer.freePort();
-        Files.writeString(directory.resolve("userlist.txt"), "\"" + user + "\" \"\"\n");
-        Files.writeString(directory.resolve("pgbouncer.ini"), ini(binary, postgresPort, port, poolSize, directory,
-                clientTls));
+        Files.writeString(directory.resolve("userlist.txt"), "\"" + user + "\" \"" + (password == null ? "" : password)
+                + "\"\n");
+        String ini = ini(binary, postgresPort, port, poolSize, directory, clientTls);
+        Files.writeString(directory.resolve("pgbouncer.ini"), password == null ? ini
+                : ini.replace("auth_type = trust", "auth_type = scram-sha-256"));
         PgBouncerBinary.run(List.of("chmod", "-R", "a+rwX", directory.toString()), null);
         // The soft file limit raised to the hard one first, as a service manager would: at the usual 1024,
         // PgBouncer refuses clients past about a thousand, and another user's process cannot be raised from here.

@@ -19,6 +19,7 @@ import java.util.function.ToDoubleFunction;
  */
 public final class Throughput {
     private static final String USER = "bench";
+    private static final String SCRAM_PASSWORD = "bench-secret";
     /**
      * pgferry's I/O threads' names start so; its other threads are the JVM's (JIT compilers, GC) and a few of its
      * own that sleep under load. PgBouncer has one thread, its event loop.
@@ -83,6 +84,8 @@ public final class Throughput {
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "20"));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
         boolean tls = options.getOrDefault("tls", "off").equals("on");
+        // --auth scram: clients log in to every pooler with a password by SCRAM instead of trust.
+        String poolerPassword = options.getOrDefault("auth", "trust").equals("scram") ? SCRAM_PASSWORD : "";
         Path launcher = Path.of(options.getOrDefault("launcher", "bin/pgferry"));
         PgBouncerBinary pgbouncer = targets.contains("pgbouncer")
                 ? PgBouncerBinary.resolve(options.getOrDefault("pgbouncer", PgBouncerBinary.DEFAULT_CHOICE)) : null;
@@ -103,21 +106,24 @@ public final class Throughput {
             // --cache on: the pgferry target runs with the result cache, the baseline (often the same build) without.
             boolean cache = options.getOrDefault("cache", "off").equals("on");
             try (FerryProcess ferry = targets.contains("pgferry") ? FerryProcess.start(launcher,
-                    config(postgres.port(), ferryPort, pool, threads, clientTls, cache), ferryPort, jvm) : null;
+                    config(postgres.port(), ferryPort, pool, threads, clientTls, cache, poolerPassword), ferryPort, jvm)
+                    : null;
                  FerryProcess baseline = targets.contains("baseline") ? FerryProcess.start(baselineLauncher,
-                    config(postgres.port(), baselinePort, pool, threads, clientTls, false), baselinePort, jvm) : null;
+                    config(postgres.port(), baselinePort, pool, threads, clientTls, false, poolerPassword), baselinePort,
+                    jvm) : null;
                  PgBouncer bouncer = targets.contains("pgbouncer")
-                         ? PgBouncer.start(pgbouncer, postgres.port(), USER, pool, clientTls) : null) {
+                         ? PgBouncer.start(pgbouncer, postgres.port(), USER, pool, clientTls,
+                                 poolerPassword.isEmpty() ? null : poolerPassword) : null) {
                 Map<String, Endpoint> endpoints = new LinkedHashMap<>();
-                endpoints.put("direct", new Endpoint(direct, -1));
+                endpoints.put("direct", new Endpoint(direct, -1, PostgresServer.Role.SCRAM.password));
                 if (ferry != null) {
-                    endpoints.put("pgferry", new Endpoint(pooled(ferryPort, clientTls), ferry.pid()));
+                    endpoints.put("pgferry", new Endpoint(pooled(ferryPort, clientTls), ferry.pid(), poolerPassword));
                 }
                 if (baseline != null) {
-                    endpoints.put("baseline", new Endpoint(pooled(baselinePort, clientTls), baseline.pid()));
+                    endpoints.put("baseline", new Endpoint(pooled(baselinePort, clientTls), baseline.pid(), poolerPassword));
                 }
                 if (bouncer != null) {
-                    endpoints.put("pgbouncer", new Endpoint(pooled(bouncer.port(), clientTls), bouncer.pid()));
+                    endpoints.put("pgbouncer", new Endpoint(pooled(bouncer.port(), clientTls), bouncer.pid(), poolerPassword));
                 }
                 List<String> builds = targets.stream().filter(Throughput::isPgferry).toList();
                 if (warmup > 0 && !builds.isEmpty()) {
@@ -168,7 +174,7 @@ public final class Throughput {
     }
 
     /** Where a target listens and, for a pooler, its process (-1 for the direct connection). */
-    private record Endpoint(String url, long pid) {
+    private record Endpoint(String url, long pid, String password) {
     }
 
     /** The certificate and key the poolers terminate clients' TLS with (pgbench asks for TLS, checking nothing). */
@@ -285,7 +291,7 @@ public final class Throughput {
         ProcessCpu.CpuTime postgresBefore = ProcessCpu.tree(postgresPid);
         long pgbenchBefore = ProcessCpu.exitedChildrenNanos();
         ProcessCpu.MachineTime machineBefore = ProcessCpu.MachineTime.now();
-        Pgbench.Output output = Pgbench.run(target.equals("direct") ? PostgresServer.Role.SCRAM.password : "", command);
+        Pgbench.Output output = Pgbench.run(endpoint.password(), command);
         double idleShare = ProcessCpu.MachineTime.now().idleShareSince(machineBefore);
         ProcessCpu.CpuTime used = pooler ? ProcessCpu.of(pid).minus(before) : new ProcessCpu.CpuTime(0, 0);
         long outsideLoops = isPgferry(target)
@@ -313,6 +319,12 @@ public final class Throughput {
 
 
     static String config(int postgresPort, int port, int pool, int threads, ClientTls clientTls, boolean cache) {
+        return config(postgresPort, port, pool, threads, clientTls, cache, "");
+    }
+
+    /** {@code password}: the user logs in with it by SCRAM; "" keeps trust. */
+    static String config(int postgresPort, int port, int pool, int threads, ClientTls clientTls, boolean cache,
+                         String password) {
         String tls = clientTls == null ? "" : "tls { mode = allow, cert-file = \"%s\", key-file = \"%s\" }"
                 .formatted(clientTls.certificate(), clientTls.key());
         return """
@@ -324,10 +336,11 @@ public final class Throughput {
                   pool { mode = transaction, size = %d }
                   cache { enabled = %s }
                   databases { app { upstream = "postgres://%s:%s@127.0.0.1:%d/app?sslmode=disable" } }
-                  users { %s { auth-method = trust } }
+                  users { %s }
                 }
                 """.formatted(threads, port, tls, pool, cache, PostgresServer.Role.SCRAM.user,
-                PostgresServer.Role.SCRAM.password, postgresPort, USER);
+                PostgresServer.Role.SCRAM.password, postgresPort,
+                USER + (password.isEmpty() ? " { auth-method = trust }" : " { password = \"" + password + "\" }"));
     }
 
     static Map<String, String> options(String[] args) {
