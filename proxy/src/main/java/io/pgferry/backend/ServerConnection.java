@@ -12,7 +12,6 @@ import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.Messages;
 import io.pgferry.protocol.OutboundRun;
 import io.pgferry.protocol.ParameterStatus;
-import io.pgferry.protocol.SqlState;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -42,8 +41,6 @@ public final class ServerConnection implements ReplySink {
     private final LinkTimes times = new LinkTimes(createdNanos);
     private long unreportedReceived;
     private long unreportedSent;
-    /** Why pgferry closed the link itself (a timeout), told to the client instead of a generic failure. */
-    private volatile ServerClosure closure;
     private final LinkEnd end = new LinkEnd();
     /** The client that parked the link between its transactions; guarded by the pool's monitor. */
     private Object parkedBy;
@@ -89,7 +86,7 @@ public final class ServerConnection implements ReplySink {
 
     /** Writes a request whose replies are handled by {@code action}; takes ownership of {@code message}. */
     public void send(ByteBuf message, Request request, ExpectedReplies.Action action) {
-        requestStarting();
+        times.requestStarting(replies.isEmpty());
         replies.expect(request, action);
         write(message);
     }
@@ -97,14 +94,14 @@ public final class ServerConnection implements ReplySink {
     /** As {@link #send(ByteBuf, Request, ExpectedReplies.Action)}, running {@code onFailure} if the request fails. */
     public void send(ByteBuf message, Request request, ExpectedReplies.Action action,
                      ExpectedReplies.FailureHook onFailure) {
-        requestStarting();
+        times.requestStarting(replies.isEmpty());
         replies.expect(request, action, onFailure);
         write(message);
     }
 
     /** As {@link #send(ByteBuf, Request, ExpectedReplies.Action)}, with {@code tap} seeing the request's replies. */
     public void send(ByteBuf message, Request request, ExpectedReplies.Action action, ReplyTap tap) {
-        requestStarting();
+        times.requestStarting(replies.isEmpty());
         replies.expect(request, action, null, tap);
         write(message);
     }
@@ -125,10 +122,6 @@ public final class ServerConnection implements ReplySink {
      */
     public void requestsArriving(long now) {
         times.batchArriving(now);
-    }
-
-    private void requestStarting() {
-        times.requestStarting(replies.isEmpty());
     }
 
     /** Queues a reply pgferry makes itself, to reach the client in order. */
@@ -209,16 +202,14 @@ public final class ServerConnection implements ReplySink {
         ServerClient current = client;
         client = null;
         if (current != null) {
-            ServerClosure why = closure;
-            current.serverClosed(why != null ? why : new ServerClosure(SqlState.CONNECTION_FAILURE,
-                    "server connection closed: " + reason));
+            current.serverClosed(end.forClient(reason));
         }
         closeListener.accept(this);
     }
 
     /** Closes the link on purpose; its client, if any, gets {@code why} as a FATAL error. Any thread. */
     public void abort(ServerClosure why) {
-        closure = why;
+        end.aborted(why);
         close(why.message());
     }
 
