@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * auth_query with roles created by CREATE ROLE ... PASSWORD (SCRAM verifiers in pg_authid): a role pgferry does
  * not list logs in, its servers by SCRAM pass-through; a wrong password and an unknown role get 28P01; a changed
- * password and a dropped role take effect after the cache period; a failing query gets 08006 (issue 27, item 1).
+ * password and a dropped role take effect after the cache period; a failing query gets 08006; a database entry's
+ * own lookup applies to its clients only (issue 27, item 1).
  */
 @ExtendWith(PostgresExtension.class)
 class AuthQueryIT {
@@ -37,12 +38,7 @@ class AuthQueryIT {
 
     @Test
     void rolesPgferryDoesNotListLogInWithTheirPostgresPasswords(PostgresServer server) throws Exception {
-        superuser(server, "postgres", "DROP ROLE IF EXISTS aq_user", "CREATE ROLE aq_user LOGIN PASSWORD 'aq-secret-1'",
-                "CREATE OR REPLACE FUNCTION public.pgferry_lookup(text) RETURNS TABLE (usename name, passwd text) "
-                        + "LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$ SELECT rolname, "
-                        + "rolpassword FROM pg_catalog.pg_authid WHERE rolname = $1 AND rolcanlogin $$",
-                "REVOKE ALL ON FUNCTION public.pgferry_lookup(text) FROM PUBLIC",
-                "GRANT EXECUTE ON FUNCTION public.pgferry_lookup(text) TO " + PostgresServer.Role.SCRAM.user);
+        createRoleAndLookup(server, "aq_user", "aq-secret-1");
         try (TestProxy proxy = TestProxy.start(server, config(LOOKUP))) {
             try (Connection client = proxy.connect("postgres", "aq_user", "aq-secret-1", "")) {
                 assertEquals("aq_user", SessionPoolingIT.single(client, "SELECT current_user"),
@@ -63,6 +59,36 @@ class AuthQueryIT {
             assertEquals("08006", failed.getSQLState());
             assertTrue(failed.getMessage().contains("auth_query failed"), failed.getMessage());
         }
+    }
+
+    @Test
+    void aDatabaseEntryMayHaveItsOwnLookup(PostgresServer server) throws Exception {
+        createRoleAndLookup(server, "aq_db_user", "aq-db-secret");
+        String entry = "pgferry.databases.aqdb { upstream = \"postgres://" + server.host() + ":" + server.port()
+                + "/postgres?sslmode=disable\", auth-user = " + PostgresServer.Role.SCRAM.user
+                + ", auth-query = \"" + LOOKUP + "\" }";
+        try (TestProxy proxy = TestProxy.start(server, entry)) {
+            try (Connection client = proxy.connect("aqdb", "aq_db_user", "aq-db-secret", "")) {
+                assertEquals("aq_db_user", SessionPoolingIT.single(client, "SELECT current_user"));
+            }
+            assertEquals("28P01", refusal(proxy, "aq_db_user", "wrong"));
+            try (Connection ignored = proxy.connect("postgres", "aq_db_user", "aq-db-secret", "")) {
+                throw new AssertionError("a database without a lookup let an unlisted user in");
+            } catch (SQLException refused) {
+                assertEquals("28P01", refused.getSQLState(), "no lookup outside aqdb: an unknown user");
+            }
+        }
+    }
+
+    /** A login role and a SECURITY DEFINER lookup function the auth-user (scram_user) may call. */
+    private static void createRoleAndLookup(PostgresServer server, String role, String password) throws SQLException {
+        superuser(server, "postgres", "DROP ROLE IF EXISTS " + role,
+                "CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'",
+                "CREATE OR REPLACE FUNCTION public.pgferry_lookup(text) RETURNS TABLE (usename name, passwd text) "
+                        + "LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$ SELECT rolname, "
+                        + "rolpassword FROM pg_catalog.pg_authid WHERE rolname = $1 AND rolcanlogin $$",
+                "REVOKE ALL ON FUNCTION public.pgferry_lookup(text) FROM PUBLIC",
+                "GRANT EXECUTE ON FUNCTION public.pgferry_lookup(text) TO " + PostgresServer.Role.SCRAM.user);
     }
 
     private static boolean logsIn(TestProxy proxy, String user, String password) {

@@ -14,7 +14,8 @@ import java.util.Set;
  * error names the file and line, and the nearest known key when one is close.
  */
 final class ConfigKeys {
-    private static final Set<String> DATABASE_KEYS = Set.of("upstream", "password", "max-connections", "pool", "cache");
+    private static final Set<String> DATABASE_KEYS = Set.of("upstream", "password", "max-connections", "pool", "cache",
+            "auth-user", "auth-query");
     private static final Set<String> USER_KEYS = Set.of("password", "auth-method", "pool-mode", "upstream-password",
             "max-connections");
     private static final Set<String> NAMED_ENTRIES = Set.of("databases", "users");

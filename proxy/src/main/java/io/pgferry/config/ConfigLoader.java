@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
 import io.pgferry.auth.Md5Password;
 import io.pgferry.auth.ScramSecret;
@@ -84,8 +85,7 @@ public final class ConfigLoader {
                 nonNegative(config, "shutdown-timeout"),
                 choice(config, "pgferry.", "log-format", ProxyConfig.LogFormat.class),
                 config.getBoolean("log-connections"),
-                databases(config.getConfig("databases"), config.getConfig("pool"), config.getConfig("cache"),
-                        count(config, "max-db-connections")),
+                databases(config),
                 users(config.getConfig("users"), defaultMethod),
                 java.util.Set.copyOf(config.getStringList("admin-users")),
                 java.util.Set.copyOf(config.getStringList("stats-users")),
@@ -103,14 +103,31 @@ public final class ConfigLoader {
 
     private static AuthQueryConfig authQuery(Config config) {
         String user = config.getString("auth-user");
-        if (user.isEmpty()) {
+        return user.isEmpty() ? null : authQuery(config, user, config.getString("auth-query"), "pgferry.auth-user",
+                config.getValue("auth-user").origin());
+    }
+
+    /** A database entry's own auth-user (and auth-query, else the global text), or {@code null} without one. */
+    private static AuthQueryConfig authQuery(Config config, Config database, String path) {
+        if (!database.hasPath("auth-user")) {
+            if (database.hasPath("auth-query")) {
+                throw new ConfigException.Missing(database.getValue("auth-query").origin(), path + ".auth-user");
+            }
             return null;
         }
+        String query = database.hasPath("auth-query") ? database.getString("auth-query")
+                : config.getString("auth-query");
+        return authQuery(config, database.getString("auth-user"), query, path + ".auth-user",
+                database.getValue("auth-user").origin());
+    }
+
+    private static AuthQueryConfig authQuery(Config config, String user, String query, String path,
+                                             ConfigOrigin origin) {
         if (!config.hasPath("users." + quoted(user))) {
-            throw new ConfigException.BadValue(config.getValue("auth-user").origin(), "pgferry.auth-user",
+            throw new ConfigException.BadValue(origin, path,
                     "'" + user + "' is not one of pgferry.users: auth-query runs logged in as a configured user");
         }
-        return new AuthQueryConfig(user, config.getString("auth-query"), nonNegative(config, "auth-cache-ttl"),
+        return new AuthQueryConfig(user, query, nonNegative(config, "auth-cache-ttl"),
                 nonNegative(config, "auth-cache-negative-ttl"));
     }
 
@@ -222,8 +239,11 @@ public final class ConfigLoader {
                 nonNegative(cache, "stale-while-revalidate"), maxBytes, cache.getBytes("max-result-bytes"));
     }
 
-    private static Map<String, DatabaseConfig> databases(Config databases, Config poolDefaults, Config cacheDefaults,
-                                                         int maxConnections) {
+    private static Map<String, DatabaseConfig> databases(Config config) {
+        Config databases = config.getConfig("databases");
+        Config poolDefaults = config.getConfig("pool");
+        Config cacheDefaults = config.getConfig("cache");
+        int maxConnections = count(config, "max-db-connections");
         Map<String, DatabaseConfig> result = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> entry : databases.root().entrySet()) {
             String name = entry.getKey();
@@ -244,7 +264,7 @@ public final class ConfigLoader {
             Config cache = database.hasPath("cache") ? database.getConfig("cache").withFallback(cacheDefaults)
                     : cacheDefaults;
             result.put(name, new DatabaseConfig(name, upstream, pool(pool, path + ".pool"), limit,
-                    cache(cache, path + ".cache")));
+                    cache(cache, path + ".cache"), authQuery(config, database, path)));
         }
         return Map.copyOf(result);
     }

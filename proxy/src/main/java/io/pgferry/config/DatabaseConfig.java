@@ -3,10 +3,11 @@ package io.pgferry.config;
 /**
  * One name clients connect to; {@code "*"} matches any name not listed and forwards it to the upstream.
  * {@code maxConnections} bounds the servers of all its pools together (PgBouncer: max_db_connections); 0 is no bound.
- * {@code cache} configures the query-result cache of the entry's databases.
+ * {@code cache} configures the query-result cache of the entry's databases. {@code authQuery} is the entry's own
+ * auth_user/auth_query (PgBouncer's per-database ones), or {@code null} for the global one.
  */
 public record DatabaseConfig(String name, Upstream upstream, PoolSettings pool, int maxConnections,
-                             CacheSettings cache) {
+                             CacheSettings cache, AuthQueryConfig authQuery) {
     public static final String WILDCARD = "*";
 
     /** The upstream database for a client that asked for {@code requested}. */

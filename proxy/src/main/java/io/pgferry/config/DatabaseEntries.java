@@ -35,6 +35,12 @@ final class DatabaseEntries {
             if (settings.containsKey("max_db_connections")) {
                 out.append("      max-connections = ").append(settings.get("max_db_connections")).append('\n');
             }
+            if (settings.containsKey("auth_user")) {
+                out.append("      auth-user = ").append(PgBouncerImport.quote(settings.get("auth_user"))).append('\n');
+            }
+            if (settings.containsKey("auth_query")) {
+                out.append("      auth-query = ").append(PgBouncerImport.quote(settings.get("auth_query"))).append('\n');
+            }
             StringBuilder pool = new StringBuilder();
             pool(pool, settings, "pool_size", "size", false);
             pool(pool, settings, "pool_mode", "mode", true);

@@ -49,6 +49,10 @@ public final class PgBouncerImport {
         SETTINGS.put("unix_socket_dir", new Setting("listen-unix", Kind.TEXT));
         SETTINGS.put("client_tls_cert_file", new Setting("tls.cert-file", Kind.TEXT));
         SETTINGS.put("client_tls_key_file", new Setting("tls.key-file", Kind.TEXT));
+        SETTINGS.put("client_tls_ca_file", new Setting("tls.client-ca-file", Kind.TEXT));
+        SETTINGS.put("auth_user", new Setting("auth-user", Kind.TEXT));
+        SETTINGS.put("auth_query", new Setting("auth-query", Kind.TEXT));
+        SETTINGS.put("auth_hba_file", new Setting("hba-file", Kind.TEXT));
     }
 
     /** Settings read elsewhere in the conversion (listen address, auth, TLS modes, user lists, logging). */
@@ -57,7 +61,7 @@ public final class PgBouncerImport {
             "log_connections", "log_disconnections", "max_prepared_statements");
     /** Keys of a [databases] connection string that have a counterpart. */
     private static final Set<String> DATABASE_KEYS = Set.of("host", "port", "dbname", "user", "password", "pool_size",
-            "pool_mode", "max_db_connections", "min_pool_size", "reserve_pool_size");
+            "pool_mode", "max_db_connections", "min_pool_size", "reserve_pool_size", "auth_user", "auth_query");
 
     private final IniFile ini;
     private final Map<String, String> secrets;
@@ -137,11 +141,11 @@ public final class PgBouncerImport {
                 line("auth-method", "trust");
                 comment("auth_type = any: trust is the nearest; pgferry still requires a known user name");
             }
-            default -> comment("auth_type = " + type + ": not supported yet (hba, cert, pam: issue 27); "
-                    + "scram-sha-256 applies");
-        }
-        if (ini.value("pgbouncer", "auth_query") != null || ini.value("pgbouncer", "auth_user") != null) {
-            comment("auth_query / auth_user: not supported yet (issue 27); list the users below instead");
+            case "hba" -> comment("auth_type = hba: the hba-file rules choose the method"
+                    + (ini.value("pgbouncer", "auth_hba_file") == null ? " (set hba-file: auth_hba_file is unset)" : ""));
+            case "cert" -> comment("auth_type = cert: write hostssl lines with method cert in an hba-file "
+                    + "(and set tls.client-ca-file)");
+            default -> comment("auth_type = " + type + ": not supported (pam, ldap); scram-sha-256 applies");
         }
     }
 
@@ -151,7 +155,8 @@ public final class PgBouncerImport {
             return;
         }
         if (mode.startsWith("verify")) {
-            comment("client_tls_sslmode = " + mode + ": client certificates are not checked yet; require instead");
+            comment("client_tls_sslmode = " + mode + ": pgferry asks for client certificates (tls.client-ca-file) "
+                    + "but requires them only on hba-file lines with clientcert=" + mode + " or method cert");
             mode = "require";
         }
         line("tls.mode", mode);

@@ -15,7 +15,8 @@ import java.util.Set;
  * {@code listenUnix} is the directory of the Unix-domain socket {@code .s.PGSQL.<port>}, or {@code null} (off).
  * {@code hba} are the client authentication rules of {@code hba-file}, or {@code null} (the users' methods apply).
  * {@code authFailureDelay} holds back the answer to a failed login (PostgreSQL's auth_delay), 0 for none.
- * {@code authQuery} looks up users that are not configured, or is {@code null} (off).
+ * {@code authQuery} looks up users that are not configured, or is {@code null} (off); a database entry may have
+ * its own ({@link #authQuery(String)}).
  */
 public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen, String transport, int threads,
                           int maxClientConnections, int maxMessageSize, AuthMethod defaultAuthMethod,
@@ -40,6 +41,12 @@ public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen
     public int maxUserConnections(String user) {
         UserConfig entry = users.get(user);
         return entry != null && entry.maxConnections() > 0 ? entry.maxConnections() : maxUserConnections;
+    }
+
+    /** The auth_query for clients of {@code database}: its entry's own, else the global one; {@code null}: none. */
+    public AuthQueryConfig authQuery(String database) {
+        DatabaseConfig entry = database(database);
+        return entry != null && entry.authQuery() != null ? entry.authQuery() : authQuery;
     }
 
     /** The entry for a database name a client asked for, falling back to {@code "*"}; {@code null} if none. */

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * auth_query: the user entry of a client whose user is not configured, made from the secret PostgreSQL holds for
  * it (a SCRAM verifier, whose servers then log in by pass-through, or an MD5 hash), looked up on a pooled server
- * of the client's database logged in as auth-user. Answers are kept for the configured times, found or not, so a
+ * of the client's database logged in as auth-user (the database entry's own, else the global one). Answers are kept for the configured times, found or not, so a
  * burst of logins runs one query per user. Thread-safe.
  */
 final class AuthLookup {
@@ -33,7 +33,7 @@ final class AuthLookup {
         this.answers = Caffeine.newBuilder().maximumSize(100_000).expireAfter(new Expiry<Key, Optional<UserConfig>>() {
             @Override
             public long expireAfterCreate(Key key, Optional<UserConfig> answer, long now) {
-                AuthQueryConfig config = context.config().authQuery();
+                AuthQueryConfig config = context.config().authQuery(key.database());
                 return config == null ? 0 : (answer.isPresent() ? config.ttl() : config.negativeTtl()).toNanos();
             }
 
@@ -56,7 +56,7 @@ final class AuthLookup {
         if (known != null) {
             return CompletableFuture.completedFuture(known.orElse(null));
         }
-        AuthQueryConfig config = context.config().authQuery();
+        AuthQueryConfig config = context.config().authQuery(database);
         Route route = context.pools().route(database, config.user(), context.config().users().get(config.user()));
         if (route instanceof Route.Refused refused) {
             return CompletableFuture.failedFuture(new IllegalStateException(refused.message()));

@@ -147,7 +147,8 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         ClientStartup startup = parsed.startup();
         ctx.channel().attr(ClientLogFields.STARTUP).set(startup);
         UserConfig configured = config.users().get(startup.user());
-        if (configured == null && config.authQuery() != null && !AdminConsole.DATABASES.contains(startup.database())) {
+        if (configured == null && config.authQuery(startup.database()) != null
+                && !AdminConsole.DATABASES.contains(startup.database())) {
             // auth_query: nothing more is read until PostgreSQL said what it holds for the user.
             ctx.channel().config().setAutoRead(false);
             context.authLookup().lookup(startup.database(), startup.user(), ctx.channel().eventLoop())

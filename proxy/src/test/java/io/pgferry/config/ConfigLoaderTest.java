@@ -56,6 +56,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aDatabaseEntryMayHaveItsOwnAuthQuery() {
+        String users = "pgferry.users { lookup { password = x }, db_lookup { password = y } }\n";
+        ProxyConfig config = load(users + """
+                pgferry.auth-user = lookup
+                pgferry.databases {
+                  own { upstream = "postgres://db.example.com/own", auth-user = db_lookup, auth-query = "SELECT 1, $1" }
+                  inherits { upstream = "postgres://db.example.com/inherits", auth-user = db_lookup }
+                  "*" { upstream = "postgres://db.example.com" }
+                }
+                """);
+        assertEquals("db_lookup", config.authQuery("own").user());
+        assertEquals("SELECT 1, $1", config.authQuery("own").query());
+        assertEquals(config.authQuery().query(), config.authQuery("inherits").query(), "the global text");
+        assertEquals("lookup", config.authQuery("anything").user(), "the wildcard has none of its own");
+        assertTrue(failure(users + "pgferry.databases.d { upstream = \"postgres://h/d\", auth-query = \"SELECT 1\" }")
+                .contains("pgferry.databases.\"d\".auth-user"));
+        assertTrue(failure(users + "pgferry.databases.d { upstream = \"postgres://h/d\", auth-user = ghost }")
+                .contains("'ghost' is not one of pgferry.users"));
+    }
+
+    @Test
     void usersTakePlainVerifierOrMd5Passwords() {
         ProxyConfig config = load("""
                 pgferry.users {

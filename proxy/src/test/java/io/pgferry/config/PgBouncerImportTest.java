@@ -85,6 +85,35 @@ class PgBouncerImportTest {
     }
 
     @Test
+    void authQueryHbaAndClientCertificatesCarryOver(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path hba = Files.writeString(dir.resolve("hba.conf"), "hostssl all all 0.0.0.0/0 scram-sha-256\n");
+        String converted = PgBouncerImport.convert("auth.ini", """
+                [databases]
+                app = host=db.internal dbname=app
+                reports = host=db.internal dbname=reports auth_user=report_lookup
+                [pgbouncer]
+                auth_type = hba
+                auth_hba_file = %s
+                auth_user = lookup
+                auth_query = SELECT usename, passwd FROM pgbouncer.get_auth($1)
+                client_tls_sslmode = verify-full
+                client_tls_ca_file = /etc/ssl/clients-ca.pem
+                """.formatted(hba), "users.txt", "\"lookup\" \"l\"\n\"report_lookup\" \"r\"\n");
+        Files.writeString(dir.resolve("server.pem"), "");
+        ProxyConfig config = ConfigLoader.fromConfig(ConfigFactory.parseString(converted.replace(
+                "/etc/ssl/clients-ca.pem", dir.resolve("server.pem").toString()) + "pgferry.tls { cert-file = \""
+                + dir.resolve("server.pem") + "\", key-file = \"" + dir.resolve("server.pem") + "\" }"));
+        assertEquals("lookup", config.authQuery("app").user());
+        assertEquals("SELECT usename, passwd FROM pgbouncer.get_auth($1)", config.authQuery("app").query());
+        assertEquals("report_lookup", config.authQuery("reports").user());
+        assertEquals(config.authQuery("app").query(), config.authQuery("reports").query());
+        assertTrue(config.hba() != null, "the hba file is read");
+        assertTrue(converted.contains("tls.client-ca-file = \"/etc/ssl/clients-ca.pem\""), converted);
+        assertEquals(dir.resolve("server.pem"), config.clientTls().clientCa());
+        assertTrue(converted.contains("clientcert=verify-full"), converted);
+    }
+
+    @Test
     void syntaxErrorsNameTheFileAndLine() {
         Map<String, String> broken = Map.of(
                 "[databases]\nfoo\n", "a.ini:2: expected key = value, got: foo",
