@@ -99,6 +99,27 @@ class HbaIT {
         }
     }
 
+    /** A map lets alice's certificate log in as trust_user; without the map line it would be a CN mismatch. */
+    @Test
+    void anIdentMapLetsACertificateLogInAsAnotherUser(PostgresServer server, @TempDir Path directory)
+            throws Exception {
+        Path hba = Files.writeString(directory.resolve("hba.conf"), """
+                hostssl all trust_user 127.0.0.1/32 cert map=certs
+                hostssl all md5_user   127.0.0.1/32 cert map=certs
+                """);
+        Path ident = Files.writeString(directory.resolve("ident.conf"), "certs alice trust_user\n");
+        var certificates = server.certificates();
+        try (TestProxy proxy = TestProxy.start(server, "pgferry.hba-file = \"" + hba + "\"\n"
+                + "pgferry.ident-file = \"" + ident + "\"\n"
+                + "pgferry.tls.client-ca-file = \"" + certificates.caCertificate() + "\"")) {
+            String withCertificate = " sslcert=" + certificates.clientCertificate() + " sslkey="
+                    + certificates.clientKey();
+            assertEquals("cert", psql(proxy, PostgresServer.Role.TRUST.user, "", withCertificate).strip());
+            assertTrue(psql(proxy, PostgresServer.Role.MD5.user, "", withCertificate)
+                    .contains("certificate authentication failed for user \"md5_user\""));
+        }
+    }
+
     private static String psql(TestProxy proxy, String user, String password, String extra) throws Exception {
         return ClientTools.run(password, List.of("psql", "-X", "-At", "host=127.0.0.1 port=" + proxy.port()
                 + " dbname=app user=" + user + " sslmode=require" + extra, "-c", "select 'cert'")).output();

@@ -96,7 +96,8 @@ public final class ConfigLoader {
                 edge(config.getConfig("edge"), clientTls),
                 config.getString("listen-unix").isEmpty() ? null : Path.of(config.getString("listen-unix")),
                 config.getString("hba-file").isEmpty() ? null : parse(config, "hba-file",
-                        text -> HbaRules.load(Path.of(text))),
+                        text -> HbaRules.load(Path.of(text), config.getString("ident-file").isEmpty() ? null
+                                : Path.of(config.getString("ident-file")))),
                 nonNegative(config, "auth-failure-delay"),
                 authQuery(config));
     }

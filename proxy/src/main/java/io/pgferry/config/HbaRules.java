@@ -15,7 +15,9 @@ import java.util.Set;
  * {@code host}, {@code hostssl} and {@code hostnossl} lines with database and user lists ({@code all} or names)
  * and CIDR addresses; the first line that matches a connection decides its method, and a connection no line
  * matches is refused. Group ({@code +role}), file ({@code @file}) and host-name entries, and methods pgferry cannot
- * run, are refused when the file is loaded, not at the first login. Immutable; a reload reads the file again.
+ * run, are refused when the file is loaded, not at the first login. A certificate line's {@code map=NAME} names
+ * an {@link IdentMaps} map from the certificate's CN to the users it may log in as. Immutable; a reload reads the
+ * file again.
  */
 public final class HbaRules {
     /** How a connection arrived, as a rule's first column selects it. */
@@ -31,7 +33,7 @@ public final class HbaRules {
     public enum CertificateCheck { NONE, VERIFY_CA, VERIFY_FULL }
 
     private record Rule(String type, Set<String> databases, Set<String> users, Cidr address, Decision decision,
-                        CertificateCheck certificate) {
+                        CertificateCheck certificate, String map) {
         boolean matches(Connection connection, InetAddress client, String database, String user) {
             boolean typeMatches = switch (type) {
                 case "local" -> connection == Connection.LOCAL;
@@ -61,33 +63,37 @@ public final class HbaRules {
     }
 
     private final List<Rule> rules;
+    private final IdentMaps identMaps;
 
-    private HbaRules(List<Rule> rules) {
+    private HbaRules(List<Rule> rules, IdentMaps identMaps) {
         this.rules = rules;
+        this.identMaps = identMaps;
     }
 
-    public static HbaRules load(Path file) {
+    /** The rules of {@code file}, whose {@code map=} options name maps of {@code identFile} (may be null). */
+    public static HbaRules load(Path file, Path identFile) {
+        IdentMaps maps = identFile == null ? null : IdentMaps.load(identFile);
         try {
-            return parse(file.toString(), Files.readString(file));
+            return parse(file.toString(), Files.readString(file), maps);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read hba-file " + file + ": " + e.getMessage(), e);
         }
     }
 
     /** The rules of {@code text}; a line pgferry cannot apply fails with file:line. */
-    static HbaRules parse(String name, String text) {
+    static HbaRules parse(String name, String text, IdentMaps identMaps) {
         List<Rule> rules = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].replaceFirst("#.*", "").strip();
             if (!line.isEmpty()) {
-                rules.add(rule(line.split("\\s+"), name + ":" + (i + 1) + ": "));
+                rules.add(rule(line.split("\\s+"), name + ":" + (i + 1) + ": ", identMaps));
             }
         }
-        return new HbaRules(List.copyOf(rules));
+        return new HbaRules(List.copyOf(rules), identMaps);
     }
 
-    private static Rule rule(String[] words, String where) {
+    private static Rule rule(String[] words, String where, IdentMaps identMaps) {
         String type = words[0].toLowerCase(Locale.ROOT);
         if (!Set.of("local", "host", "hostssl", "hostnossl").contains(type)) {
             throw new IllegalArgumentException(where + "the connection type must be local, host, hostssl or "
@@ -112,20 +118,38 @@ public final class HbaRules {
                     + "reject, password, md5, scram-sha-256, cert)");
         };
         CertificateCheck certificate = decision == Decision.CERT ? CertificateCheck.VERIFY_FULL : CertificateCheck.NONE;
+        String map = null;
         for (int i = methodAt + 1; i < words.length; i++) {
+            if (words[i].startsWith("map=")) {
+                map = map(words[i].substring(4), where, identMaps);
+                continue;
+            }
             certificate = switch (words[i].toLowerCase(Locale.ROOT)) {
                 case "clientcert=verify-full" -> CertificateCheck.VERIFY_FULL;
                 case "clientcert=verify-ca" -> decision == Decision.CERT ? CertificateCheck.VERIFY_FULL
                         : CertificateCheck.VERIFY_CA;
                 default -> throw new IllegalArgumentException(where + "option " + words[i] + " is not supported "
-                        + "(clientcert=verify-ca or verify-full)");
+                        + "(clientcert=verify-ca or verify-full, map=NAME)");
             };
         }
         if (certificate != CertificateCheck.NONE && !type.equals("hostssl")) {
             throw new IllegalArgumentException(where + "client certificates are checked on hostssl lines only");
         }
+        if (map != null && certificate != CertificateCheck.VERIFY_FULL) {
+            throw new IllegalArgumentException(where + "map= applies to the cert method and clientcert=verify-full");
+        }
         return new Rule(type, names(words[1], where, "database"), names(words[2], where, "user"), address, decision,
-                certificate);
+                certificate, map);
+    }
+
+    private static String map(String name, String where, IdentMaps identMaps) {
+        if (identMaps == null) {
+            throw new IllegalArgumentException(where + "map=" + name + " needs pgferry.ident-file");
+        }
+        if (!identMaps.has(name)) {
+            throw new IllegalArgumentException(where + "map " + name + " is not in the ident-file");
+        }
+        return name;
     }
 
     /** A comma-separated list; {@code all} is empty (anything). */
@@ -179,6 +203,20 @@ public final class HbaRules {
             }
         }
         return CertificateCheck.NONE;
+    }
+
+    /**
+     * Whether the first matching rule accepts a certificate whose CN is {@code commonName} for {@code user}: the
+     * same name, or one its map lets that CN log in as.
+     */
+    public boolean certificateNameAccepted(Connection connection, InetAddress client, String database, String user,
+                                           String commonName) {
+        for (Rule rule : rules) {
+            if (rule.matches(connection, client, database, user)) {
+                return rule.map() == null ? user.equals(commonName) : identMaps.maps(rule.map(), commonName, user);
+            }
+        }
+        return false;
     }
 
     /** Whether some rule matches at all (a refusal says "no pg_hba.conf entry" then, else "rejects"). */

@@ -53,6 +53,7 @@ public final class PgBouncerImport {
         SETTINGS.put("auth_user", new Setting("auth-user", Kind.TEXT));
         SETTINGS.put("auth_query", new Setting("auth-query", Kind.TEXT));
         SETTINGS.put("auth_hba_file", new Setting("hba-file", Kind.TEXT));
+        SETTINGS.put("auth_ident_file", new Setting("ident-file", Kind.TEXT));
     }
 
     /** Settings read elsewhere in the conversion (listen address, auth, TLS modes, user lists, logging). */

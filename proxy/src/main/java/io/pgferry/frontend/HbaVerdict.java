@@ -17,7 +17,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 /**
  * What the hba rules say of one client: the method it authenticates with, or why it is refused, in PostgreSQL's
  * words: no matching line, a reject line, or a client certificate missing or issued to someone else (the cert
- * method and {@code clientcert=verify-full} want the certificate's CN to be the user name).
+ * method and {@code clientcert=verify-full} want the certificate's CN to be the user name, or mapped to it).
  */
 final class HbaVerdict {
     private static final Pattern COMMON_NAME = Pattern.compile("(?:^|,)CN=([^,]+)");
@@ -51,7 +51,8 @@ final class HbaVerdict {
             if (certificate == null) {
                 return new HbaVerdict(null, "connection requires a valid client certificate");
             }
-            if (check == HbaRules.CertificateCheck.VERIFY_FULL && !name.equals(commonName(certificate))) {
+            if (check == HbaRules.CertificateCheck.VERIFY_FULL
+                    && !hba.certificateNameAccepted(connection, address, database, name, commonName(certificate))) {
                 return new HbaVerdict(null, decision == HbaRules.Decision.CERT
                         ? "certificate authentication failed for user \"" + name + "\""
                         : "certificate validation (clientcert=verify-full) failed for user \"" + name

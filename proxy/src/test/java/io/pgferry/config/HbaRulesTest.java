@@ -12,6 +12,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HbaRulesTest {
+    private static final IdentMaps MAPS = IdentMaps.parse("ident.conf", """
+            # MAP   CERTIFICATE CN            USER
+            certs   alice                     app_admin
+            certs   /^(.*)\\.svc\\.example\\.com$   \\1
+            """);
     private static final HbaRules RULES = HbaRules.parse("hba.conf", """
             # TYPE  DATABASE   USER        ADDRESS          METHOD
             local   all        all                          trust
@@ -20,7 +25,7 @@ class HbaRulesTest {
             hostnossl app      bob         192.168.0.0/16   md5
             host    all        all         ::1/128          password
             host    reports    carol       all              trust
-            """);
+            """, null);
 
     private static InetAddress ip(String text) throws Exception {
         return InetAddress.getByName(text);
@@ -50,12 +55,13 @@ class HbaRulesTest {
                 "host all all db.example.com trust", "hba.conf:1: address db.example.com: give an IP address or CIDR range (host names, samehost and samenet are not supported)",
                 "host all all 10.0.0.0/8 ldap", "hba.conf:1: method ldap is not supported (trust, reject, password, md5, scram-sha-256, cert)",
                 "host all all 10.0.0.0/8 cert", "hba.conf:1: client certificates are checked on hostssl lines only",
-                "hostssl all all 10.0.0.0/8 md5 map=x", "hba.conf:1: option map=x is not supported (clientcert=verify-ca or verify-full)",
+                "hostssl all all 10.0.0.0/8 md5 clientcert=verify-ca map=certs", "hba.conf:1: map= applies to the cert method and clientcert=verify-full",
+                "hostssl all all 10.0.0.0/8 cert map=nope", "hba.conf:1: map nope is not in the ident-file",
                 "hostgssenc all all 10.0.0.0/8 trust", "hba.conf:1: the connection type must be local, host, hostssl or hostnossl, not hostgssenc",
                 "host all all trust", "hba.conf:1: expected host DATABASE USER ADDRESS METHOD",
                 "host all all 10.0.0.0/33 trust", "hba.conf:1: address 10.0.0.0/33: the prefix length is out of range");
         refused.forEach((line, message) -> assertEquals(message,
-                assertThrows(IllegalArgumentException.class, () -> HbaRules.parse("hba.conf", line)).getMessage()));
+                assertThrows(IllegalArgumentException.class, () -> HbaRules.parse("hba.conf", line, MAPS)).getMessage()));
     }
 
     @Test
@@ -64,7 +70,7 @@ class HbaRulesTest {
                 hostssl all alice 10.0.0.0/8 cert
                 hostssl all bob   10.0.0.0/8 md5 clientcert=verify-ca
                 hostssl all all   10.0.0.0/8 scram-sha-256
-                """);
+                """, null);
         assertEquals(Decision.CERT, rules.decide(Connection.HOST_SSL, ip("10.0.0.1"), "db", "alice"));
         assertEquals(HbaRules.CertificateCheck.VERIFY_FULL,
                 rules.certificateCheck(Connection.HOST_SSL, ip("10.0.0.1"), "db", "alice"));
@@ -72,5 +78,32 @@ class HbaRulesTest {
                 rules.certificateCheck(Connection.HOST_SSL, ip("10.0.0.1"), "db", "bob"));
         assertEquals(HbaRules.CertificateCheck.NONE,
                 rules.certificateCheck(Connection.HOST_SSL, ip("10.0.0.1"), "db", "carol"));
+    }
+
+    @Test
+    void aMapLetsACertificateLogInAsTheUsersItNames() throws Exception {
+        HbaRules rules = HbaRules.parse("hba.conf", """
+                hostssl all app_admin,billing 10.0.0.0/8 cert map=certs
+                hostssl all all               10.0.0.0/8 cert
+                """, MAPS);
+        java.net.InetAddress client = ip("10.0.0.1");
+        assertTrue(rules.certificateNameAccepted(Connection.HOST_SSL, client, "db", "app_admin", "alice"));
+        assertTrue(rules.certificateNameAccepted(Connection.HOST_SSL, client, "db", "billing",
+                "billing.svc.example.com"), "a regular expression's group becomes the user");
+        assertFalse(rules.certificateNameAccepted(Connection.HOST_SSL, client, "db", "billing", "alice"));
+        assertFalse(rules.certificateNameAccepted(Connection.HOST_SSL, client, "db", "app_admin", "app_admin"),
+                "a mapped line accepts only what its map says");
+        assertTrue(rules.certificateNameAccepted(Connection.HOST_SSL, client, "db", "carol", "carol"),
+                "without a map the CN is the user");
+        assertFalse(rules.certificateNameAccepted(Connection.HOST_SSL, client, "db", "carol", "alice"));
+        assertEquals("hba.conf:1: map=certs needs pgferry.ident-file", assertThrows(IllegalArgumentException.class,
+                () -> HbaRules.parse("hba.conf", "hostssl all all 10.0.0.0/8 cert map=certs", null)).getMessage());
+        assertEquals("hba.conf:1: option pam_use_hostname=1 is not supported (clientcert=verify-ca or verify-full, "
+                + "map=NAME)", assertThrows(IllegalArgumentException.class, () -> HbaRules.parse("hba.conf",
+                "hostssl all all 10.0.0.0/8 md5 pam_use_hostname=1", MAPS)).getMessage());
+        assertEquals("i.conf:1: expected MAP SYSTEM-USERNAME DATABASE-USERNAME", assertThrows(
+                IllegalArgumentException.class, () -> IdentMaps.parse("i.conf", "certs alice")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> IdentMaps.parse("i.conf", "m /(x u"))
+                .getMessage().startsWith("i.conf:1: invalid regular expression /(x"));
     }
 }
