@@ -15,7 +15,7 @@ public final class ScramClientExchange {
 
     private final String password;
     private final KeyDerivation keyDerivation;
-    /** For SCRAM pass-through: the keys a client revealed, used instead of a password; else {@code null}. */
+    /** The keys to prove with instead of a password (SCRAM pass-through), else {@code null}. */
     private final ScramKeys keys;
     private final String clientNonce;
     private String clientFirstBare;
@@ -25,7 +25,10 @@ public final class ScramClientExchange {
         this(password, keyDerivation, null);
     }
 
-    /** SCRAM pass-through: logs in with a client's revealed keys; needs the server to store the same verifier. */
+    /**
+     * Proves with known keys instead of a password (SCRAM pass-through: a client's revealed keys); needs the server
+     * to store the verifier they belong to.
+     */
     public ScramClientExchange(ScramKeys keys) {
         this(null, null, keys);
     }
@@ -57,18 +60,16 @@ public final class ScramClientExchange {
                 + ",r=" + nonce;
         String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
         if (keys != null) {
-            return CompletableFuture.completedFuture(proven(keys.clientKey(), keys.serverKey(), withoutProof,
-                    authMessage));
+            return CompletableFuture.completedFuture(proven(keys, withoutProof, authMessage));
         }
         return keyDerivation.saltedPassword(password, salt, iterations).thenApply(salted -> proven(
-                ScramSecret.hmac(salted, "Client Key"), ScramSecret.hmac(salted, "Server Key"), withoutProof,
-                authMessage));
+                ScramKeys.fromSaltedPassword(salted), withoutProof, authMessage));
     }
 
-    private byte[] proven(byte[] clientKey, byte[] serverKey, String withoutProof, String authMessage) {
-        byte[] signature = ScramSecret.hmac(ScramSecret.sha256(clientKey), authMessage);
-        expectedServerSignature = ScramSecret.hmac(serverKey, authMessage);
-        String proof = Base64.getEncoder().encodeToString(KeyDerivation.xor(clientKey, signature));
+    private byte[] proven(ScramKeys keys, String withoutProof, String authMessage) {
+        byte[] signature = ScramSecret.hmac(ScramSecret.sha256(keys.clientKey()), authMessage);
+        expectedServerSignature = ScramSecret.hmac(keys.serverKey(), authMessage);
+        String proof = Base64.getEncoder().encodeToString(KeyDerivation.xor(keys.clientKey(), signature));
         return (withoutProof + ",p=" + proof).getBytes(StandardCharsets.UTF_8);
     }
 

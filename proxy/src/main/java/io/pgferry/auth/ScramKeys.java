@@ -6,4 +6,9 @@ package io.pgferry.auth;
  * that stores the same verifier, without the password. Held in memory only.
  */
 public record ScramKeys(byte[] clientKey, byte[] serverKey) {
+    /** The keys of a password whose PBKDF2 result (SaltedPassword) is {@code saltedPassword}. */
+    public static ScramKeys fromSaltedPassword(byte[] saltedPassword) {
+        return new ScramKeys(ScramSecret.hmac(saltedPassword, "Client Key"), ScramSecret.hmac(saltedPassword,
+                "Server Key"));
+    }
 }

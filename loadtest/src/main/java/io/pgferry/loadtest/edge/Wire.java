@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** Frontend messages of the minimal client, encoded as the protocol reference gives them (version 3.0). */
-final class Wire {
+public final class Wire {
     private Wire() {
     }
 
@@ -38,7 +38,7 @@ final class Wire {
         out.writeByte(0);
     }
 
-    static byte[] startup(Map<String, String> parameters) {
+    public static byte[] startup(Map<String, String> parameters) {
         return message(0, out -> {
             out.writeInt(196608);
             for (Map.Entry<String, String> parameter : parameters.entrySet()) {
@@ -53,7 +53,7 @@ final class Wire {
         return message(0, out -> out.writeInt(80877103));
     }
 
-    static byte[] saslInitialResponse(String mechanism, byte[] data) {
+    public static byte[] saslInitialResponse(String mechanism, byte[] data) {
         return message('p', out -> {
             cString(out, mechanism);
             out.writeInt(data.length);
@@ -61,7 +61,7 @@ final class Wire {
         });
     }
 
-    static byte[] saslResponse(byte[] data) {
+    public static byte[] saslResponse(byte[] data) {
         return message('p', out -> out.write(data));
     }
 
@@ -114,7 +114,7 @@ final class Wire {
         return message('S', out -> { });
     }
 
-    static byte[] terminate() {
+    public static byte[] terminate() {
         return message('X', out -> { });
     }
 }
