@@ -11,6 +11,7 @@ import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.backend.ServerConnector;
+import io.pgferry.backend.UpstreamHosts;
 import io.pgferry.config.ProxyConfig;
 import io.pgferry.frontend.ClientChannelInitializer;
 import io.pgferry.context.Listening;
@@ -74,7 +75,8 @@ public final class Proxy implements AutoCloseable {
         KeyDerivation keyDerivation = new KeyDerivation(workers);
         Short receiveBufferGroup = transport.receivesFromRing() ? Transport.RECEIVE_BUFFER_GROUP : null;
         ServerConnector connector = new ServerConnector(clientChannel, receiveBufferGroup,
-                new ServerTlsContexts(workers), keyDerivation, config.maxPreparedStatements());
+                new ServerTlsContexts(workers), keyDerivation, config.maxPreparedStatements(),
+                new UpstreamHosts(config.banTime(), System::nanoTime));
         ProxyMetrics metrics = new ProxyMetrics();
         ProxyContext shared = new ProxyContext(config, ClientTlsContext.build(config.clientTls()), connector,
                 keyDerivation, workers, metrics);
@@ -180,6 +182,7 @@ public final class Proxy implements AutoCloseable {
      */
     public void reload(ProxyConfig config) {
         context.shared().update(config, ClientTlsContext.build(config.clientTls()));
+        context.shared().connector().hosts().updateBanTime(config.banTime());
         if (edge != null) {
             edge.reload(config);
         }

@@ -31,7 +31,8 @@ class UpstreamRecoveryIT {
 
     @Test
     void readyMeansAQueryGetsThroughAfterTheUpstreamReturns(PostgresServer server) throws Exception {
-        String hocon = "pgferry { http.listen = \"127.0.0.1:0\", pool.login-retry = 60s }";
+        String hocon = "pgferry { http.listen = \"127.0.0.1:0\", pool.login-retry = 60s, "
+                + "pool.failover-buffer-timeout = 0s }";
         try (TestProxy proxy = TestProxy.start(server, hocon)) {
             try (Connection connection = proxy.connectApp()) {
                 assertEquals("1", SessionPoolingIT.single(connection, "SELECT 1"));

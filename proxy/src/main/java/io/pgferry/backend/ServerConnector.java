@@ -9,6 +9,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.pgferry.auth.KeyDerivation;
 import io.pgferry.auth.ScramKeys;
+import io.pgferry.config.TargetSessionAttrs;
 import io.pgferry.config.Upstream;
 import io.pgferry.protocol.MessageFrameDecoder;
 import io.pgferry.protocol.SqlState;
@@ -40,11 +41,14 @@ public final class ServerConnector {
     private final ServerTlsContexts tlsContexts;
     private final KeyDerivation keyDerivation;
     private final int maxPreparedStatements;
+    private final UpstreamHosts hosts;
 
     /** {@code receiveBufferGroup}: the io_uring buffer group server sockets receive from, or {@code null}. */
     public ServerConnector(Class<? extends Channel> channelType, Short receiveBufferGroup,
-                           ServerTlsContexts tlsContexts, KeyDerivation keyDerivation, int maxPreparedStatements) {
+                           ServerTlsContexts tlsContexts, KeyDerivation keyDerivation, int maxPreparedStatements,
+                           UpstreamHosts hosts) {
         this.maxPreparedStatements = maxPreparedStatements;
+        this.hosts = hosts;
         this.channelType = channelType;
         this.receiveBufferGroup = receiveBufferGroup;
         this.tlsContexts = tlsContexts;
@@ -57,6 +61,14 @@ public final class ServerConnector {
      */
     public record Login(Upstream upstream, String database, String user, String password,
                         Supplier<ScramKeys> passThrough) {
+        /** The same login to one host of the upstream. */
+        Login at(Upstream.Host host) {
+            return new Login(upstream.at(host), database, user, password, passThrough);
+        }
+    }
+
+    public UpstreamHosts hosts() {
+        return hosts;
     }
 
     /**
@@ -100,8 +112,23 @@ public final class ServerConnector {
         return Optional.of(connect);
     }
 
+    /**
+     * Opens a link to the upstream of {@code login}: to its host, or, for several hosts or a target_session_attrs,
+     * to the first that accepts and has the role wanted ({@link HostSearch}).
+     */
     public CompletableFuture<ServerConnection> connect(EventLoop loop, Login login, Duration timeout) {
+        Upstream upstream = login.upstream();
+        if (upstream.hosts().size() == 1 && upstream.target() == TargetSessionAttrs.ANY) {
+            return connectTo(loop, login, upstream.hosts().get(0), timeout);
+        }
+        return new HostSearch(this, hosts, loop, login, timeout).start();
+    }
+
+    /** Connects and logs in to {@code host}, one host of the login's upstream. */
+    CompletableFuture<ServerConnection> connectTo(EventLoop loop, Login upstreamLogin, Upstream.Host host,
+                                                  Duration timeout) {
         CompletableFuture<ServerConnection> result = new CompletableFuture<>();
+        Login login = upstreamLogin.at(host);
         Upstream upstream = login.upstream();
         ServerLoginHandler handler = new ServerLoginHandler(login, upstream.sslMode().attemptsTls()
                 ? tlsContexts.forUpstream(upstream) : null, keyDerivation, result, maxPreparedStatements);

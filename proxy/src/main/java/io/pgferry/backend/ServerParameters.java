@@ -24,6 +24,8 @@ public final class ServerParameters {
     private final Map<String, String> applied = new HashMap<>();
     /** The (shared, immutable) client parameter set the session matches now; {@code null} when unknown. */
     private Object carriedSet;
+    /** The server left or entered recovery since login (a promotion): read by the pool from other loops. */
+    private volatile boolean roleChanged;
 
     ServerParameters(Map<String, String> atLogin) {
         atLogin.forEach((name, value) -> reported.put(lowerCaseName(name), value));
@@ -60,8 +62,17 @@ public final class ServerParameters {
 
     /** A ParameterStatus arrived: the session changed under whatever set it was marked with. */
     void onReported(String name, String value) {
-        reported.put(lowerCaseName(name), value);
+        String key = lowerCaseName(name);
+        String before = reported.put(key, value);
         carriedSet = null;
+        if (key.equals("in_hot_standby") && before != null && !before.equals(value)) {
+            roleChanged = true;
+        }
+    }
+
+    /** Whether the server's role changed since login ({@code in_hot_standby} reported anew): it must not serve on. */
+    public boolean roleChanged() {
+        return roleChanged;
     }
 
     /** DISCARD ALL reset every setting pgferry applied. */

@@ -99,7 +99,8 @@ public final class ConfigLoader {
                         text -> HbaRules.load(Path.of(text), config.getString("ident-file").isEmpty() ? null
                                 : Path.of(config.getString("ident-file")))),
                 nonNegative(config, "auth-failure-delay"),
-                authQuery(config));
+                authQuery(config),
+                nonNegative(config, "ban-time"));
     }
 
     private static AuthQueryConfig authQuery(Config config) {
@@ -228,7 +229,8 @@ public final class ConfigLoader {
                 count(pool, "reserve-size"),
                 nonNegative(pool, "reserve-timeout"),
                 nonNegative(pool, "query-timeout"),
-                nonNegative(pool, "transaction-timeout"));
+                nonNegative(pool, "transaction-timeout"),
+                nonNegative(pool, "failover-buffer-timeout"));
     }
 
     private static CacheSettings cache(Config cache, String path) {

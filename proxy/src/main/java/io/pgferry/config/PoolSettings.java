@@ -12,9 +12,11 @@ import java.time.Duration;
  * @param reserveSize    extra servers a pool may open once a client has waited {@code reserveTimeout}
  * @param queryTimeout   a request running longer closes its server and client (PgBouncer: query_timeout); 0 never
  * @param transactionTimeout a transaction open longer closes its server and client; 0 never
+ * @param failoverBufferTimeout how long clients wait for a server while the upstream, which worked before, cannot
+ *                       be reached (a failover or restart), instead of getting the login error at once; 0 never
  */
 public record PoolSettings(PoolMode mode, int size, int minIdle, Duration acquireTimeout, Duration idleTimeout,
                            Duration maxLifetime, double lifetimeJitter, Duration connectTimeout, String resetQuery,
                            Duration loginRetry, int reserveSize, Duration reserveTimeout, Duration queryTimeout,
-                           Duration transactionTimeout) {
+                           Duration transactionTimeout, Duration failoverBufferTimeout) {
 }

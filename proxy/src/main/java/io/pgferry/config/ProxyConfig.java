@@ -16,7 +16,8 @@ import java.util.Set;
  * {@code hba} are the client authentication rules of {@code hba-file}, or {@code null} (the users' methods apply).
  * {@code authFailureDelay} holds back the answer to a failed login (PostgreSQL's auth_delay), 0 for none.
  * {@code authQuery} looks up users that are not configured, or is {@code null} (off); a database entry may have
- * its own ({@link #authQuery(String)}).
+ * its own ({@link #authQuery(String)}). {@code banTime}: how long a host of a several-host upstream that could not be
+ * reached is left out before it is tried again.
  */
 public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen, String transport, int threads,
                           int maxClientConnections, int maxMessageSize, AuthMethod defaultAuthMethod,
@@ -27,7 +28,8 @@ public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen
                           Map<String, DatabaseConfig> databases, Map<String, UserConfig> users,
                           Set<String> adminUsers, Set<String> statsUsers, int maxUserConnections,
                           int maxLoginsInProgress, int maxAutoPools, Duration autodbIdleTimeout, EdgeConfig edge,
-                          Path listenUnix, HbaRules hba, Duration authFailureDelay, AuthQueryConfig authQuery) {
+                          Path listenUnix, HbaRules hba, Duration authFailureDelay, AuthQueryConfig authQuery,
+                          Duration banTime) {
 
     /** How log lines are written: one human-readable line, or one JSON object per line for log collectors. */
     public enum LogFormat { TEXT, JSON }

@@ -1,48 +1,98 @@
 package io.pgferry.config;
 
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Where a database entry's servers live, parsed from {@code postgres://user:pass@host:port/db?sslmode=...}.
+ * Where a database entry's servers live, parsed from libpq's URL syntax,
+ * {@code postgres://user:pass@host1:port1,host2:port2/db?sslmode=...&target_session_attrs=...&load_balance_hosts=...}.
  * A {@code null} user means clients log in upstream as themselves (the PgBouncer model); a {@code null} database
- * means the name the client asked for.
+ * means the name the client asked for. Several hosts are tried in order (or shuffled with
+ * {@code load_balance_hosts=random}) until one of the role {@code target} wants accepts the login.
  */
-public record Upstream(String host, int port, String database, String user, String password, ServerSslMode sslMode,
-                       Path rootCertificate) {
+public record Upstream(List<Host> hosts, String database, String user, String password, ServerSslMode sslMode,
+                       Path rootCertificate, TargetSessionAttrs target, boolean loadBalance) {
+
+    /** One server of an upstream; {@code name} is what TLS verify-full checks the certificate against. */
+    public record Host(String name, int port) {
+        @Override
+        public String toString() {
+            return (name.contains(":") ? "[" + name + "]" : name) + ":" + port;
+        }
+    }
+
+    public Upstream {
+        hosts = List.copyOf(hosts);
+    }
 
     public static Upstream parse(String url) {
-        URI uri = URI.create(url);
-        if (!"postgres".equals(uri.getScheme()) && !"postgresql".equals(uri.getScheme())) {
+        int schemeEnd = url.indexOf("://");
+        String scheme = schemeEnd < 0 ? "" : url.substring(0, schemeEnd);
+        if (!scheme.equals("postgres") && !scheme.equals("postgresql")) {
             throw new IllegalArgumentException("expected a postgres:// or postgresql:// URL");
         }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("URL has no host");
-        }
+        String rest = url.substring(schemeEnd + 3);
+        int queryStart = rest.indexOf('?');
+        String query = queryStart < 0 ? null : rest.substring(queryStart + 1);
+        rest = queryStart < 0 ? rest : rest.substring(0, queryStart);
+        int pathStart = rest.indexOf('/');
+        String path = pathStart < 0 ? "" : rest.substring(pathStart + 1);
+        String authority = pathStart < 0 ? rest : rest.substring(0, pathStart);
+        int at = authority.lastIndexOf('@');
         String user = null;
         String password = null;
-        if (uri.getRawUserInfo() != null) {
-            String[] parts = uri.getRawUserInfo().split(":", 2);
+        if (at >= 0) {
+            String[] parts = authority.substring(0, at).split(":", 2);
             user = decode(parts[0]);
             password = parts.length > 1 ? decode(parts[1]) : null;
         }
-        String path = uri.getRawPath();
-        String database = path == null || path.length() <= 1 ? null : decode(path.substring(1));
-        Map<String, String> query = new HashMap<>();
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
+        List<Host> hosts = hosts(authority.substring(at + 1));
+        Map<String, String> parameters = new HashMap<>();
+        if (query != null) {
+            for (String pair : query.split("&")) {
                 String[] kv = pair.split("=", 2);
-                query.put(decode(kv[0]), kv.length > 1 ? decode(kv[1]) : "");
+                parameters.put(decode(kv[0]), kv.length > 1 ? decode(kv[1]) : "");
             }
         }
-        ServerSslMode sslMode = ServerSslMode.parse(query.getOrDefault("sslmode", "prefer"));
-        Path rootCertificate = query.containsKey("sslrootcert") ? Path.of(query.get("sslrootcert")) : null;
-        return new Upstream(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), database, user, password,
-                sslMode, rootCertificate);
+        ServerSslMode sslMode = ServerSslMode.parse(parameters.getOrDefault("sslmode", "prefer"));
+        Path rootCertificate = parameters.containsKey("sslrootcert") ? Path.of(parameters.get("sslrootcert")) : null;
+        TargetSessionAttrs target = TargetSessionAttrs.parse(parameters.getOrDefault("target_session_attrs", "any"));
+        String balance = parameters.getOrDefault("load_balance_hosts", "disable");
+        if (!balance.equals("disable") && !balance.equals("random")) {
+            throw new IllegalArgumentException("load_balance_hosts " + balance + " is not one of disable, random");
+        }
+        return new Upstream(hosts, path.isEmpty() ? null : decode(path), user, password, sslMode, rootCertificate,
+                target, balance.equals("random"));
+    }
+
+    /** {@code h1:p1,h2,[::1]:p3}; a host without a port gets 5432. */
+    private static List<Host> hosts(String list) {
+        List<Host> hosts = new ArrayList<>();
+        for (String entry : list.split(",", -1)) {
+            String name = entry;
+            int port = 5432;
+            int colon = entry.lastIndexOf(':');
+            if (colon > entry.lastIndexOf(']')) {
+                name = entry.substring(0, colon);
+                try {
+                    port = Integer.parseInt(entry.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("invalid port in host " + entry);
+                }
+            }
+            name = decode(name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name);
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("URL has no host" + (list.contains(",") ? " in " + list : ""));
+            }
+            hosts.add(new Host(name, port));
+        }
+        return hosts;
     }
 
     private static String decode(String text) {
@@ -50,13 +100,30 @@ public record Upstream(String host, int port, String database, String user, Stri
     }
 
     public Upstream withPassword(String newPassword) {
-        return new Upstream(host, port, database, user, newPassword, sslMode, rootCertificate);
+        return new Upstream(hosts, database, user, newPassword, sslMode, rootCertificate, target, loadBalance);
+    }
+
+    /** The same upstream reached at {@code host} alone: what one server link of it is connected to. */
+    public Upstream at(Host host) {
+        return new Upstream(List.of(host), database, user, password, sslMode, rootCertificate, target, loadBalance);
+    }
+
+    /** The first host (the only one for most upstreams); a link's upstream is the host it is connected to. */
+    public String host() {
+        return hosts.get(0).name();
+    }
+
+    public int port() {
+        return hosts.get(0).port();
     }
 
     /** The URL without its password, for logs and the admin console. */
     @Override
     public String toString() {
-        return "postgres://" + (user == null ? "" : user + "@") + host + ":" + port + "/"
-                + (database == null ? "" : database) + "?sslmode=" + sslMode.name().toLowerCase().replace('_', '-');
+        return "postgres://" + (user == null ? "" : user + "@")
+                + hosts.stream().map(Host::toString).collect(Collectors.joining(",")) + "/"
+                + (database == null ? "" : database) + "?sslmode=" + sslMode.name().toLowerCase().replace('_', '-')
+                + (target == TargetSessionAttrs.ANY ? "" : "&target_session_attrs=" + target.configName())
+                + (loadBalance ? "&load_balance_hosts=random" : "");
     }
 }

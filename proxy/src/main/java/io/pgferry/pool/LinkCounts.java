@@ -1,6 +1,7 @@
 package io.pgferry.pool;
 
 import io.pgferry.backend.ServerLoginFailure;
+import io.pgferry.config.PoolSettings;
 import java.time.Duration;
 
 /**
@@ -48,10 +49,23 @@ final class LinkCounts {
 
     /**
      * The error for a client that would need a new login while openings are held back and no link is open or
-     * opening that could serve it; {@code null} if it may wait.
+     * opening that could serve it; {@code null} if it may wait, as it does while {@link #buffering}.
      */
-    ServerLoginFailure refusal(Duration retry, long now) {
-        return total() > 0 ? null : loginRetry.refusal(retry, now);
+    ServerLoginFailure refusal(PoolSettings settings, boolean accepted, long now) {
+        return total() > 0 || buffering(settings, accepted) ? null : loginRetry.refusal(settings.loginRetry(), now);
+    }
+
+    /**
+     * Whether clients wait out an upstream that worked before ({@code accepted}) and now cannot be reached, up to
+     * failover-buffer-timeout, rather than getting the login error (a failover or restart in progress).
+     */
+    boolean buffering(PoolSettings settings, boolean accepted) {
+        return accepted && !settings.failoverBufferTimeout().isZero() && loginRetry.failingTransiently();
+    }
+
+    /** How long after the last failure the next login may be tried. */
+    long retryPauseNanos(Duration retry) {
+        return loginRetry.pauseNanos(retry);
     }
 
     boolean pausingForUnavailableServer(Duration retry, long now) {

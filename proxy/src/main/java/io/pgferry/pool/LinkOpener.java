@@ -5,8 +5,6 @@ import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.config.PoolSettings;
 import io.pgferry.metrics.PoolActivity;
-import io.pgferry.protocol.SqlState;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -46,7 +44,7 @@ final class LinkOpener {
         long started = System.nanoTime();
         source.open(loop, settings.connectTimeout()).whenComplete((link, error) -> {
             if (error != null) {
-                ServerLoginFailure failure = asLoginFailure(error);
+                ServerLoginFailure failure = ServerLoginFailure.of(error);
                 activity.serverLoginFailed();
                 LOG.warn("pool {}: cannot open server connection: {}", key, failure.getMessage());
                 failed.accept(failure);
@@ -63,11 +61,5 @@ final class LinkOpener {
             LOG.info("pool {}: server connection opened, pid {}", key, link.processId());
             opened.accept(link);
         });
-    }
-
-    private static ServerLoginFailure asLoginFailure(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return cause instanceof ServerLoginFailure known ? known
-                : new ServerLoginFailure(SqlState.CONNECTION_FAILURE, String.valueOf(cause.getMessage()));
     }
 }

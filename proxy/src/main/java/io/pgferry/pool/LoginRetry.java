@@ -1,7 +1,6 @@
 package io.pgferry.pool;
 
 import io.pgferry.backend.ServerLoginFailure;
-import io.pgferry.protocol.SqlState;
 import java.time.Duration;
 
 /**
@@ -24,7 +23,7 @@ final class LoginRetry {
     void failed(ServerLoginFailure failure, long now) {
         lastFailure = failure;
         lastFailureNanos = now;
-        transientFailures = isTransient(failure.sqlState()) ? transientFailures + 1 : 0;
+        transientFailures = failure.isTransient() ? transientFailures + 1 : 0;
     }
 
     void succeeded() {
@@ -32,11 +31,12 @@ final class LoginRetry {
         transientFailures = 0;
     }
 
-    private static boolean isTransient(String sqlState) {
-        return sqlState.equals(SqlState.CANNOT_CONNECT_NOW) || sqlState.startsWith("08");
+    /** Whether the logins failing in a row are failures a retry may cure (unreachable, starting up). */
+    boolean failingTransiently() {
+        return transientFailures > 0;
     }
 
-    private long pauseNanos(Duration retry) {
+    long pauseNanos(Duration retry) {
         long full = retry.toNanos();
         if (transientFailures == 0) {
             return full;

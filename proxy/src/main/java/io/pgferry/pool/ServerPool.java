@@ -11,6 +11,7 @@ import io.pgferry.metrics.PoolStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The server links for one {@link PoolKey}. Idle links are reused most-recently-released first, which keeps
@@ -63,7 +64,7 @@ public final class ServerPool implements PoolGauges {
                 }
             }
             if (link == null && refusal == null) {
-                refusal = paused ? null : counts.refusal(settings.loginRetry(), System.nanoTime());
+                refusal = paused ? null : counts.refusal(settings, accepted(), System.nanoTime());
                 if (refusal == null) {
                     waiters.add(request);
                     toOpen = startOpenings(settings.size(), 1);
@@ -129,19 +130,21 @@ public final class ServerPool implements PoolGauges {
 
     /**
      * The parking client takes its link back; {@code false} if another client took it meanwhile (and perhaps
-     * parked it again, as its own), or if it must close (RECONNECT or its lifetime passed by {@code now}, the
-     * caller's reading of {@link System#nanoTime()}).
+     * parked it again, as its own), or if it must close ({@link LinkRetirement} as of {@code now}, the caller's
+     * reading of {@link System#nanoTime()}).
      */
     public boolean unpark(ServerConnection link, Object owner, long now) {
+        String retirement;
         synchronized (this) {
             if (link.parkedBy() != owner || !unused.unpark(link)) {
                 return false;
             }
-            if (now - link.expiresAtNanos() <= 0) {
+            retirement = LinkRetirement.reason(link, now, false);
+            if (retirement == null) {
                 return true;
             }
         }
-        link.close("max-lifetime");
+        link.close(retirement);
         return false;
     }
 
@@ -167,25 +170,36 @@ public final class ServerPool implements PoolGauges {
         handOver(link);
     }
 
+    /**
+     * One waiter gets the failure; while {@link LinkCounts#buffering}, only those waiting past
+     * failover-buffer-timeout do, and the next login is tried as soon as the retry pause ends.
+     */
     private void failedToOpen(ServerLoginFailure failure) {
-        LinkRequest failed;
+        long now = System.nanoTime();
+        List<LinkRequest> failed;
+        LinkRequest next;
         synchronized (this) {
-            counts.failed(failure, System.nanoTime());
-            failed = waiters.poll();
+            counts.failed(failure, now);
+            boolean buffering = counts.buffering(settings, accepted());
+            failed = buffering ? waiters.pollExpired(now, settings.failoverBufferTimeout()) : waiters.pollOldest();
+            next = buffering ? waiters.oldest() : null;
         }
         limits.giveBack();
-        if (failed != null) {
-            failed.refuse(failure);
+        failed.forEach(request -> request.refuse(failure));
+        if (next != null) {
+            next.loop.schedule(this::openForWaiters, counts.retryPauseNanos(settings.loginRetry()),
+                    TimeUnit.NANOSECONDS);
         }
     }
 
     /**
-     * Returns a link that is idle and reset, once no CancelRequest for it is in flight. A link that is broken or
-     * past its lifetime is closed instead; the next waiter may then open a fresh one.
+     * Returns a link that is idle and reset, once no CancelRequest for it is in flight. A link that is broken, past
+     * its lifetime or on a host whose role changed is closed instead; the next waiter may then open a fresh one.
      */
     public void release(ServerConnection link) {
-        if (!link.isUsable() || System.nanoTime() - link.expiresAtNanos() > 0 || closed) {
-            link.close(!link.isUsable() ? "unusable after an error" : closed ? "its pool closed" : "max-lifetime");
+        String retirement = LinkRetirement.reason(link, System.nanoTime(), closed);
+        if (retirement != null) {
+            link.close(retirement);
             return;
         }
         if (link.hasCancelsInFlight()) {

@@ -18,8 +18,10 @@ final class Waiters {
         return queue.peek();
     }
 
-    LinkRequest poll() {
-        return queue.poll();
+    /** The oldest, removed, as a list of one; empty if none waits. */
+    List<LinkRequest> pollOldest() {
+        LinkRequest oldest = queue.poll();
+        return oldest == null ? List.of() : List.of(oldest);
     }
 
     void remove(LinkRequest request) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgferry.backend.LinkLifecycle;
+import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.TestLinks;
 import io.pgferry.config.PoolMode;
@@ -48,8 +49,18 @@ class ServerPoolTest {
     }
 
     private static PoolSettings settings(int size, Duration acquireTimeout, int reserveSize, Duration reserveTimeout) {
+        return buffering(size, acquireTimeout, reserveSize, reserveTimeout, Duration.ZERO);
+    }
+
+    private static PoolSettings buffering(int size, Duration acquireTimeout, int reserveSize, Duration reserveTimeout,
+                                          Duration failoverBuffer) {
         return new PoolSettings(PoolMode.TRANSACTION, size, 0, acquireTimeout, LONG, LONG, 0, LONG, "DISCARD ALL",
-                Duration.ofSeconds(15), reserveSize, reserveTimeout, Duration.ZERO, Duration.ZERO);
+                Duration.ofSeconds(15), reserveSize, reserveTimeout, Duration.ZERO, Duration.ZERO, failoverBuffer);
+    }
+
+    /** Fails the oldest open in progress as a server that cannot be reached does. */
+    private void failNext(String sqlState) {
+        opening.poll().completeExceptionally(new ServerLoginFailure(sqlState, "connection refused"));
     }
 
     private static PoolLimits noLimits() {
@@ -210,5 +221,48 @@ class ServerPoolTest {
         pool.resume();
         assertSame(link, held.link);
         assertSame(link, first.link);
+    }
+
+    @Test
+    void clientsWaitOutAnUpstreamThatWorkedBeforeUntilFailoverBufferTimeout() {
+        ServerPool pool = pool(buffering(1, LONG, 0, LONG, LONG), noLimits());
+        Client before = new Client().acquire(pool);
+        openNext().close("the server went away");
+        assertTrue(before.refusal == null);
+        Client waiting = new Client().acquire(pool);
+        failNext("08006");
+        assertNull(waiting.refusal, "buffered: the upstream worked before and may come back");
+        Client arriving = new Client().acquire(pool);
+        assertNull(arriving.refusal, "also during the retry pause");
+        assertEquals(2, pool.stats().waiting());
+
+        ServerPool briefly = pool("v", buffering(1, LONG, 0, LONG, Duration.ofNanos(1)), noLimits());
+        new Client().acquire(briefly);
+        openNext().close("the server went away");
+        Client tooLong = new Client().acquire(briefly);
+        failNext("08006");
+        assertInstanceOf(ServerLoginFailure.class, tooLong.refusal, "past failover-buffer-timeout: the error");
+    }
+
+    @Test
+    void withoutBufferingOrForALoginRefusalTheOldestWaiterGetsTheError() {
+        ServerPool unbuffered = pool(settings(1, LONG, 0, LONG), noLimits());
+        new Client().acquire(unbuffered);
+        openNext().close("the server went away");
+        Client waiting = new Client().acquire(unbuffered);
+        failNext("08006");
+        assertInstanceOf(ServerLoginFailure.class, waiting.refusal);
+
+        ServerPool buffered = pool("v", buffering(1, LONG, 0, LONG, LONG), noLimits());
+        new Client().acquire(buffered);
+        openNext().close("the server went away");
+        Client refused = new Client().acquire(buffered);
+        failNext("28P01");
+        assertInstanceOf(ServerLoginFailure.class, refused.refusal, "a wrong password is not waited out");
+
+        ServerPool neverWorked = pool("w", buffering(1, LONG, 0, LONG, LONG), noLimits());
+        Client first = new Client().acquire(neverWorked);
+        failNext("08006");
+        assertInstanceOf(ServerLoginFailure.class, first.refusal, "an upstream that never worked is not waited for");
     }
 }

@@ -110,7 +110,8 @@ public final class PostgresServer implements AutoCloseable {
                 "log_min_messages = warning",
                 "shared_preload_libraries = 'pg_stat_statements'",
                 "") + "\n");
-        StringBuilder hba = new StringBuilder("local all all trust\n");
+        // Replication over the Unix socket lets a standby of this server stream from it (startStandby).
+        StringBuilder hba = new StringBuilder("local all all trust\nlocal replication all trust\n");
         for (Role role : Role.values()) {
             hba.append("host all ").append(role.user).append(" 127.0.0.1/32 ").append(role.method).append('\n');
         }
@@ -147,6 +148,64 @@ public final class PostgresServer implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare database app", e);
         }
+    }
+
+    /**
+     * A streaming standby of this server, started on a port and directory of its own with the same roles;
+     * {@link #promote()} makes it a primary. The zonky binaries have no pg_basebackup, so the base backup is
+     * PostgreSQL's low-level one: pg_backup_start, a copy of the data directory, pg_backup_stop's backup_label, with
+     * a replication slot keeping the WAL the standby streams from. Close the standby before this server.
+     */
+    public PostgresServer startStandby() {
+        Path binaries = PostgresBinaries.unpacked(version);
+        try {
+            PostgresServer standby = new PostgresServer(version, Files.createTempDirectory("pgferry-pg-standby-"),
+                    osUser, freePort());
+            Runtime.getRuntime().addShutdownHook(standby.shutdownHook);
+            String slot = "standby_" + standby.port;
+            try (Connection connection = connect(SUPERUSER, SUPERUSER_PASSWORD, "postgres");
+                 Statement statement = connection.createStatement()) {
+                if (osUser != null) {
+                    Processes.run(List.of("chmod", "755", standby.directory.toString()));
+                    Processes.run(List.of("chown", "-R", osUser, standby.directory.toString()));
+                }
+                statement.execute("SELECT pg_create_physical_replication_slot('" + slot + "', true)");
+                statement.execute("SELECT pg_backup_start('pgferry standby', true)");
+                Processes.run(Processes.as(osUser, List.of("cp", "-a", data.toString(), standby.data.toString())));
+                try (var label = statement.executeQuery("SELECT labelfile FROM pg_backup_stop(false)")) {
+                    label.next();
+                    Files.writeString(standby.data.resolve("backup_label"), label.getString(1));
+                }
+                Files.deleteIfExists(standby.data.resolve("postmaster.pid"));
+                Files.deleteIfExists(standby.data.resolve("postmaster.opts"));
+                Files.writeString(standby.data.resolve("standby.signal"), "");
+                Files.writeString(standby.data.resolve("postgresql.auto.conf"), String.join("\n",
+                        "port = " + standby.port,
+                        "unix_socket_directories = '" + standby.directory + "'",
+                        "ssl_cert_file = '" + standby.certificates.serverCertificate() + "'",
+                        "ssl_key_file = '" + standby.certificates.serverKey() + "'",
+                        "primary_conninfo = 'host=" + directory + " port=" + port + " user=" + SUPERUSER + "'",
+                        "primary_slot_name = '" + slot + "'",
+                        "") + "\n", java.nio.file.StandardOpenOption.APPEND);
+                if (osUser != null) {
+                    Processes.run(List.of("chown", "-R", osUser, standby.directory.toString()));
+                }
+                Processes.run(List.of("chmod", "600", standby.certificates.serverKey().toString()));
+                standby.startProcess(binaries);
+            } catch (RuntimeException | SQLException e) {
+                standby.close();
+                throw new IllegalStateException("cannot start a standby", e);
+            }
+            return standby;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Ends recovery on a standby: it becomes a primary that accepts writes (pg_ctl promote, waiting for it). */
+    public void promote() {
+        Processes.run(Processes.as(osUser, List.of(PostgresBinaries.unpacked(version).resolve("bin/pg_ctl").toString(),
+                "-D", data.toString(), "-w", "promote")));
     }
 
     /** A direct JDBC connection to this server (bypassing pgferry), for setup and for comparing results. */

@@ -1,0 +1,105 @@
+package io.pgferry.backend;
+
+import io.netty.channel.EventLoop;
+import io.pgferry.config.TargetSessionAttrs;
+import io.pgferry.config.Upstream;
+import io.pgferry.protocol.SqlState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One new link of a several-host upstream (or one with a target_session_attrs): tries the candidate hosts in turn,
+ * as libpq does, until one accepts the login and reports a role the target wants. A host that cannot be reached is
+ * banned ({@link UpstreamHosts}); one of the wrong role is logged out of, except that prefer-standby keeps the first
+ * such link for when no standby answers. A refused login (a wrong password, an unknown database) is the answer
+ * for every host, so the search stops there. Runs on the requesting loop.
+ */
+final class HostSearch {
+    private final ServerConnector connector;
+    private final UpstreamHosts hosts;
+    private final EventLoop loop;
+    private final ServerConnector.Login login;
+    private final Duration timeout;
+    private final Iterator<Upstream.Host> candidates;
+    private final List<String> failures = new ArrayList<>();
+    private final CompletableFuture<ServerConnection> result = new CompletableFuture<>();
+    private ServerConnection fallback;
+
+    HostSearch(ServerConnector connector, UpstreamHosts hosts, EventLoop loop, ServerConnector.Login login,
+               Duration timeout) {
+        this.connector = connector;
+        this.hosts = hosts;
+        this.loop = loop;
+        this.login = login;
+        this.timeout = timeout;
+        this.candidates = hosts.candidates(login.upstream()).iterator();
+    }
+
+    CompletableFuture<ServerConnection> start() {
+        next();
+        return result;
+    }
+
+    private void next() {
+        if (!candidates.hasNext()) {
+            finish();
+            return;
+        }
+        Upstream.Host host = candidates.next();
+        connector.connectTo(loop, login, host, timeout).whenComplete((link, error) -> {
+            if (error != null) {
+                ServerLoginFailure failure = ServerLoginFailure.of(error);
+                if (!failure.isTransient()) {
+                    discardFallback();
+                    result.completeExceptionally(failure);
+                    return;
+                }
+                hosts.unreachable(login.upstream(), host, failure.getMessage());
+                failures.add(failure.getMessage());
+                next();
+                return;
+            }
+            UpstreamHosts.Role role = UpstreamHosts.roleOf(link);
+            hosts.loggedIn(host, role);
+            TargetSessionAttrs target = login.upstream().target();
+            if (target.accepts(role == UpstreamHosts.Role.STANDBY) || role == UpstreamHosts.Role.UNKNOWN) {
+                discardFallback();
+                result.complete(link);
+                return;
+            }
+            if (target.fallsBackToAny() && fallback == null) {
+                fallback = link;
+            } else {
+                link.close("not a " + (role == UpstreamHosts.Role.STANDBY ? "primary" : "standby")
+                        + " (target_session_attrs=" + target.configName() + ")");
+            }
+            failures.add(host + " is a " + role.name().toLowerCase());
+            next();
+        });
+    }
+
+    private void finish() {
+        if (fallback != null) {
+            result.complete(fallback);
+            return;
+        }
+        String wanted = switch (login.upstream().target()) {
+            case READ_WRITE, PRIMARY -> "a primary";
+            case READ_ONLY, STANDBY, PREFER_STANDBY -> "a standby";
+            case ANY -> "a host";
+        };
+        result.completeExceptionally(new ServerLoginFailure(SqlState.CONNECTION_FAILURE, "no host of "
+                + login.upstream() + " is " + wanted + " accepting connections"
+                + (failures.isEmpty() ? ": every host is banned after failing" : ": " + String.join("; ", failures))));
+    }
+
+    private void discardFallback() {
+        if (fallback != null) {
+            fallback.close("a standby answered (target_session_attrs=prefer-standby)");
+            fallback = null;
+        }
+    }
+}

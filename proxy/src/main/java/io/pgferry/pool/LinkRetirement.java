@@ -1,0 +1,23 @@
+package io.pgferry.pool;
+
+import io.pgferry.backend.ServerConnection;
+
+/** Whether a link coming back to its pool, or taken back by the client that parked it, must close instead. */
+final class LinkRetirement {
+    private LinkRetirement() {
+    }
+
+    /** Why {@code link} must close as of {@code now}, or {@code null} if it may serve again. */
+    static String reason(ServerConnection link, long now, boolean poolClosed) {
+        if (!link.isUsable()) {
+            return "unusable after an error";
+        }
+        if (poolClosed) {
+            return "its pool closed";
+        }
+        if (link.parameters().roleChanged()) {
+            return "its host's role changed (in_hot_standby)";
+        }
+        return now - link.expiresAtNanos() > 0 ? "max-lifetime" : null;
+    }
+}

@@ -1,0 +1,174 @@
+package io.pgferry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgferry.testkit.PostgresServer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several upstream hosts with roles (issue 28), on a real primary and a streaming standby made by pg_basebackup:
+ * target_session_attrs sends writes to the primary and reads of an alias database to the standby; when the primary
+ * stops and the standby is promoted under eight writing clients, only transactions in flight fail, and the rest wait
+ * (failover-buffer-timeout) and commit on the new primary; a primary restarted in place is waited for the same way.
+ */
+class FailoverIT {
+    private static final int CLIENTS = 8;
+    private PostgresServer primary;
+    private PostgresServer standby;
+
+    @BeforeEach
+    void startPrimaryAndStandby() throws SQLException {
+        primary = PostgresServer.start();
+        try (Connection admin = primary.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD, "app");
+             Statement statement = admin.createStatement()) {
+            statement.execute("CREATE TABLE ticks (client int, n bigint)");
+            statement.execute("GRANT ALL ON ticks TO PUBLIC");
+        }
+        standby = primary.startStandby();
+    }
+
+    @AfterEach
+    void stopServers() {
+        standby.close();
+        primary.close();
+    }
+
+    private TestProxy proxy(String target) {
+        String hosts = "127.0.0.1:" + primary.port() + ",127.0.0.1:" + standby.port();
+        return TestProxy.start(primary, """
+                pgferry {
+                  ban-time = 1s
+                  pool { mode = transaction, failover-buffer-timeout = 30s }
+                  databases.app.upstream = "postgres://scram_user@%s/app?sslmode=disable&target_session_attrs=%s"
+                  databases.app_ro { upstream = "postgres://scram_user@%s/app?sslmode=disable&target_session_attrs=standby", password = "%s" }
+                }
+                """.formatted(hosts, target, hosts, PostgresServer.Role.SCRAM.password));
+    }
+
+    @Test
+    void writesGoToThePrimaryAndReadsOfTheAliasToTheStandby() throws Exception {
+        try (TestProxy proxy = proxy("read-write");
+             Connection writer = proxy.connectApp();
+             Connection reader = proxy.connect("app_ro", TestProxy.APP_USER, TestProxy.APP_PASSWORD)) {
+            assertEquals("f", SessionPoolingIT.single(writer, "SELECT pg_is_in_recovery()"));
+            assertEquals("t", SessionPoolingIT.single(reader, "SELECT pg_is_in_recovery()"));
+            assertEquals(String.valueOf(standby.port()), SessionPoolingIT.single(reader,
+                    "SELECT current_setting('port')"));
+        }
+    }
+
+    @Test
+    void aPromotedStandbyTakesOverWhileClientsWrite() throws Exception {
+        try (TestProxy proxy = proxy("read-write"); Load load = new Load(proxy)) {
+            load.awaitCommits(200);
+            primary.stopProcess();
+            long lost = System.nanoTime();
+            standby.promote();
+            long firstCommit = load.firstCommitAfter(lost);
+            load.awaitCommits(load.commits() + 200);
+            load.stop();
+            System.out.printf("failover (promote): %d failed of %d transactions, first commit %.0f ms after the"
+                    + " primary was gone%n", load.failures(), load.commits() + load.failures(),
+                    (firstCommit - lost) / 1e6);
+            assertTrue(load.failures() <= CLIENTS, "only transactions in flight fail: " + load.failures());
+            try (Connection client = proxy.connectApp()) {
+                assertEquals(String.valueOf(standby.port()), SessionPoolingIT.single(client,
+                        "SELECT current_setting('port')"), "the promoted standby is the primary now");
+            }
+        }
+    }
+
+    @Test
+    void aPrimaryRestartedInPlaceIsWaitedFor() throws Exception {
+        try (TestProxy proxy = proxy("primary"); Load load = new Load(proxy)) {
+            load.awaitCommits(200);
+            primary.stopProcess();
+            long lost = System.nanoTime();
+            primary.startAgain();
+            long firstCommit = load.firstCommitAfter(lost);
+            load.awaitCommits(load.commits() + 200);
+            load.stop();
+            System.out.printf("restart in place: %d failed of %d transactions, first commit %.0f ms after the"
+                    + " primary was gone%n", load.failures(), load.commits() + load.failures(),
+                    (firstCommit - lost) / 1e6);
+            assertTrue(load.failures() <= CLIENTS, "only transactions in flight fail: " + load.failures());
+        }
+    }
+
+    /** Clients inserting one row per transaction through pgferry, reconnecting after an error, until stopped. */
+    private static final class Load implements AutoCloseable {
+        private final ExecutorService threads = Executors.newFixedThreadPool(CLIENTS);
+        private final List<Future<?>> running = new ArrayList<>();
+        private final AtomicBoolean stopping = new AtomicBoolean();
+        private final AtomicLong commits = new AtomicLong();
+        private final AtomicLong failures = new AtomicLong();
+        private final AtomicLong lastCommitNanos = new AtomicLong();
+
+        Load(TestProxy proxy) {
+            for (int i = 0; i < CLIENTS; i++) {
+                int client = i;
+                running.add(threads.submit(() -> {
+                    long n = 0;
+                    while (!stopping.get()) {
+                        try (Connection connection = proxy.connectApp();
+                             Statement statement = connection.createStatement()) {
+                            while (!stopping.get()) {
+                                statement.execute("INSERT INTO ticks VALUES (" + client + ", " + n++ + ")");
+                                commits.incrementAndGet();
+                                lastCommitNanos.set(System.nanoTime());
+                            }
+                        } catch (SQLException e) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+
+        long commits() {
+            return commits.get();
+        }
+
+        long failures() {
+            return failures.get();
+        }
+
+        void awaitCommits(long count) {
+            TestProxy.awaitTrue(() -> commits.get() >= count, count + " commits");
+        }
+
+        /** When the first transaction after {@code since} committed. */
+        long firstCommitAfter(long since) {
+            TestProxy.awaitTrue(() -> lastCommitNanos.get() - since > 0, "a commit after the primary was gone");
+            return lastCommitNanos.get();
+        }
+
+        void stop() throws Exception {
+            stopping.set(true);
+            for (Future<?> future : running) {
+                future.get(30, TimeUnit.SECONDS);
+            }
+        }
+
+        @Override
+        public void close() {
+            stopping.set(true);
+            threads.shutdownNow();
+        }
+    }
+}
