@@ -74,10 +74,10 @@ public final class Proxy implements AutoCloseable {
         CpuWorkers workers = new CpuWorkers(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         KeyDerivation keyDerivation = new KeyDerivation(workers);
         Short receiveBufferGroup = transport.receivesFromRing() ? Transport.RECEIVE_BUFFER_GROUP : null;
+        ProxyMetrics metrics = new ProxyMetrics();
         ServerConnector connector = new ServerConnector(clientChannel, receiveBufferGroup,
                 new ServerTlsContexts(workers), keyDerivation, config.maxPreparedStatements(),
-                new UpstreamHosts(config.banTime(), System::nanoTime));
-        ProxyMetrics metrics = new ProxyMetrics();
+                new UpstreamHosts(config.banTime(), System::nanoTime, metrics::bindHost));
         ProxyContext shared = new ProxyContext(config, ClientTlsContext.build(config.clientTls()), connector,
                 keyDerivation, workers, metrics);
         FrontendContext context = new FrontendContext(shared);

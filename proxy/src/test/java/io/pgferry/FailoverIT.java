@@ -4,11 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgferry.testkit.PostgresServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * Several upstream hosts with roles (issue 28), on a real primary and a streaming standby made by pg_basebackup:
  * target_session_attrs sends writes to the primary and reads of an alias database to the standby; when the primary
  * stops and the standby is promoted under eight writing clients, only transactions in flight fail, and the rest wait
- * (failover-buffer-timeout) and commit on the new primary; a primary restarted in place is waited for the same way.
+ * (failover-buffer-timeout) and commit on the new primary; a primary restarted in place is waited for the same way;
+ * a host that refuses connections is banned for ban-time, shown by SHOW HOSTS and the metrics.
  */
 class FailoverIT {
     private static final int CLIENTS = 8;
@@ -68,6 +76,43 @@ class FailoverIT {
             assertEquals("t", SessionPoolingIT.single(reader, "SELECT pg_is_in_recovery()"));
             assertEquals(String.valueOf(standby.port()), SessionPoolingIT.single(reader,
                     "SELECT current_setting('port')"));
+        }
+    }
+
+    @Test
+    void aHostThatRefusesConnectionsIsBannedNotRetriedAndShown() throws Exception {
+        int refusing = PostgresServer.freePort();
+        String hocon = """
+                pgferry {
+                  admin-users = [alice], http.listen = "127.0.0.1:0", ban-time = 60s
+                  databases.app.upstream = "postgres://scram_user@127.0.0.1:%d,127.0.0.1:%d/app?sslmode=disable"
+                }
+                """.formatted(refusing, primary.port());
+        try (TestProxy proxy = TestProxy.start(primary, hocon);
+             Connection first = proxy.connectApp();
+             Connection second = proxy.connectApp();
+             Connection console = proxy.connect("pgbouncer", TestProxy.APP_USER, TestProxy.APP_PASSWORD,
+                     "preferQueryMode=simple");
+             Statement statement = console.createStatement()) {
+            assertEquals(String.valueOf(primary.port()), SessionPoolingIT.single(first, "SELECT current_setting('port')"));
+            assertEquals(String.valueOf(primary.port()), SessionPoolingIT.single(second,
+                    "SELECT current_setting('port')"), "a second server link skips the banned host");
+            Map<Integer, List<String>> hosts = new HashMap<>();
+            try (ResultSet rows = statement.executeQuery("SHOW HOSTS")) {
+                while (rows.next()) {
+                    hosts.put(rows.getInt("port"), List.of(rows.getString("role"), rows.getString("state"),
+                            rows.getString("bans")));
+                }
+            }
+            assertEquals(List.of("unknown", "banned", "1"), hosts.get(refusing), "banned once, not retried");
+            assertEquals(List.of("primary", "up", "0"), hosts.get(primary.port()));
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + proxy.proxy().httpAddress().getPort() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("pgferry_upstream_host_up{host=\"127.0.0.1:" + refusing + "\"} 0.0"), metrics);
+            assertTrue(metrics.contains("pgferry_upstream_host_bans_total{host=\"127.0.0.1:" + refusing + "\"} 1.0"));
+            assertTrue(metrics.contains("pgferry_upstream_host_in_recovery{host=\"127.0.0.1:" + primary.port()
+                    + "\"} 0.0"));
         }
     }
 

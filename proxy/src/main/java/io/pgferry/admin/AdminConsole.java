@@ -20,9 +20,9 @@ public final class AdminConsole {
     public static final List<String> DATABASES = List.of("pgbouncer", "pgferry");
     private static final String VERSION = "pgferry " + version();
     private static final long POLL_MILLIS = 20;
-    /** SHOW HELP's detail, PgBouncer's list with pgferry's own commands (CACHE) added. */
+    /** SHOW HELP's detail, PgBouncer's list with pgferry's own commands (CACHE, HOSTS) added. */
     private static final String HELP = String.join("\n",
-            "\tSHOW HELP|CONFIG|USERS|DATABASES|POOLS|CLIENTS|SERVERS|LISTS|STATS|STATE|CACHE|VERSION",
+            "\tSHOW HELP|CONFIG|USERS|DATABASES|POOLS|CLIENTS|SERVERS|LISTS|STATS|STATE|CACHE|HOSTS|VERSION",
             "\tSET key = arg",
             "\tRELOAD",
             "\tPAUSE [<db>]",
@@ -77,6 +77,7 @@ public final class AdminConsole {
             case "CLIENTS" -> ShowConnections.clients(context.clients().describe());
             case "SERVERS" -> ShowConnections.servers(context.pools());
             case "DATABASES" -> ShowDatabases.run(context);
+            case "HOSTS" -> ShowHosts.run(context.connector().hosts(), System.nanoTime());
             case "USERS" -> ShowSettings.users(context);
             case "CONFIG" -> ShowSettings.config(context.config());
             case "LISTS" -> ShowSettings.lists(context);

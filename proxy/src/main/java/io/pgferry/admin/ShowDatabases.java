@@ -2,6 +2,7 @@ package io.pgferry.admin;
 
 import io.pgferry.config.DatabaseConfig;
 import io.pgferry.config.ProxyConfig;
+import io.pgferry.config.Upstream;
 import io.pgferry.context.ProxyContext;
 import io.pgferry.pool.Pools;
 import io.pgferry.pool.ServerPool;
@@ -38,11 +39,14 @@ final class ShowDatabases {
                     paused |= pool.isPaused();
                 }
             }
-            rows.add(new Rows().add(database.name()).add(database.upstream().host()).add(database.upstream().port())
+            // Several hosts show as PgBouncer 1.24 shows its host list: comma-separated, with the first's port.
+            String hosts = String.join(",", database.upstream().hosts().stream().map(Upstream.Host::name).toList());
+            rows.add(new Rows().add(database.name()).add(hosts).add(database.upstream().port())
                     .add(database.upstream().database()).add(database.upstream().user()).add(database.pool().size())
                     .add(database.pool().minIdle()).add(database.pool().reserveSize())
                     .add(database.pool().maxLifetime().toSeconds())
-                    .add(database.pool().mode().name().toLowerCase(Locale.ROOT)).add("")
+                    .add(database.pool().mode().name().toLowerCase(Locale.ROOT))
+                    .add(database.upstream().loadBalance() ? "random" : "disable")
                     .add(database.maxConnections()).add(servers).add(0).add(clients).add(paused ? 1 : 0)
                     .add(context.pools().disabledDatabases().contains(database.name()) ? 1 : 0).done());
         }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,6 +30,11 @@ public final class UpstreamHosts {
         private volatile String lastError;
         private final AtomicLong bans = new AtomicLong();
 
+        /** Whether the host answered its latest connection and is not banned, as of {@code now}. */
+        public boolean upAt(long now) {
+            return lastError == null && !bannedAt(now);
+        }
+
         public Role role() {
             return role;
         }
@@ -36,6 +42,11 @@ public final class UpstreamHosts {
         /** Whether the host is banned as of {@code now}. */
         public boolean bannedAt(long now) {
             return banned && now - bannedUntilNanos < 0;
+        }
+
+        /** How much longer the ban lasts as of {@code now}; 0 when not banned. */
+        public long bannedForNanos(long now) {
+            return bannedAt(now) ? bannedUntilNanos - now : 0;
         }
 
         public String lastError() {
@@ -49,11 +60,14 @@ public final class UpstreamHosts {
 
     private final Map<Upstream.Host, HostState> states = new ConcurrentHashMap<>();
     private final LongSupplier clock;
+    private final BiConsumer<Upstream.Host, HostState> added;
     private volatile Duration banTime;
 
-    public UpstreamHosts(Duration banTime, LongSupplier clock) {
+    /** {@code added} hears of each host the first time a link tries it (the metrics bind its meters). */
+    public UpstreamHosts(Duration banTime, LongSupplier clock, BiConsumer<Upstream.Host, HostState> added) {
         this.banTime = banTime;
         this.clock = clock;
+        this.added = added;
     }
 
     public void updateBanTime(Duration newBanTime) {
@@ -61,7 +75,17 @@ public final class UpstreamHosts {
     }
 
     private HostState state(Upstream.Host host) {
-        return states.computeIfAbsent(host, key -> new HostState());
+        HostState known = states.get(host);
+        if (known != null) {
+            return known;
+        }
+        HostState created = new HostState();
+        HostState raced = states.putIfAbsent(host, created);
+        if (raced != null) {
+            return raced;
+        }
+        added.accept(host, created);
+        return created;
     }
 
     /**

@@ -56,7 +56,7 @@ class CancelSenderTest {
                     Upstream.parse("postgres://u@127.0.0.1:" + listener.getLocalPort() + "/db?sslmode=require"),
                     Map.of(), 4242, 77, 10);
             ServerConnector connector = new ServerConnector(NioSocketChannel.class, null, new ServerTlsContexts(workers),
-                    new KeyDerivation(workers), 10, new UpstreamHosts(Duration.ZERO, System::nanoTime));
+                    new KeyDerivation(workers), 10, new UpstreamHosts(Duration.ZERO, System::nanoTime, (host, state) -> { }));
             connector.cancel(group.next(), link, () -> true, Duration.ofSeconds(5)).orElseThrow().channel().closeFuture().await(5, TimeUnit.SECONDS);
             return received.get(5, TimeUnit.SECONDS);
         } finally {

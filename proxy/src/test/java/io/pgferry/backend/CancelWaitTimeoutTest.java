@@ -45,7 +45,7 @@ class CancelWaitTimeoutTest {
                 }
             }
             ServerConnector connector = new ServerConnector(NioSocketChannel.class, null, new ServerTlsContexts(workers),
-                    new KeyDerivation(workers), 10, new UpstreamHosts(Duration.ZERO, System::nanoTime));
+                    new KeyDerivation(workers), 10, new UpstreamHosts(Duration.ZERO, System::nanoTime, (host, state) -> { }));
             ServerConnection link = new ServerConnection(new EmbeddedChannel(),
                     Upstream.parse("postgres://u@127.0.0.1:" + stuck.getLocalPort() + "/db?sslmode=disable"),
                     Map.of(), 42, 7, 10);
@@ -82,7 +82,7 @@ class CancelWaitTimeoutTest {
                         }
                     }, io.pgferry.testkit.ThreadPerTask.EXECUTOR);
             ServerConnector connector = new ServerConnector(NioSocketChannel.class, null, new ServerTlsContexts(workers),
-                    new KeyDerivation(workers), 10, new UpstreamHosts(Duration.ZERO, System::nanoTime));
+                    new KeyDerivation(workers), 10, new UpstreamHosts(Duration.ZERO, System::nanoTime, (host, state) -> { }));
             ServerConnection link = new ServerConnection(new EmbeddedChannel(),
                     Upstream.parse("postgres://u@127.0.0.1:" + silent.getLocalPort() + "/db?sslmode=disable"),
                     Map.of(), 42, 7, 10);

@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
@@ -53,6 +54,31 @@ class ConfigLoaderTest {
         assertNull(config.databases().get("*").upstream().user());
         assertEquals("whatever", config.database("whatever").upstreamDatabase("whatever"));
         assertTrue(!app.upstream().toString().contains("cret"), "passwords never appear in logs");
+    }
+
+    @Test
+    void upstreamsTakeLibpqsMultiHostSyntax() {
+        Upstream upstream = Upstream.parse("postgresql://svc:p%40ss@db1:5433,db2,[::1]:6000/app"
+                + "?target_session_attrs=prefer-standby&load_balance_hosts=random&sslmode=require");
+        assertEquals(java.util.List.of(new Upstream.Host("db1", 5433), new Upstream.Host("db2", 5432),
+                new Upstream.Host("::1", 6000)), upstream.hosts());
+        assertEquals("svc", upstream.user());
+        assertEquals("p@ss", upstream.password());
+        assertEquals("app", upstream.database());
+        assertEquals(TargetSessionAttrs.PREFER_STANDBY, upstream.target());
+        assertTrue(upstream.loadBalance());
+        assertEquals("postgres://svc@db1:5433,db2:5432,[::1]:6000/app?sslmode=require"
+                + "&target_session_attrs=prefer-standby&load_balance_hosts=random", upstream.toString());
+        assertEquals("db2", upstream.at(upstream.hosts().get(1)).host());
+        assertEquals(TargetSessionAttrs.ANY, Upstream.parse("postgres://h/d").target());
+        Map<String, String> refused = Map.of(
+                "postgres://h/d?target_session_attrs=master", "target_session_attrs master is not one of any, "
+                        + "read-write, read-only, primary, standby, prefer-standby",
+                "postgres://h/d?load_balance_hosts=yes", "load_balance_hosts yes is not one of disable, random",
+                "postgres://h1,/d", "URL has no host in h1,",
+                "postgres://h:port/d", "invalid port in host h:port");
+        refused.forEach((url, message) -> assertEquals(message,
+                assertThrows(IllegalArgumentException.class, () -> Upstream.parse(url)).getMessage()));
     }
 
     @Test

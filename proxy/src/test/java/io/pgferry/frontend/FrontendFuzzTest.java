@@ -75,7 +75,7 @@ class FrontendFuzzTest {
         workers = new CpuWorkers(1);
         KeyDerivation keyDerivation = new KeyDerivation(workers);
         ServerConnector connector = new ServerConnector(NioSocketChannel.class, null, new ServerTlsContexts(workers),
-                keyDerivation, 10, new io.pgferry.backend.UpstreamHosts(java.time.Duration.ZERO, System::nanoTime));
+                keyDerivation, 10, new io.pgferry.backend.UpstreamHosts(java.time.Duration.ZERO, System::nanoTime, (host, state) -> { }));
         context = new FrontendContext(new ProxyContext(config, null, connector, keyDerivation, workers, new ProxyMetrics()));
         root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         logged = new ListAppender<>();

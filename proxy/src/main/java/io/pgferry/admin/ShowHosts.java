@@ -1,0 +1,36 @@
+package io.pgferry.admin;
+
+import io.pgferry.backend.UpstreamHosts;
+import io.pgferry.config.Upstream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * SHOW HOSTS (pgferry's own): one row per upstream host a server link has tried, with the role its latest login
+ * reported, whether it is banned and for how much longer, how often it was banned, and its last connection error.
+ */
+final class ShowHosts {
+    static final List<String> COLUMNS = List.of("host", "port", "role", "state", "banned_ms", "bans", "last_error");
+
+    private ShowHosts() {
+    }
+
+    static AdminResult run(UpstreamHosts hosts, long now) {
+        List<List<String>> rows = new ArrayList<>();
+        List<Map.Entry<Upstream.Host, UpstreamHosts.HostState>> entries = new ArrayList<>(hosts.all().entrySet());
+        entries.sort(Comparator.comparing(entry -> entry.getKey().toString()));
+        for (Map.Entry<Upstream.Host, UpstreamHosts.HostState> entry : entries) {
+            UpstreamHosts.HostState state = entry.getValue();
+            boolean banned = state.bannedAt(now);
+            rows.add(new Rows().add(entry.getKey().name()).add(entry.getKey().port())
+                    .add(state.role().name().toLowerCase(Locale.ROOT))
+                    .add(banned ? "banned" : state.lastError() == null ? "up" : "failing")
+                    .add(banned ? state.bannedForNanos(now) / 1_000_000 : 0).add(state.bans())
+                    .add(state.lastError() == null ? "" : state.lastError()).done());
+        }
+        return new AdminResult(COLUMNS, rows, "SHOW");
+    }
+}

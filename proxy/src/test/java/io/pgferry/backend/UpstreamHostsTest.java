@@ -1,0 +1,53 @@
+package io.pgferry.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgferry.config.Upstream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Which hosts a new link tries, in which order, as hosts fail and report roles; the clock is the test's. */
+class UpstreamHostsTest {
+    private final AtomicLong now = new AtomicLong(1_000);
+    private final UpstreamHosts hosts = new UpstreamHosts(Duration.ofSeconds(5), now::get, (host, state) -> { });
+    private static final Upstream.Host FIRST = new Upstream.Host("10.0.0.1", 5432);
+    private static final Upstream.Host SECOND = new Upstream.Host("10.0.0.2", 5433);
+
+    @Test
+    void anUnreachableHostIsLeftOutForBanTimeThenTriedAgain() {
+        Upstream upstream = Upstream.parse("postgres://u@10.0.0.1,10.0.0.2:5433/db");
+        assertEquals(List.of(FIRST, SECOND), hosts.candidates(upstream));
+        hosts.unreachable(upstream, FIRST, "connection refused");
+        assertEquals(List.of(SECOND), hosts.candidates(upstream), "banned");
+        now.addAndGet(Duration.ofMillis(4_999).toNanos());
+        assertEquals(List.of(SECOND), hosts.candidates(upstream), "not retried before ban-time passed");
+        now.addAndGet(Duration.ofMillis(2).toNanos());
+        assertEquals(List.of(FIRST, SECOND), hosts.candidates(upstream), "tried again after it");
+        assertEquals(1, hosts.all().get(FIRST).bans());
+        assertEquals("connection refused", hosts.all().get(FIRST).lastError());
+    }
+
+    @Test
+    void aSingleHostIsNeverBannedItsPoolsLoginRetryPacesIt() {
+        Upstream single = Upstream.parse("postgres://u@10.0.0.1/db");
+        hosts.unreachable(single, FIRST, "connection refused");
+        assertEquals(List.of(FIRST), hosts.candidates(single));
+        assertEquals(0, hosts.all().get(FIRST).bans());
+    }
+
+    @Test
+    void hostsOfTheWrongRoleAreTriedLast() {
+        Upstream primary = Upstream.parse("postgres://u@10.0.0.1,10.0.0.2:5433/db?target_session_attrs=read-write");
+        hosts.loggedIn(FIRST, UpstreamHosts.Role.STANDBY);
+        hosts.loggedIn(SECOND, UpstreamHosts.Role.PRIMARY);
+        assertEquals(List.of(SECOND, FIRST), hosts.candidates(primary));
+        Upstream standby = Upstream.parse("postgres://u@10.0.0.1,10.0.0.2:5433/db?target_session_attrs=standby");
+        assertEquals(List.of(FIRST, SECOND), hosts.candidates(standby));
+        hosts.unreachable(primary, SECOND, "timed out");
+        hosts.loggedIn(SECOND, UpstreamHosts.Role.PRIMARY);
+        assertTrue(!hosts.all().get(SECOND).bannedAt(now.get()), "a login lifts the ban");
+    }
+}
