@@ -55,21 +55,21 @@ class FailoverIT {
         primary.close();
     }
 
-    private TestProxy proxy(String target) {
+    private TestProxy proxy(String target, String failoverBuffer) {
         String hosts = "127.0.0.1:" + primary.port() + ",127.0.0.1:" + standby.port();
         return TestProxy.start(primary, """
                 pgferry {
                   ban-time = 1s
-                  pool { mode = transaction, failover-buffer-timeout = 30s }
+                  pool { mode = transaction, failover-buffer-timeout = %s }
                   databases.app.upstream = "postgres://scram_user@%s/app?sslmode=disable&target_session_attrs=%s"
                   databases.app_ro { upstream = "postgres://scram_user@%s/app?sslmode=disable&target_session_attrs=standby", password = "%s" }
                 }
-                """.formatted(hosts, target, hosts, PostgresServer.Role.SCRAM.password));
+                """.formatted(failoverBuffer, hosts, target, hosts, PostgresServer.Role.SCRAM.password));
     }
 
     @Test
     void writesGoToThePrimaryAndReadsOfTheAliasToTheStandby() throws Exception {
-        try (TestProxy proxy = proxy("read-write");
+        try (TestProxy proxy = proxy("read-write", "30s");
              Connection writer = proxy.connectApp();
              Connection reader = proxy.connect("app_ro", TestProxy.APP_USER, TestProxy.APP_PASSWORD)) {
             assertEquals("f", SessionPoolingIT.single(writer, "SELECT pg_is_in_recovery()"));
@@ -118,18 +118,9 @@ class FailoverIT {
 
     @Test
     void aPromotedStandbyTakesOverWhileClientsWrite() throws Exception {
-        try (TestProxy proxy = proxy("read-write"); Load load = new Load(proxy)) {
-            load.awaitCommits(200);
-            primary.stopProcess();
-            long lost = System.nanoTime();
-            standby.promote();
-            long firstCommit = load.firstCommitAfter(lost);
-            load.awaitCommits(load.commits() + 200);
-            load.stop();
-            System.out.printf("failover (promote): %d failed of %d transactions, first commit %.0f ms after the"
-                    + " primary was gone%n", load.failures(), load.commits() + load.failures(),
-                    (firstCommit - lost) / 1e6);
-            assertTrue(load.failures() <= CLIENTS, "only transactions in flight fail: " + load.failures());
+        try (TestProxy proxy = proxy("read-write", "30s"); Load load = new Load(proxy)) {
+            long failures = promoteUnderLoad(load, "failover (promote)");
+            assertTrue(failures <= CLIENTS, "only transactions in flight fail: " + failures);
             try (Connection client = proxy.connectApp()) {
                 assertEquals(String.valueOf(standby.port()), SessionPoolingIT.single(client,
                         "SELECT current_setting('port')"), "the promoted standby is the primary now");
@@ -137,9 +128,31 @@ class FailoverIT {
         }
     }
 
+    /** The same without buffering, for comparison: clients get errors until the promotion, then carry on. */
+    @Test
+    void withoutBufferingClientsSeeErrorsUntilThePromotion() throws Exception {
+        try (TestProxy proxy = proxy("read-write", "0s"); Load load = new Load(proxy)) {
+            promoteUnderLoad(load, "failover (promote, no buffering)");
+        }
+    }
+
+    /** Stops the primary and promotes the standby while {@code load} runs; returns the failed transactions. */
+    private long promoteUnderLoad(Load load, String label) throws Exception {
+        load.awaitCommits(200);
+        primary.stopProcess();
+        long lost = System.nanoTime();
+        standby.promote();
+        long firstCommit = load.firstCommitAfter(lost);
+        load.awaitCommits(load.commits() + 200);
+        load.stop();
+        System.out.printf("%s: %d failed of %d transactions, first commit %.0f ms after the primary was gone%n",
+                label, load.failures(), load.commits() + load.failures(), (firstCommit - lost) / 1e6);
+        return load.failures();
+    }
+
     @Test
     void aPrimaryRestartedInPlaceIsWaitedFor() throws Exception {
-        try (TestProxy proxy = proxy("primary"); Load load = new Load(proxy)) {
+        try (TestProxy proxy = proxy("primary", "30s"); Load load = new Load(proxy)) {
             load.awaitCommits(200);
             primary.stopProcess();
             long lost = System.nanoTime();

@@ -1,6 +1,7 @@
 package io.pgferry.backend;
 
 import io.pgferry.config.Upstream;
+import io.pgferry.metrics.HostGauges;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,14 +24,14 @@ public final class UpstreamHosts {
     public enum Role { UNKNOWN, PRIMARY, STANDBY }
 
     /** One host's state; fields are written by whichever loop logged in or failed last. */
-    public static final class HostState {
+    public static final class HostState implements HostGauges {
         private volatile Role role = Role.UNKNOWN;
         private volatile long bannedUntilNanos;
         private volatile boolean banned;
         private volatile String lastError;
         private final AtomicLong bans = new AtomicLong();
 
-        /** Whether the host answered its latest connection and is not banned, as of {@code now}. */
+        @Override
         public boolean upAt(long now) {
             return lastError == null && !bannedAt(now);
         }
@@ -53,6 +54,16 @@ public final class UpstreamHosts {
             return lastError;
         }
 
+        @Override
+        public double inRecovery() {
+            return switch (role) {
+                case STANDBY -> 1;
+                case PRIMARY -> 0;
+                case UNKNOWN -> Double.NaN;
+            };
+        }
+
+        @Override
         public long bans() {
             return bans.get();
         }
@@ -60,11 +71,11 @@ public final class UpstreamHosts {
 
     private final Map<Upstream.Host, HostState> states = new ConcurrentHashMap<>();
     private final LongSupplier clock;
-    private final BiConsumer<Upstream.Host, HostState> added;
+    private final BiConsumer<Upstream.Host, HostGauges> added;
     private volatile Duration banTime;
 
     /** {@code added} hears of each host the first time a link tries it (the metrics bind its meters). */
-    public UpstreamHosts(Duration banTime, LongSupplier clock, BiConsumer<Upstream.Host, HostState> added) {
+    public UpstreamHosts(Duration banTime, LongSupplier clock, BiConsumer<Upstream.Host, HostGauges> added) {
         this.banTime = banTime;
         this.clock = clock;
         this.added = added;

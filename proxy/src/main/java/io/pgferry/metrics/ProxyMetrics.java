@@ -2,7 +2,6 @@ package io.pgferry.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.pgferry.backend.UpstreamHosts;
 import io.pgferry.config.Upstream;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -118,17 +117,14 @@ public final class ProxyMetrics implements AutoCloseable {
     }
 
     /** Gauges of one upstream host: whether it is up, whether it is a standby, and its bans. */
-    public void bindHost(Upstream.Host host, UpstreamHosts.HostState state) {
+    public void bindHost(Upstream.Host host, HostGauges state) {
         Tags tags = Tags.of("host", host.toString());
         Gauge.builder("pgferry.upstream.host.up", state, known -> known.upAt(System.nanoTime()) ? 1 : 0).tags(tags)
                 .description("1 while the host answered its latest connection and is not banned").register(registry);
-        Gauge.builder("pgferry.upstream.host.in.recovery", state, known -> switch (known.role()) {
-            case STANDBY -> 1;
-            case PRIMARY -> 0;
-            case UNKNOWN -> Double.NaN;
-        }).tags(tags).description("1 for a standby, 0 for a primary, as its latest login reported (in_hot_standby)")
+        Gauge.builder("pgferry.upstream.host.in.recovery", state, HostGauges::inRecovery).tags(tags)
+                .description("1 for a standby, 0 for a primary, as its latest login reported (in_hot_standby)")
                 .register(registry);
-        FunctionCounter.builder("pgferry.upstream.host.bans", state, UpstreamHosts.HostState::bans).tags(tags)
+        FunctionCounter.builder("pgferry.upstream.host.bans", state, HostGauges::bans).tags(tags)
                 .description("Times the host was left out for ban-time after a failed connection").register(registry);
     }
 

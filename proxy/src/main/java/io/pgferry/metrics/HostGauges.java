@@ -1,0 +1,13 @@
+package io.pgferry.metrics;
+
+/** What the metrics read of one upstream host when scraped. */
+public interface HostGauges {
+    /** Whether the host answered its latest connection and is not banned, as of {@code now}. */
+    boolean upAt(long now);
+
+    /** 1 for a standby, 0 for a primary, NaN before any login reported it. */
+    double inRecovery();
+
+    /** Times the host was banned after a failed connection. */
+    long bans();
+}
