@@ -138,10 +138,15 @@ class FailoverIT {
 
     /** Stops the primary and promotes the standby while {@code load} runs; returns the failed transactions. */
     private long promoteUnderLoad(Load load, String label) throws Exception {
+        return primaryLostUnderLoad(load, label, standby::promote);
+    }
+
+    /** Stops the primary, then runs {@code recovery}, while {@code load} runs; returns the failed transactions. */
+    private long primaryLostUnderLoad(Load load, String label, Runnable recovery) throws Exception {
         load.awaitCommits(200);
         primary.stopProcess();
         long lost = System.nanoTime();
-        standby.promote();
+        recovery.run();
         long firstCommit = load.firstCommitAfter(lost);
         load.awaitCommits(load.commits() + 200);
         load.stop();
@@ -153,17 +158,8 @@ class FailoverIT {
     @Test
     void aPrimaryRestartedInPlaceIsWaitedFor() throws Exception {
         try (TestProxy proxy = proxy("primary", "30s"); Load load = new Load(proxy)) {
-            load.awaitCommits(200);
-            primary.stopProcess();
-            long lost = System.nanoTime();
-            primary.startAgain();
-            long firstCommit = load.firstCommitAfter(lost);
-            load.awaitCommits(load.commits() + 200);
-            load.stop();
-            System.out.printf("restart in place: %d failed of %d transactions, first commit %.0f ms after the"
-                    + " primary was gone%n", load.failures(), load.commits() + load.failures(),
-                    (firstCommit - lost) / 1e6);
-            assertTrue(load.failures() <= CLIENTS, "only transactions in flight fail: " + load.failures());
+            long failures = primaryLostUnderLoad(load, "restart in place", primary::startAgain);
+            assertTrue(failures <= CLIENTS, "only transactions in flight fail: " + failures);
         }
     }
 

@@ -5,12 +5,8 @@ import io.pgferry.loadtest.edge.EdgeClients;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -87,21 +83,7 @@ final class HttpThroughput {
 
     /** {@code clients} kept-alive connections sending point selects for {@code seconds}; returns the queries done. */
     private static long httpRound(int edgePort, int clients, int seconds, int scale) throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        ExecutorService threads = Executors.newFixedThreadPool(clients);
-        try {
-            List<Future<Long>> counts = new ArrayList<>();
-            for (int i = 0; i < clients; i++) {
-                counts.add(threads.submit(() -> httpClient(edgePort, deadline, scale)));
-            }
-            long total = 0;
-            for (Future<Long> count : counts) {
-                total += count.get();
-            }
-            return total;
-        } finally {
-            threads.shutdownNow();
-        }
+        return TimedClients.run(clients, seconds, deadline -> httpClient(edgePort, deadline, scale));
     }
 
     private static long httpClient(int edgePort, long deadline, int scale) throws IOException {

@@ -8,12 +8,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * SCRAM logins per second per core, pgferry against PgBouncer in the same rounds (issue 27, item 7). Both (and
@@ -96,27 +93,13 @@ final class LoginRate {
     /** {@code clients} threads logging in and out for {@code seconds}; returns the logins done. */
     private static long logins(InetSocketAddress address, int clients, int seconds, ScramKeys keys)
             throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        ExecutorService threads = Executors.newFixedThreadPool(clients);
-        try {
-            List<Future<Long>> counts = new ArrayList<>();
-            for (int i = 0; i < clients; i++) {
-                counts.add(threads.submit(() -> {
-                    long done = 0;
-                    while (System.nanoTime() < deadline) {
-                        RawScramLogin.login(address, USER, "app", keys);
-                        done++;
-                    }
-                    return done;
-                }));
+        return TimedClients.run(clients, seconds, deadline -> {
+            long done = 0;
+            while (System.nanoTime() < deadline) {
+                RawScramLogin.login(address, USER, "app", keys);
+                done++;
             }
-            long total = 0;
-            for (Future<Long> count : counts) {
-                total += count.get();
-            }
-            return total;
-        } finally {
-            threads.shutdownNow();
-        }
+            return done;
+        });
     }
 }
