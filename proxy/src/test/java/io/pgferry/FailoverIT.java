@@ -79,6 +79,55 @@ class FailoverIT {
         }
     }
 
+    /**
+     * A standby whose replay is paused while the primary writes falls past max-replica-lag: within a few health
+     * checks the alias's reads go to the primary (prefer-standby's fallback), and back once replay catches up.
+     */
+    @Test
+    void aStandbyThatFallsBehindStopsGettingReadsUntilItCatchesUp() throws Exception {
+        String hosts = "127.0.0.1:" + primary.port() + ",127.0.0.1:" + standby.port();
+        String hocon = """
+                pgferry {
+                  health-check-interval = 200ms, max-replica-lag = 1s, housekeeping-interval = 100ms
+                  pool.mode = transaction
+                  databases.app_ro { upstream = "postgres://scram_user@%s/app?sslmode=disable&target_session_attrs=prefer-standby", password = "%s" }
+                }
+                """.formatted(hosts, PostgresServer.Role.SCRAM.password);
+        String standbyPort = String.valueOf(standby.port());
+        String primaryPort = String.valueOf(primary.port());
+        try (TestProxy proxy = TestProxy.start(primary, hocon);
+             Connection reader = proxy.connect("app_ro", TestProxy.APP_USER, TestProxy.APP_PASSWORD);
+             Connection onStandby = standby.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD, "app");
+             Connection onPrimary = primary.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD, "app");
+             Statement writes = onPrimary.createStatement()) {
+            assertEquals(standbyPort, SessionPoolingIT.single(reader, "SELECT current_setting('port')"));
+            insert(writes);
+            SessionPoolingIT.single(onStandby, "SELECT pg_wal_replay_pause()::text");
+            TestProxy.awaitTrue(() -> {
+                insert(writes);
+                return primaryPort.equals(port(reader));
+            }, "reads leave the lagging standby");
+            SessionPoolingIT.single(onStandby, "SELECT pg_wal_replay_resume()::text");
+            TestProxy.awaitTrue(() -> standbyPort.equals(port(reader)), "reads come back once it catches up");
+        }
+    }
+
+    private static void insert(Statement writes) {
+        try {
+            writes.execute("INSERT INTO ticks VALUES (-1, 0)");
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String port(Connection reader) {
+        try {
+            return SessionPoolingIT.single(reader, "SELECT current_setting('port')");
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void aHostThatRefusesConnectionsIsBannedNotRetriedAndShown() throws Exception {
         int refusing = PostgresServer.freePort();

@@ -10,10 +10,12 @@ import java.util.Map;
 
 /**
  * SHOW HOSTS (pgferry's own): one row per upstream host a server link has tried, with the role its latest login
- * reported, whether it is banned and for how much longer, how often it was banned, and its last connection error.
+ * reported, whether it is up, failing, banned (and for how much longer) or lagging past max-replica-lag, how often
+ * it was banned, the replay lag its latest health check read, and its last connection error.
  */
 final class ShowHosts {
-    static final List<String> COLUMNS = List.of("host", "port", "role", "state", "banned_ms", "bans", "last_error");
+    static final List<String> COLUMNS = List.of("host", "port", "role", "state", "banned_ms", "bans", "replay_lag_ms",
+            "last_error");
 
     private ShowHosts() {
     }
@@ -27,8 +29,9 @@ final class ShowHosts {
             boolean banned = state.bannedAt(now);
             rows.add(new Rows().add(entry.getKey().name()).add(entry.getKey().port())
                     .add(state.role().name().toLowerCase(Locale.ROOT))
-                    .add(banned ? "banned" : state.lastError() == null ? "up" : "failing")
+                    .add(banned ? "banned" : state.lastError() != null ? "failing" : state.lagging() ? "lagging" : "up")
                     .add(banned ? state.bannedForNanos(now) / 1_000_000 : 0).add(state.bans())
+                    .add(Double.isNaN(state.replayLagSeconds()) ? "" : String.valueOf(Math.round(state.replayLagSeconds() * 1000)))
                     .add(state.lastError() == null ? "" : state.lastError()).done());
         }
         return new AdminResult(COLUMNS, rows, "SHOW");

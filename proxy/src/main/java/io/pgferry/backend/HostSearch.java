@@ -64,19 +64,21 @@ final class HostSearch {
             }
             UpstreamHosts.Role role = UpstreamHosts.roleOf(link);
             hosts.loggedIn(host, role);
+            hosts.monitor(host, login);
             TargetSessionAttrs target = login.upstream().target();
-            if (target.accepts(role == UpstreamHosts.Role.STANDBY) || role == UpstreamHosts.Role.UNKNOWN) {
+            if (hosts.fits(login.upstream(), host, role)) {
                 discardFallback();
                 result.complete(link);
                 return;
             }
+            boolean lagging = target.accepts(role == UpstreamHosts.Role.STANDBY);
+            String why = lagging ? "lags past max-replica-lag" : "is a " + role.name().toLowerCase();
             if (target.fallsBackToAny() && fallback == null) {
                 fallback = link;
             } else {
-                link.close("not a " + (role == UpstreamHosts.Role.STANDBY ? "primary" : "standby")
-                        + " (target_session_attrs=" + target.configName() + ")");
+                link.close(why + " (target_session_attrs=" + target.configName() + ")");
             }
-            failures.add(host + " is a " + role.name().toLowerCase());
+            failures.add(host + " " + why);
             next();
         });
     }

@@ -12,6 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What pgferry knows of each upstream host, shared by every pool that reaches it: the role it reported at its
@@ -20,6 +22,8 @@ import java.util.function.LongSupplier;
  * has nothing else to try, so its retries follow the pool's login-retry instead. Thread-safe.
  */
 public final class UpstreamHosts {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamHosts.class);
+
     /** A host's role as its latest login reported it. */
     public enum Role { UNKNOWN, PRIMARY, STANDBY }
 
@@ -29,6 +33,8 @@ public final class UpstreamHosts {
         private volatile long bannedUntilNanos;
         private volatile boolean banned;
         private volatile String lastError;
+        private volatile double replayLagSeconds = Double.NaN;
+        private volatile boolean lagging;
         private final AtomicLong bans = new AtomicLong();
 
         @Override
@@ -48,6 +54,16 @@ public final class UpstreamHosts {
         /** How much longer the ban lasts as of {@code now}; 0 when not banned. */
         public long bannedForNanos(long now) {
             return bannedAt(now) ? bannedUntilNanos - now : 0;
+        }
+
+        @Override
+        public double replayLagSeconds() {
+            return replayLagSeconds;
+        }
+
+        /** Whether that lag exceeds max-replica-lag: left out for reads until it catches up. */
+        public boolean lagging() {
+            return lagging;
         }
 
         public String lastError() {
@@ -70,6 +86,8 @@ public final class UpstreamHosts {
     }
 
     private final Map<Upstream.Host, HostState> states = new ConcurrentHashMap<>();
+    /** The login of the first pool that reached each host through a host search: what health checks log in as. */
+    private final Map<Upstream.Host, ServerConnector.Login> monitoredLogins = new ConcurrentHashMap<>();
     private final LongSupplier clock;
     private final BiConsumer<Upstream.Host, HostGauges> added;
     private volatile Duration banTime;
@@ -101,8 +119,9 @@ public final class UpstreamHosts {
 
     /**
      * The hosts to try for a new link of {@code upstream}, in order: those not banned, as listed or shuffled
-     * ({@code load_balance_hosts=random}), with hosts whose last reported role the target does not want after the
-     * others (roles change, so they are still tried).
+     * ({@code load_balance_hosts=random}); first those that {@link #fits fit} as far as pgferry knows, then those
+     * whose last reported role the target does not want (roles change, so they are still tried), then standbys
+     * lagging past max-replica-lag (a prefer-standby link would rather fall back to the primary).
      */
     List<Upstream.Host> candidates(Upstream upstream) {
         if (upstream.hosts().size() == 1) {
@@ -119,13 +138,47 @@ public final class UpstreamHosts {
             Collections.shuffle(open, ThreadLocalRandom.current());
         }
         List<Upstream.Host> ordered = new ArrayList<>(open.size());
-        open.stream().filter(host -> suits(upstream, state(host).role())).forEach(ordered::add);
-        open.stream().filter(host -> !suits(upstream, state(host).role())).forEach(ordered::add);
+        open.stream().filter(host -> fits(upstream, host, state(host).role())).forEach(ordered::add);
+        open.stream().filter(host -> !fits(upstream, host, state(host).role()) && !state(host).lagging)
+                .forEach(ordered::add);
+        open.stream().filter(host -> !fits(upstream, host, state(host).role()) && state(host).lagging)
+                .forEach(ordered::add);
         return ordered;
     }
 
-    private static boolean suits(Upstream upstream, Role role) {
-        return role == Role.UNKNOWN || upstream.target().accepts(role == Role.STANDBY);
+    /**
+     * Whether a host of {@code role} serves {@code upstream}'s target: the role it wants (an unknown role is given
+     * the benefit of the doubt), and, for a target that wants standbys, not lagging past max-replica-lag.
+     */
+    boolean fits(Upstream upstream, Upstream.Host host, Role role) {
+        if (role == Role.UNKNOWN) {
+            return true;
+        }
+        boolean standby = role == Role.STANDBY;
+        return upstream.target().accepts(standby) && !(standby && state(host).lagging);
+    }
+
+    /**
+     * Whether a link should no longer serve its pool, and closes when released: its standby lags past
+     * max-replica-lag, or it is a prefer-standby fallback on the primary while another host is a standby in good
+     * standing again. Called on every release, so it returns at once for targets that do not want standbys.
+     */
+    public boolean unfit(ServerConnection link) {
+        Upstream upstream = link.upstream();
+        if (!upstream.target().wantsStandby()) {
+            return false;
+        }
+        HostState own = states.get(upstream.hosts().get(0));
+        if (own == null) {
+            return false;
+        }
+        if (own.lagging) {
+            return true;
+        }
+        long now = clock.getAsLong();
+        return upstream.target().fallsBackToAny() && own.role == Role.PRIMARY && upstream.hosts().stream().skip(1)
+                .map(states::get).anyMatch(other -> other != null && other.role == Role.STANDBY && !other.lagging
+                        && other.upAt(now));
     }
 
     /** A connection to {@code host} failed: with another host to turn to, it is banned for ban-time. */
@@ -145,6 +198,27 @@ public final class UpstreamHosts {
         state.role = role;
         state.banned = false;
         state.lastError = null;
+    }
+
+    /** A host search reached {@code host} for {@code login}: health checks log in as the first such login. */
+    void monitor(Upstream.Host host, ServerConnector.Login login) {
+        monitoredLogins.putIfAbsent(host, login);
+    }
+
+    Map<Upstream.Host, ServerConnector.Login> monitoredLogins() {
+        return monitoredLogins;
+    }
+
+    /** A health check read {@code seconds} of replay lag on {@code host}. */
+    void replayLag(Upstream.Host host, double seconds, Duration maxReplicaLag) {
+        HostState state = state(host);
+        state.replayLagSeconds = seconds;
+        boolean lagging = !maxReplicaLag.isZero() && seconds * 1e9 > maxReplicaLag.toNanos();
+        if (lagging != state.lagging) {
+            LOG.info("host {} {} max-replica-lag ({} s behind)", host, lagging ? "lags past" : "is back within",
+                    String.format(java.util.Locale.ROOT, "%.1f", seconds));
+        }
+        state.lagging = lagging;
     }
 
     /** Every host pgferry has tried, for SHOW HOSTS and the metrics. */

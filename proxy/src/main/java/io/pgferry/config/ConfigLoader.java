@@ -100,7 +100,9 @@ public final class ConfigLoader {
                                 : Path.of(config.getString("ident-file")))),
                 nonNegative(config, "auth-failure-delay"),
                 authQuery(config),
-                nonNegative(config, "ban-time"));
+                nonNegative(config, "ban-time"),
+                nonNegative(config, "health-check-interval"),
+                nonNegative(config, "max-replica-lag"));
     }
 
     private static AuthQueryConfig authQuery(Config config) {

@@ -17,7 +17,8 @@ import java.util.Set;
  * {@code authFailureDelay} holds back the answer to a failed login (PostgreSQL's auth_delay), 0 for none.
  * {@code authQuery} looks up users that are not configured, or is {@code null} (off); a database entry may have
  * its own ({@link #authQuery(String)}). {@code banTime}: how long a host of a several-host upstream that could not be
- * reached is left out before it is tried again.
+ * reached is left out before it is tried again. {@code healthCheckInterval}: how often such hosts are checked (0 never);
+ * {@code maxReplicaLag}: a standby further behind is left out for reads (0: no limit).
  */
 public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen, String transport, int threads,
                           int maxClientConnections, int maxMessageSize, AuthMethod defaultAuthMethod,
@@ -29,7 +30,7 @@ public record ProxyConfig(InetSocketAddress listen, InetSocketAddress httpListen
                           Set<String> adminUsers, Set<String> statsUsers, int maxUserConnections,
                           int maxLoginsInProgress, int maxAutoPools, Duration autodbIdleTimeout, EdgeConfig edge,
                           Path listenUnix, HbaRules hba, Duration authFailureDelay, AuthQueryConfig authQuery,
-                          Duration banTime) {
+                          Duration banTime, Duration healthCheckInterval, Duration maxReplicaLag) {
 
     /** How log lines are written: one human-readable line, or one JSON object per line for log collectors. */
     public enum LogFormat { TEXT, JSON }

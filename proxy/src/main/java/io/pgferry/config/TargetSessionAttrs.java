@@ -30,6 +30,11 @@ public enum TargetSessionAttrs {
         };
     }
 
+    /** Whether it asks for standbys, which max-replica-lag applies to. */
+    public boolean wantsStandby() {
+        return this == READ_ONLY || this == STANDBY || this == PREFER_STANDBY;
+    }
+
     /** Whether, no host suiting strictly, any host will do (prefer-standby's fallback). */
     public boolean fallsBackToAny() {
         return this == PREFER_STANDBY;

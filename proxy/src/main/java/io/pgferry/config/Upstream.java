@@ -103,12 +103,18 @@ public record Upstream(List<Host> hosts, String database, String user, String pa
         return new Upstream(hosts, database, user, newPassword, sslMode, rootCertificate, target, loadBalance);
     }
 
-    /** The same upstream reached at {@code host} alone: what one server link of it is connected to. */
+    /**
+     * The same upstream as one server link of it sees it: {@code host}, the one it is connected to, first, the
+     * others after it (a prefer-standby link on the primary leaves it once another host is a standby again).
+     */
     public Upstream at(Host host) {
-        return new Upstream(List.of(host), database, user, password, sslMode, rootCertificate, target, loadBalance);
+        List<Host> reordered = new ArrayList<>(hosts.size());
+        reordered.add(host);
+        hosts.stream().filter(other -> !other.equals(host)).forEach(reordered::add);
+        return new Upstream(reordered, database, user, password, sslMode, rootCertificate, target, loadBalance);
     }
 
-    /** The first host (the only one for most upstreams); a link's upstream is the host it is connected to. */
+    /** The first host (the only one for most upstreams); for a link's upstream, the host it is connected to. */
     public String host() {
         return hosts.get(0).name();
     }

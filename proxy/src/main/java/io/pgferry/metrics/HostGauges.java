@@ -8,6 +8,9 @@ public interface HostGauges {
     /** 1 for a standby, 0 for a primary, NaN before any login reported it. */
     double inRecovery();
 
+    /** The replay lag its latest health check read, in seconds; NaN before any. */
+    double replayLagSeconds();
+
     /** Times the host was banned after a failed connection. */
     long bans();
 }

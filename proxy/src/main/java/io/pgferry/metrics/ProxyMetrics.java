@@ -116,13 +116,16 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("Bytes held by the prepared-statement registry").baseUnit("bytes").register(registry);
     }
 
-    /** Gauges of one upstream host: whether it is up, whether it is a standby, and its bans. */
+    /** Gauges of one upstream host: whether it is up, whether it is a standby, its replay lag and its bans. */
     public void bindHost(Upstream.Host host, HostGauges state) {
         Tags tags = Tags.of("host", host.toString());
         Gauge.builder("pgferry.upstream.host.up", state, known -> known.upAt(System.nanoTime()) ? 1 : 0).tags(tags)
                 .description("1 while the host answered its latest connection and is not banned").register(registry);
         Gauge.builder("pgferry.upstream.host.in.recovery", state, HostGauges::inRecovery).tags(tags)
                 .description("1 for a standby, 0 for a primary, as its latest login reported (in_hot_standby)")
+                .register(registry);
+        Gauge.builder("pgferry.upstream.host.replay.lag", state, HostGauges::replayLagSeconds).tags(tags)
+                .baseUnit("seconds").description("A standby's replay lag as the latest health check read it")
                 .register(registry);
         FunctionCounter.builder("pgferry.upstream.host.bans", state, HostGauges::bans).tags(tags)
                 .description("Times the host was left out for ban-time after a failed connection").register(registry);

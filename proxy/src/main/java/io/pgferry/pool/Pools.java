@@ -6,6 +6,7 @@ import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pgferry.auth.PassThroughKeys;
+import io.pgferry.backend.HostMonitor;
 import io.pgferry.backend.ServerConnector;
 import io.pgferry.config.DatabaseConfig;
 import io.pgferry.config.PoolMode;
@@ -34,6 +35,8 @@ import java.util.function.Supplier;
  * made-up database names leave nothing behind (issue 22.4). Thread-safe.
  */
 public final class Pools {
+    /** A health check's login may take this long even when health-check-interval is shorter. */
+    private static final Duration MIN_CHECK_TIMEOUT = Duration.ofSeconds(1);
     private final Map<PoolKey, ServerPool> pools = new ConcurrentHashMap<>();
     private final Map<String, ConnectionLimit> databaseLimits = new ConcurrentHashMap<>();
     private final Map<String, ConnectionLimit> userLimits = new ConcurrentHashMap<>();
@@ -47,6 +50,9 @@ public final class Pools {
     private final Consumer<ServerPool> removed;
     private final Set<String> disabledDatabases = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
+    /** Created on the first housekeeping pass, on that pass's loop; checks hosts every health-check-interval. */
+    private volatile HostMonitor hostMonitor;
+    private long lastHealthCheckNanos;
 
     /**
      * {@code meters} gives each new pool the meters it reports to; {@code created} hears of each new pool once,
@@ -147,7 +153,7 @@ public final class Pools {
                 name -> new ConnectionLimit(() -> config.get().maxUserConnections(name)));
         PoolLimits limits = new PoolLimits(databaseLimit, userLimit);
         ServerPool pool = new ServerPool(key, (loop, timeout) -> connector.connect(loop, login, timeout), settings,
-                meters.apply(key), limits);
+                meters.apply(key), limits, connector.hosts()::unfit);
         limits.join(pool);
         pools.put(key, pool);
         if (auto) {
@@ -225,13 +231,32 @@ public final class Pools {
     }
 
     public void housekeep(EventLoop loop) {
-        Duration period = config.get().statsPeriod();
-        pools.values().forEach(pool -> pool.housekeep(loop, period));
-        retireIdleAutoPools(System.nanoTime());
+        ProxyConfig current = config.get();
+        pools.values().forEach(pool -> pool.housekeep(loop, current.statsPeriod()));
+        long now = System.nanoTime();
+        retireIdleAutoPools(now);
+        checkHosts(loop, current, now);
+    }
+
+    /** Starts the hosts' health checks when health-check-interval has passed since the last; housekeeping's thread. */
+    private synchronized void checkHosts(EventLoop loop, ProxyConfig current, long now) {
+        Duration interval = current.healthCheckInterval();
+        if (interval.isZero() || now - lastHealthCheckNanos < interval.toNanos()) {
+            return;
+        }
+        lastHealthCheckNanos = now;
+        if (hostMonitor == null) {
+            hostMonitor = new HostMonitor(connector, loop);
+        }
+        hostMonitor.checkAll(interval.compareTo(MIN_CHECK_TIMEOUT) < 0 ? MIN_CHECK_TIMEOUT : interval,
+                current.maxReplicaLag());
     }
 
     public void closeAll() {
         pools.values().forEach(pool -> pool.close("pgferry is shutting down"));
+        if (hostMonitor != null) {
+            hostMonitor.close();
+        }
     }
 
     /** Closes every server link, in use or not (the proxy is stopping); the future completes when all are closed. */

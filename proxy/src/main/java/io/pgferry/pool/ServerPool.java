@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The server links for one {@link PoolKey}. Idle links are reused most-recently-released first, which keeps
@@ -34,11 +35,15 @@ public final class ServerPool implements PoolGauges {
     private final PoolLinks links = new PoolLinks();
     private final PoolClients clients = new PoolClients();
     private final LinkCounts counts;
+    private final Predicate<ServerConnection> unfitHost;
     private boolean paused;
     private volatile boolean closed;
 
-    ServerPool(PoolKey key, LinkSource source, PoolSettings settings, PoolActivity activity, PoolLimits limits) {
+    /** {@code unfitHost}: whether a link's host no longer serves this pool (a standby lagging too far behind). */
+    ServerPool(PoolKey key, LinkSource source, PoolSettings settings, PoolActivity activity, PoolLimits limits,
+               Predicate<ServerConnection> unfitHost) {
         this.key = key;
+        this.unfitHost = unfitHost;
         this.opener = new LinkOpener(key, source, activity, this::opened, this::failedToOpen);
         this.settings = settings;
         this.activity = activity;
@@ -139,7 +144,7 @@ public final class ServerPool implements PoolGauges {
             if (link.parkedBy() != owner || !unused.unpark(link)) {
                 return false;
             }
-            retirement = LinkRetirement.reason(link, now, false);
+            retirement = LinkRetirement.reason(link, now, false, unfitHost);
             if (retirement == null) {
                 return true;
             }
@@ -197,7 +202,7 @@ public final class ServerPool implements PoolGauges {
      * its lifetime or on a host whose role changed is closed instead; the next waiter may then open a fresh one.
      */
     public void release(ServerConnection link) {
-        String retirement = LinkRetirement.reason(link, System.nanoTime(), closed);
+        String retirement = LinkRetirement.reason(link, System.nanoTime(), closed, unfitHost);
         if (retirement != null) {
             link.close(retirement);
             return;

@@ -50,4 +50,21 @@ class UpstreamHostsTest {
         hosts.loggedIn(SECOND, UpstreamHosts.Role.PRIMARY);
         assertTrue(!hosts.all().get(SECOND).bannedAt(now.get()), "a login lifts the ban");
     }
+
+    @Test
+    void aStandbyLaggingPastTheLimitGoesAfterThePrimaryForStandbyTargets() {
+        Upstream preferStandby = Upstream.parse("postgres://u@10.0.0.1,10.0.0.2:5433/db"
+                + "?target_session_attrs=prefer-standby");
+        hosts.loggedIn(FIRST, UpstreamHosts.Role.STANDBY);
+        hosts.loggedIn(SECOND, UpstreamHosts.Role.PRIMARY);
+        assertEquals(List.of(FIRST, SECOND), hosts.candidates(preferStandby));
+        hosts.replayLag(FIRST, 3.5, Duration.ofSeconds(1));
+        assertTrue(hosts.all().get(FIRST).lagging());
+        assertEquals(List.of(SECOND, FIRST), hosts.candidates(preferStandby), "the primary is the better fallback");
+        assertTrue(!hosts.fits(preferStandby, FIRST, UpstreamHosts.Role.STANDBY));
+        hosts.replayLag(FIRST, 0.2, Duration.ofSeconds(1));
+        assertEquals(List.of(FIRST, SECOND), hosts.candidates(preferStandby), "back once it caught up");
+        hosts.replayLag(FIRST, 3.5, Duration.ZERO);
+        assertTrue(!hosts.all().get(FIRST).lagging(), "no limit: never lagging");
+    }
 }

@@ -72,7 +72,8 @@ class ServerPoolTest {
     }
 
     private ServerPool pool(String user, PoolSettings settings, PoolLimits limits) {
-        ServerPool pool = new ServerPool(new PoolKey("db", user), source, settings, PoolActivity.NONE, limits);
+        ServerPool pool = new ServerPool(new PoolKey("db", user), source, settings, PoolActivity.NONE, limits,
+                link -> false);
         limits.join(pool);
         return pool;
     }
