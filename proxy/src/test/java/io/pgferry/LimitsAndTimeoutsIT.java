@@ -202,4 +202,43 @@ class LimitsAndTimeoutsIT {
             assertEquals("1", SessionPoolingIT.single(only, "SELECT 1"));
         }
     }
+
+    /**
+     * server_check_delay and server_check_query: an idle server runs the check before it serves the next client;
+     * one whose check fails is closed and the client is served by a fresh server, without an error.
+     */
+    @Test
+    void anIdleServerIsCheckedBeforeReuseAndReplacedWhenTheCheckFails(PostgresServer server) throws Exception {
+        try (Connection admin = server.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD, "app");
+             java.sql.Statement statement = admin.createStatement()) {
+            statement.execute("DROP SEQUENCE IF EXISTS pgferry_checks");
+            statement.execute("CREATE SEQUENCE pgferry_checks MINVALUE 0 START 1 MAXVALUE 1");
+            statement.execute("GRANT ALL ON SEQUENCE pgferry_checks TO PUBLIC");
+        }
+        String hocon = "pgferry.pool { size = 1, server-check-delay = 0s, "
+                + "server-check-query = \"SELECT nextval('public.pgferry_checks')\" }";
+        try (TestProxy proxy = TestProxy.start(server, hocon)) {
+            String first;
+            try (Connection client = proxy.connectApp()) {
+                first = SessionPoolingIT.single(client, "SELECT pg_backend_pid()");
+            }
+            awaitIdle(proxy);
+            try (Connection client = proxy.connectApp()) {
+                assertEquals(first, SessionPoolingIT.single(client, "SELECT pg_backend_pid()"), "checked, then reused");
+                assertEquals("1 true", SessionPoolingIT.single(client,
+                        "SELECT last_value || ' ' || is_called FROM public.pgferry_checks"), "the check ran once");
+            }
+            awaitIdle(proxy);
+            try (Connection client = proxy.connectApp()) {
+                String replacement = SessionPoolingIT.single(client, "SELECT pg_backend_pid()");
+                assertFalse(first.equals(replacement), "the check failed (the sequence is exhausted): a new server");
+            }
+        }
+    }
+
+    /** Waits until the released server is back in the idle list, so the next client takes it from there. */
+    private static void awaitIdle(TestProxy proxy) {
+        TestProxy.awaitTrue(() -> proxy.proxy().pools().all().stream().allMatch(pool -> pool.stats().idle() == 1),
+                "the server is idle");
+    }
 }

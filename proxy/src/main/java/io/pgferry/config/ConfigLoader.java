@@ -232,7 +232,9 @@ public final class ConfigLoader {
                 nonNegative(pool, "reserve-timeout"),
                 nonNegative(pool, "query-timeout"),
                 nonNegative(pool, "transaction-timeout"),
-                nonNegative(pool, "failover-buffer-timeout"));
+                nonNegative(pool, "failover-buffer-timeout"),
+                nonNegative(pool, "server-check-delay"),
+                pool.getString("server-check-query"));
     }
 
     private static CacheSettings cache(Config cache, String path) {

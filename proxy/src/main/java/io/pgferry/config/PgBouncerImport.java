@@ -37,6 +37,8 @@ public final class PgBouncerImport {
         SETTINGS.put("query_wait_timeout", new Setting("pool.acquire-timeout", Kind.SECONDS));
         SETTINGS.put("transaction_timeout", new Setting("pool.transaction-timeout", Kind.SECONDS));
         SETTINGS.put("server_reset_query", new Setting("pool.reset-query", Kind.TEXT));
+        SETTINGS.put("server_check_delay", new Setting("pool.server-check-delay", Kind.SECONDS));
+        SETTINGS.put("server_check_query", new Setting("pool.server-check-query", Kind.TEXT));
         SETTINGS.put("max_client_conn", new Setting("max-client-connections", Kind.NUMBER));
         SETTINGS.put("max_db_connections", new Setting("max-db-connections", Kind.NUMBER));
         SETTINGS.put("max_user_connections", new Setting("max-user-connections", Kind.NUMBER));

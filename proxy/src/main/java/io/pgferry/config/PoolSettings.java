@@ -14,9 +14,11 @@ import java.time.Duration;
  * @param transactionTimeout a transaction open longer closes its server and client; 0 never
  * @param failoverBufferTimeout how long clients wait for a server while the upstream, which worked before, cannot
  *                       be reached (a failover or restart), instead of getting the login error at once; 0 never
+ * @param serverCheckDelay a link idle longer runs {@code serverCheckQuery} before serving again ("" never)
  */
 public record PoolSettings(PoolMode mode, int size, int minIdle, Duration acquireTimeout, Duration idleTimeout,
                            Duration maxLifetime, double lifetimeJitter, Duration connectTimeout, String resetQuery,
                            Duration loginRetry, int reserveSize, Duration reserveTimeout, Duration queryTimeout,
-                           Duration transactionTimeout, Duration failoverBufferTimeout) {
+                           Duration transactionTimeout, Duration failoverBufferTimeout, Duration serverCheckDelay,
+                           String serverCheckQuery) {
 }

@@ -78,7 +78,11 @@ public final class ServerPool implements PoolGauges {
         }
         if (link != null) {
             activity.checkedOut(0);
-            request.grant(link);
+            if (IdleLinkCheck.due(link, settings, System.nanoTime())) {
+                IdleLinkCheck.run(this, link, request, settings.serverCheckQuery());
+            } else {
+                request.grant(link);
+            }
         } else if (refusal != null) {
             request.refuse(refusal);
         } else if (toOpen > 0) {

@@ -55,7 +55,8 @@ class ServerPoolTest {
     private static PoolSettings buffering(int size, Duration acquireTimeout, int reserveSize, Duration reserveTimeout,
                                           Duration failoverBuffer) {
         return new PoolSettings(PoolMode.TRANSACTION, size, 0, acquireTimeout, LONG, LONG, 0, LONG, "DISCARD ALL",
-                Duration.ofSeconds(15), reserveSize, reserveTimeout, Duration.ZERO, Duration.ZERO, failoverBuffer);
+                Duration.ofSeconds(15), reserveSize, reserveTimeout, Duration.ZERO, Duration.ZERO, failoverBuffer,
+                LONG, "");
     }
 
     /** Fails the oldest open in progress as a server that cannot be reached does. */
