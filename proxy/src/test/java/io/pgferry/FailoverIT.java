@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgferry.testkit.PostgresServer;
+import io.pgferry.testkit.WriteLoad;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,16 +13,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -167,7 +161,7 @@ class FailoverIT {
 
     @Test
     void aPromotedStandbyTakesOverWhileClientsWrite() throws Exception {
-        try (TestProxy proxy = proxy("read-write", "30s"); Load load = new Load(proxy)) {
+        try (TestProxy proxy = proxy("read-write", "30s"); WriteLoad load = new WriteLoad(CLIENTS, proxy::connectApp)) {
             long failures = promoteUnderLoad(load, "failover (promote)");
             assertTrue(failures <= CLIENTS, "only transactions in flight fail: " + failures);
             try (Connection client = proxy.connectApp()) {
@@ -180,24 +174,24 @@ class FailoverIT {
     /** The same without buffering, for comparison: clients get errors until the promotion, then carry on. */
     @Test
     void withoutBufferingClientsSeeErrorsUntilThePromotion() throws Exception {
-        try (TestProxy proxy = proxy("read-write", "0s"); Load load = new Load(proxy)) {
+        try (TestProxy proxy = proxy("read-write", "0s"); WriteLoad load = new WriteLoad(CLIENTS, proxy::connectApp)) {
             promoteUnderLoad(load, "failover (promote, no buffering)");
         }
     }
 
     /** Stops the primary and promotes the standby while {@code load} runs; returns the failed transactions. */
-    private long promoteUnderLoad(Load load, String label) throws Exception {
+    private long promoteUnderLoad(WriteLoad load, String label) throws Exception {
         return primaryLostUnderLoad(load, label, standby::promote);
     }
 
     /** Stops the primary, then runs {@code recovery}, while {@code load} runs; returns the failed transactions. */
-    private long primaryLostUnderLoad(Load load, String label, Runnable recovery) throws Exception {
-        load.awaitCommits(200);
+    private long primaryLostUnderLoad(WriteLoad load, String label, Runnable recovery) throws Exception {
+        load.awaitCommits(200, 20);
         primary.stopProcess();
         long lost = System.nanoTime();
         recovery.run();
-        long firstCommit = load.firstCommitAfter(lost);
-        load.awaitCommits(load.commits() + 200);
+        long firstCommit = load.firstCommitAfter(lost, 20);
+        load.awaitCommits(load.commits() + 200, 20);
         load.stop();
         System.out.printf("%s: %d failed of %d transactions, first commit %.0f ms after the primary was gone%n",
                 label, load.failures(), load.commits() + load.failures(), (firstCommit - lost) / 1e6);
@@ -206,72 +200,9 @@ class FailoverIT {
 
     @Test
     void aPrimaryRestartedInPlaceIsWaitedFor() throws Exception {
-        try (TestProxy proxy = proxy("primary", "30s"); Load load = new Load(proxy)) {
+        try (TestProxy proxy = proxy("primary", "30s"); WriteLoad load = new WriteLoad(CLIENTS, proxy::connectApp)) {
             long failures = primaryLostUnderLoad(load, "restart in place", primary::startAgain);
             assertTrue(failures <= CLIENTS, "only transactions in flight fail: " + failures);
-        }
-    }
-
-    /** Clients inserting one row per transaction through pgferry, reconnecting after an error, until stopped. */
-    private static final class Load implements AutoCloseable {
-        private final ExecutorService threads = Executors.newFixedThreadPool(CLIENTS);
-        private final List<Future<?>> running = new ArrayList<>();
-        private final AtomicBoolean stopping = new AtomicBoolean();
-        private final AtomicLong commits = new AtomicLong();
-        private final AtomicLong failures = new AtomicLong();
-        private final AtomicLong lastCommitNanos = new AtomicLong();
-
-        Load(TestProxy proxy) {
-            for (int i = 0; i < CLIENTS; i++) {
-                int client = i;
-                running.add(threads.submit(() -> {
-                    long n = 0;
-                    while (!stopping.get()) {
-                        try (Connection connection = proxy.connectApp();
-                             Statement statement = connection.createStatement()) {
-                            while (!stopping.get()) {
-                                statement.execute("INSERT INTO ticks VALUES (" + client + ", " + n++ + ")");
-                                commits.incrementAndGet();
-                                lastCommitNanos.set(System.nanoTime());
-                            }
-                        } catch (SQLException e) {
-                            failures.incrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
-            }
-        }
-
-        long commits() {
-            return commits.get();
-        }
-
-        long failures() {
-            return failures.get();
-        }
-
-        void awaitCommits(long count) {
-            TestProxy.awaitTrue(() -> commits.get() >= count, count + " commits");
-        }
-
-        /** When the first transaction after {@code since} committed. */
-        long firstCommitAfter(long since) {
-            TestProxy.awaitTrue(() -> lastCommitNanos.get() - since > 0, "a commit after the primary was gone");
-            return lastCommitNanos.get();
-        }
-
-        void stop() throws Exception {
-            stopping.set(true);
-            for (Future<?> future : running) {
-                future.get(30, TimeUnit.SECONDS);
-            }
-        }
-
-        @Override
-        public void close() {
-            stopping.set(true);
-            threads.shutdownNow();
         }
     }
 }

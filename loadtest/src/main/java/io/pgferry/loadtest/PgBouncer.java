@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,13 +33,20 @@ final class PgBouncer implements AutoCloseable {
     /** {@code password}: clients log in with it by SCRAM ({@code auth_type = scram-sha-256}); {@code null}: trust. */
     static PgBouncer start(PgBouncerBinary binary, int postgresPort, String user, int poolSize,
                            Throughput.ClientTls clientTls, String password) throws IOException, InterruptedException {
+        return start(binary, postgresPort, user, poolSize, clientTls, password, ini -> ini);
+    }
+
+    /** As above, with {@code edit} applied to the ini first (another host list, other settings). */
+    static PgBouncer start(PgBouncerBinary binary, int postgresPort, String user, int poolSize,
+                           Throughput.ClientTls clientTls, String password, UnaryOperator<String> edit)
+            throws IOException, InterruptedException {
         Path directory = Files.createTempDirectory("pgferry-pgbouncer-");
         // A copy the unprivileged user can run: a build cached under root's home is out of its reach.
         Path executable = Files.copy(binary.executable(), directory.resolve("pgbouncer"));
         int port = PostgresServer.freePort();
         Files.writeString(directory.resolve("userlist.txt"), "\"" + user + "\" \"" + (password == null ? "" : password)
                 + "\"\n");
-        String ini = ini(binary, postgresPort, port, poolSize, directory, clientTls);
+        String ini = edit.apply(ini(binary, postgresPort, port, poolSize, directory, clientTls));
         Files.writeString(directory.resolve("pgbouncer.ini"), password == null ? ini
                 : ini.replace("auth_type = trust", "auth_type = scram-sha-256"));
         PgBouncerBinary.run(List.of("chmod", "-R", "a+rwX", directory.toString()), null);

@@ -79,9 +79,9 @@ final class LinkCounts {
     }
 
     /** An opening failed; the caller gives its limit slot back outside the monitor. */
-    void failed(ServerLoginFailure failure, long now) {
+    void failed(ServerLoginFailure failure, long startedNanos, long now) {
         connecting--;
-        loginRetry.failed(failure, now);
+        loginRetry.failed(failure, startedNanos, now);
     }
 
     /** An open link closed; the caller gives its limit slot back outside the monitor. */

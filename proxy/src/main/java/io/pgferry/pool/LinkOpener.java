@@ -6,6 +6,7 @@ import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.config.PoolSettings;
 import io.pgferry.metrics.PoolActivity;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +22,14 @@ final class LinkOpener {
     private final LinkSource source;
     private final PoolActivity activity;
     private final Consumer<ServerConnection> opened;
-    private final Consumer<ServerLoginFailure> failed;
+    private final BiConsumer<ServerLoginFailure, Long> failed;
 
-    /** {@code opened} and {@code failed} are the pool's, called when a connection attempt completes. */
+    /**
+     * {@code opened} and {@code failed} are the pool's, called when a connection attempt completes; {@code failed}
+     * also gets when the attempt started ({@link System#nanoTime()}).
+     */
     LinkOpener(PoolKey key, LinkSource source, PoolActivity activity, Consumer<ServerConnection> opened,
-               Consumer<ServerLoginFailure> failed) {
+               BiConsumer<ServerLoginFailure, Long> failed) {
         this.key = key;
         this.source = source;
         this.activity = activity;
@@ -47,7 +51,7 @@ final class LinkOpener {
                 ServerLoginFailure failure = ServerLoginFailure.of(error);
                 activity.serverLoginFailed();
                 LOG.warn("pool {}: cannot open server connection: {}", key, failure.getMessage());
-                failed.accept(failure);
+                failed.accept(failure, started);
                 return;
             }
             activity.serverLoggedIn(System.nanoTime() - started);

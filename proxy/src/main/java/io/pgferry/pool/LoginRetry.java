@@ -20,10 +20,20 @@ final class LoginRetry {
     /** Failures in a row that a retry may cure; 0 after a success or any other failure. */
     private int transientFailures;
 
-    void failed(ServerLoginFailure failure, long now) {
+    /**
+     * A login started at {@code startedNanos} failed at {@code now}. Logins that were already under way when the
+     * previous one failed are the same failure seen again (several clients' openings when a server dies), so they
+     * do not lengthen the pause: only a retry that fails does.
+     */
+    void failed(ServerLoginFailure failure, long startedNanos, long now) {
+        boolean retried = lastFailure == null || startedNanos - lastFailureNanos >= 0;
         lastFailure = failure;
         lastFailureNanos = now;
-        transientFailures = failure.isTransient() ? transientFailures + 1 : 0;
+        if (!failure.isTransient()) {
+            transientFailures = 0;
+        } else if (retried || transientFailures == 0) {
+            transientFailures++;
+        }
     }
 
     void succeeded() {

@@ -183,12 +183,12 @@ public final class ServerPool implements PoolGauges {
      * One waiter gets the failure; while {@link LinkCounts#buffering}, only those waiting past
      * failover-buffer-timeout do, and the next login is tried as soon as the retry pause ends.
      */
-    private void failedToOpen(ServerLoginFailure failure) {
+    private void failedToOpen(ServerLoginFailure failure, long startedNanos) {
         long now = System.nanoTime();
         List<LinkRequest> failed;
         LinkRequest next;
         synchronized (this) {
-            counts.failed(failure, now);
+            counts.failed(failure, startedNanos, now);
             boolean buffering = counts.buffering(settings, accepted());
             failed = buffering ? waiters.pollExpired(now, settings.failoverBufferTimeout()) : waiters.pollOldest();
             next = buffering ? waiters.oldest() : null;

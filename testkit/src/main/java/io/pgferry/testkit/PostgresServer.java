@@ -47,11 +47,18 @@ public final class PostgresServer implements AutoCloseable {
     private final TestCertificates certificates;
     private final String osUser;
     private final int port;
+    /** The loopback address it listens on: 127.0.0.1, or another for a standby sharing its primary's port. */
+    private final String address;
     private final Thread shutdownHook = new Thread(this::stopQuietly, "postgres-fixture-stop");
     private volatile boolean running;
     private boolean deleted;
 
     private PostgresServer(String version, Path directory, String osUser, int port) {
+        this(version, directory, osUser, port, "127.0.0.1");
+    }
+
+    private PostgresServer(String version, Path directory, String osUser, int port, String address) {
+        this.address = address;
         this.version = version;
         this.directory = directory;
         this.data = directory.resolve("data");
@@ -113,9 +120,9 @@ public final class PostgresServer implements AutoCloseable {
         // Replication over the Unix socket lets a standby of this server stream from it (startStandby).
         StringBuilder hba = new StringBuilder("local all all trust\nlocal replication all trust\n");
         for (Role role : Role.values()) {
-            hba.append("host all ").append(role.user).append(" 127.0.0.1/32 ").append(role.method).append('\n');
+            hba.append("host all ").append(role.user).append(" 127.0.0.0/8 ").append(role.method).append('\n');
         }
-        hba.append("host all all 127.0.0.1/32 scram-sha-256\n");
+        hba.append("host all all 127.0.0.0/8 scram-sha-256\n");
         Files.writeString(data.resolve("pg_hba.conf"), hba.toString());
         if (osUser != null) {
             Processes.run(List.of("chown", "-R", osUser, directory.toString()));
@@ -157,10 +164,19 @@ public final class PostgresServer implements AutoCloseable {
      * a replication slot keeping the WAL the standby streams from. Close the standby before this server.
      */
     public PostgresServer startStandby() {
+        return startStandby("127.0.0.1", freePort());
+    }
+
+    /**
+     * As {@link #startStandby()}, listening on {@code address} (a loopback address such as 127.0.0.2) and
+     * {@code port}: a standby on another address can share its primary's port, as hosts of one cluster do, which
+     * poolers whose host lists take one port (PgBouncer) need.
+     */
+    public PostgresServer startStandby(String address, int standbyPort) {
         Path binaries = PostgresBinaries.unpacked(version);
         try {
             PostgresServer standby = new PostgresServer(version, Files.createTempDirectory("pgferry-pg-standby-"),
-                    osUser, freePort());
+                    osUser, standbyPort, address);
             Runtime.getRuntime().addShutdownHook(standby.shutdownHook);
             String slot = "standby_" + standby.port;
             try (Connection connection = connect(SUPERUSER, SUPERUSER_PASSWORD, "postgres");
@@ -181,6 +197,7 @@ public final class PostgresServer implements AutoCloseable {
                 Files.writeString(standby.data.resolve("standby.signal"), "");
                 Files.writeString(standby.data.resolve("postgresql.auto.conf"), String.join("\n",
                         "port = " + standby.port,
+                        "listen_addresses = '" + standby.address + "'",
                         "unix_socket_directories = '" + standby.directory + "'",
                         "ssl_cert_file = '" + standby.certificates.serverCertificate() + "'",
                         "ssl_key_file = '" + standby.certificates.serverKey() + "'",
@@ -193,12 +210,22 @@ public final class PostgresServer implements AutoCloseable {
                 Processes.run(List.of("chmod", "600", standby.certificates.serverKey().toString()));
                 standby.startProcess(binaries);
             } catch (RuntimeException | SQLException e) {
+                String log = standby.logText();
                 standby.close();
-                throw new IllegalStateException("cannot start a standby", e);
+                throw new IllegalStateException("cannot start a standby; its log:\n" + log, e);
             }
             return standby;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The server's log, for an error message; empty if there is none. */
+    private String logText() {
+        try {
+            return Files.readString(directory.resolve("postgres.log"));
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -214,7 +241,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?sslmode=disable";
+        return "jdbc:postgresql://" + address + ":" + port + "/" + database + "?sslmode=disable";
     }
 
     /** Stops the server with a fast shutdown and starts it again on the same port, keeping its data. */
@@ -238,7 +265,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public String host() {
-        return "127.0.0.1";
+        return address;
     }
 
     /** The postmaster's process id, from its pid file; -1 if the server is not running. */
