@@ -49,9 +49,12 @@ public final class HostMonitor {
         }
         connector.connectTo(loop, login, host, timeout).whenComplete((opened, error) -> {
             if (error != null) {
-                String why = ServerLoginFailure.of(error).getMessage();
-                LOG.warn("health check of {}: {}", host, why);
-                hosts.unreachable(login.upstream(), host, why);
+                ServerLoginFailure failure = ServerLoginFailure.of(error);
+                LOG.warn("health check of {}: {}", host, failure.getMessage());
+                // A refused login (a pass-through user no client has logged in as yet) says nothing of the host.
+                if (failure.isTransient()) {
+                    hosts.unreachable(login.upstream(), host, failure.getMessage());
+                }
                 checking.remove(host);
             } else {
                 links.put(host, opened);

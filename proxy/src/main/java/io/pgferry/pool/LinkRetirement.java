@@ -8,13 +8,16 @@ final class LinkRetirement {
     private LinkRetirement() {
     }
 
-    /** Why {@code link} must close as of {@code now}, or {@code null} if it may serve again. */
-    static String reason(ServerConnection link, long now, boolean poolClosed, Predicate<ServerConnection> unfitHost) {
+    /**
+     * Why {@code link} must close as of {@code now}, or {@code null} if it may serve again; {@code poolClosed} is
+     * why its pool closed, {@code null} while it is open.
+     */
+    static String reason(ServerConnection link, long now, String poolClosed, Predicate<ServerConnection> unfitHost) {
         if (!link.isUsable()) {
             return "unusable after an error";
         }
-        if (poolClosed) {
-            return "its pool closed";
+        if (poolClosed != null) {
+            return poolClosed;
         }
         if (link.parameters().roleChanged()) {
             return "its host's role changed (in_hot_standby)";

@@ -38,6 +38,8 @@ public final class ServerPool implements PoolGauges {
     private final Predicate<ServerConnection> unfitHost;
     private boolean paused;
     private volatile boolean closed;
+    /** Why the pool closed (the log reason of links closing after it), or {@code null} while open. */
+    private volatile String closedBecause;
 
     /** {@code unfitHost}: whether a link's host no longer serves this pool (a standby lagging too far behind). */
     ServerPool(PoolKey key, LinkSource source, PoolSettings settings, PoolActivity activity, PoolLimits limits,
@@ -148,7 +150,7 @@ public final class ServerPool implements PoolGauges {
             if (link.parkedBy() != owner || !unused.unpark(link)) {
                 return false;
             }
-            retirement = LinkRetirement.reason(link, now, false, unfitHost);
+            retirement = LinkRetirement.reason(link, now, null, unfitHost);
             if (retirement == null) {
                 return true;
             }
@@ -206,7 +208,7 @@ public final class ServerPool implements PoolGauges {
      * its lifetime or on a host whose role changed is closed instead; the next waiter may then open a fresh one.
      */
     public void release(ServerConnection link) {
-        String retirement = LinkRetirement.reason(link, System.nanoTime(), closed, unfitHost);
+        String retirement = LinkRetirement.reason(link, System.nanoTime(), closedBecause, unfitHost);
         if (retirement != null) {
             link.close(retirement);
             return;
@@ -408,6 +410,7 @@ public final class ServerPool implements PoolGauges {
         List<ServerConnection> toClose;
         List<LinkRequest> toFail;
         synchronized (this) {
+            closedBecause = reason;
             closed = true;
             toClose = unused.drain();
             toFail = waiters.drain();
