@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * as libpq does, until one accepts the login and reports a role the target wants. A host that cannot be reached is
  * banned ({@link UpstreamHosts}); one of the wrong role is logged out of, except that prefer-standby keeps the first
  * such link for when no standby answers. A refused login (a wrong password, an unknown database) is the answer
- * for every host, so the search stops there. Runs on the requesting loop.
+ * for every host, so the search stops there (with the fallback, if it has one). Runs on the requesting loop.
  */
 final class HostSearch {
     private final ServerConnector connector;
@@ -53,8 +53,11 @@ final class HostSearch {
             if (error != null) {
                 ServerLoginFailure failure = ServerLoginFailure.of(error);
                 if (!failure.isTransient()) {
-                    discardFallback();
-                    result.completeExceptionally(failure);
+                    if (fallback != null) {
+                        result.complete(fallback);
+                    } else {
+                        result.completeExceptionally(failure);
+                    }
                     return;
                 }
                 hosts.unreachable(login.upstream(), host, failure.getMessage());
