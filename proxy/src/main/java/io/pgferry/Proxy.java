@@ -92,7 +92,8 @@ public final class Proxy implements AutoCloseable {
             group.next().scheduleAtFixedRate(metrics::tickClock, ProxyMetrics.CLOCK_TICK_MILLIS,
                     ProxyMetrics.CLOCK_TICK_MILLIS, TimeUnit.MILLISECONDS);
             HttpEndpoints http = config.httpListen() == null ? null : HttpEndpoints.start(group, serverChannel,
-                    config.httpListen(), metrics, new UpstreamProbe(context::config, context.pools()));
+                    config.httpListen(), metrics, new UpstreamProbe(context::config, context.pools(),
+                    connector.hosts()));
             EdgeListener edge = config.edge().listen() == null ? null
                     : EdgeListener.start(group, serverChannel, config, context);
             Channel unixListener = config.listenUnix() == null ? null : listenUnix(group, transport, receiveBufferGroup,

@@ -149,9 +149,11 @@ class FailoverIT {
             }
             assertEquals(List.of("unknown", "banned", "1"), hosts.get(refusing), "banned once, not retried");
             assertEquals(List.of("primary", "up", "0"), hosts.get(primary.port()));
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + proxy.proxy().httpAddress().getPort() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String http = "http://127.0.0.1:" + proxy.proxy().httpAddress().getPort();
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(http + "/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(http + "/ready"))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode(), "ready: the other host serves");
             assertTrue(metrics.contains("pgferry_upstream_host_up{host=\"127.0.0.1:" + refusing + "\"} 0.0"), metrics);
             assertTrue(metrics.contains("pgferry_upstream_host_bans_total{host=\"127.0.0.1:" + refusing + "\"} 1.0"));
             assertTrue(metrics.contains("pgferry_upstream_host_in_recovery{host=\"127.0.0.1:" + primary.port()

@@ -150,7 +150,7 @@ public final class UpstreamHosts {
      * Whether a host of {@code role} serves {@code upstream}'s target: the role it wants (an unknown role is given
      * the benefit of the doubt), and, for a target that wants standbys, not lagging past max-replica-lag.
      */
-    boolean fits(Upstream upstream, Upstream.Host host, Role role) {
+    public boolean fits(Upstream upstream, Upstream.Host host, Role role) {
         if (role == Role.UNKNOWN) {
             return true;
         }

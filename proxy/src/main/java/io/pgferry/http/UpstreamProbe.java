@@ -1,7 +1,9 @@
 package io.pgferry.http;
 
+import io.pgferry.backend.UpstreamHosts;
 import io.pgferry.config.DatabaseConfig;
 import io.pgferry.config.ProxyConfig;
+import io.pgferry.config.Upstream;
 import io.pgferry.pool.Pools;
 import io.pgferry.pool.ServerPool;
 import java.io.IOException;
@@ -12,8 +14,9 @@ import java.util.function.Supplier;
 
 /**
  * Readiness: no pool holds logins back because its upstream was unreachable or not accepting connections (a
- * client would get an error now, issue 22.10), and every configured upstream accepts a TCP connection. The TCP
- * answer is cached for a few seconds, so frequent probes do not open a connection each; the check runs on the
+ * client would get an error now, issue 22.10), and every configured upstream has a host that accepts a TCP
+ * connection and, as far as its latest login said, has the role the upstream's target_session_attrs wants (a
+ * failed-over cluster is ready once its new primary answers). The TCP answer is cached for a few seconds, so frequent probes do not open a connection each; the check runs on the
  * caller's thread with a short timeout.
  */
 public final class UpstreamProbe implements BooleanSupplier {
@@ -22,12 +25,14 @@ public final class UpstreamProbe implements BooleanSupplier {
 
     private final Supplier<ProxyConfig> config;
     private final Pools pools;
+    private final UpstreamHosts hosts;
     private volatile long checkedAt;
     private volatile boolean lastAnswer;
 
-    public UpstreamProbe(Supplier<ProxyConfig> config, Pools pools) {
+    public UpstreamProbe(Supplier<ProxyConfig> config, Pools pools, UpstreamHosts hosts) {
         this.config = config;
         this.pools = pools;
+        this.hosts = hosts;
     }
 
     @Override
@@ -41,11 +46,22 @@ public final class UpstreamProbe implements BooleanSupplier {
         }
         boolean reachable = true;
         for (DatabaseConfig database : config.get().databases().values()) {
-            reachable &= reachable(database.upstream().host(), database.upstream().port());
+            reachable &= ready(database.upstream());
         }
         lastAnswer = reachable;
         checkedAt = now;
         return reachable;
+    }
+
+    /** Whether a host of {@code upstream} that may have the wanted role accepts a TCP connection. */
+    private boolean ready(Upstream upstream) {
+        for (Upstream.Host host : upstream.hosts()) {
+            UpstreamHosts.HostState state = hosts.all().get(host);
+            if ((state == null || hosts.fits(upstream, host, state.role())) && reachable(host.name(), host.port())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean reachable(String host, int port) {
