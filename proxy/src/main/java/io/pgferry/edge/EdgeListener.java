@@ -2,15 +2,20 @@ package io.pgferry.edge;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pgferry.config.ProxyConfig;
 import io.pgferry.context.Listening;
 import io.pgferry.frontend.FrontendContext;
 import io.pgferry.tls.ClientTlsContext;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -19,10 +24,12 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class EdgeListener implements AutoCloseable {
     private final Channel listener;
+    private final ChannelGroup connections;
     private final AtomicReference<SslContext> tls;
 
-    private EdgeListener(Channel listener, AtomicReference<SslContext> tls) {
+    private EdgeListener(Channel listener, ChannelGroup connections, AtomicReference<SslContext> tls) {
         this.listener = listener;
+        this.connections = connections;
         this.tls = tls;
     }
 
@@ -30,11 +37,19 @@ public final class EdgeListener implements AutoCloseable {
     public static EdgeListener start(EventLoopGroup group, Class<? extends ServerChannel> channelType,
                                      ProxyConfig config, FrontendContext context) {
         AtomicReference<SslContext> tls = new AtomicReference<>(ClientTlsContext.forHttp(config.clientTls()));
+        ChannelGroup connections = new DefaultChannelGroup("edge connections", GlobalEventExecutor.INSTANCE);
+        EdgeChannelInitializer edge = new EdgeChannelInitializer(config.edge(), tls::get,
+                context.shared().handshakeWorkers(), context);
         Channel listener = Listening.bind(new ServerBootstrap().group(group).channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 4096)
-                .childHandler(new EdgeChannelInitializer(config.edge(), tls::get, context.shared().handshakeWorkers(),
-                        context)), config.edge().listen());
-        return new EdgeListener(listener, tls);
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        connections.add(channel);
+                        channel.pipeline().addLast(edge);
+                    }
+                }), config.edge().listen());
+        return new EdgeListener(listener, connections, tls);
     }
 
     /** New connections use the reloaded configuration's certificate. */
@@ -46,8 +61,10 @@ public final class EdgeListener implements AutoCloseable {
         return (InetSocketAddress) listener.localAddress();
     }
 
+    /** Closes the listener and its connections while the event loops still run, so none is left to their clean-up. */
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 }
