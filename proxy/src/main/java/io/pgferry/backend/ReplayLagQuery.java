@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.Messages;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,10 +40,8 @@ final class ReplayLagQuery extends OwnQueryClient {
         try {
             byte type = Messages.type(message);
             if (type == BackendTag.DATA_ROW && seconds == null) {
-                int at = message.readerIndex() + Messages.BODY + 2;
-                int length = message.getInt(at);
-                seconds = length < 0 ? 0.0 : Double.parseDouble(message.toString(at + 4, length,
-                        StandardCharsets.US_ASCII));
+                String text = Messages.dataRowText(message, 0);
+                seconds = text == null ? 0.0 : Double.parseDouble(text);
             } else if (type == BackendTag.ERROR_RESPONSE) {
                 fail();
             }

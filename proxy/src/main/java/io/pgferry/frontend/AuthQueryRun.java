@@ -11,7 +11,6 @@ import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.ErrorFields;
 import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.Messages;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -58,7 +57,7 @@ final class AuthQueryRun extends OwnQueryClient {
         try {
             byte type = Messages.type(message);
             if (type == BackendTag.DATA_ROW && found == null && !failed()) {
-                found = secondColumn(message);
+                found = Messages.dataRowText(message, 1);
             } else if (type == BackendTag.ERROR_RESPONSE) {
                 fail();
                 error = ErrorFields.read(message).message();
@@ -66,18 +65,6 @@ final class AuthQueryRun extends OwnQueryClient {
         } finally {
             message.release();
         }
-    }
-
-    /** The second column's text, or {@code null} for NULL or a row with fewer columns. */
-    private static String secondColumn(ByteBuf row) {
-        int at = row.readerIndex() + Messages.BODY;
-        if (row.getUnsignedShort(at) < 2) {
-            return null;
-        }
-        at += 2;
-        at += 4 + Math.max(0, row.getInt(at));
-        int length = row.getInt(at);
-        return length < 0 ? null : row.toString(at + 4, length, StandardCharsets.UTF_8);
     }
 
     @Override

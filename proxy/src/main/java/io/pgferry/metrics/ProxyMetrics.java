@@ -31,7 +31,8 @@ import java.util.function.ToIntBiFunction;
  * nothing; tags are bounded by the configured databases and users. Thread-safe.
  */
 public final class ProxyMetrics implements AutoCloseable {
-    private final List<LongSupplier> pinSources = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Functions the meters read that nothing else holds: Micrometer keeps a meter's object only weakly. */
+    private final List<Object> meterSources = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** How often the meters' wall clock is read: the decaying maxima rotate every 20 s, so a second is plenty. */
     public static final long CLOCK_TICK_MILLIS = 1000;
     private final TickingClock clock = new TickingClock();
@@ -109,8 +110,8 @@ public final class ProxyMetrics implements AutoCloseable {
 
     /** Gauges for what every client connection shares: how many are open, and the statement registry. */
     public void bindClients(IntSupplier connected, StatementRegistry statements) {
-        // Micrometer holds a gauge's object weakly: nothing else keeps this lambda, so the gauge must.
-        Gauge.builder("pgferry.clients.connected", connected, IntSupplier::getAsInt).strongReference(true)
+        meterSources.add(connected);
+        Gauge.builder("pgferry.clients.connected", connected, IntSupplier::getAsInt)
                 .description("Client connections open").register(registry);
         Gauge.builder("pgferry.prepared.statements", statements, StatementRegistry::size)
                 .description("Distinct prepared statements in the registry").register(registry);
@@ -135,8 +136,7 @@ public final class ProxyMetrics implements AutoCloseable {
 
     /** Counts the transaction-mode clients pinned to their server for {@code reason}, read from {@code pins}. */
     public void countPins(String reason, LongSupplier pins) {
-        // Held here as well: Micrometer keeps a function counter's object only weakly.
-        pinSources.add(pins);
+        meterSources.add(pins);
         FunctionCounter.builder("pgferry.pins", pins, LongSupplier::getAsLong)
                 .description("Transaction-mode clients pinned to their server, by what they did")
                 .tag("reason", reason).register(registry);

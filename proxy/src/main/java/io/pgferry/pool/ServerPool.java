@@ -37,7 +37,6 @@ public final class ServerPool implements PoolGauges {
     private final LinkCounts counts;
     private final Predicate<ServerConnection> unfitHost;
     private boolean paused;
-    private volatile boolean closed;
     /** Why the pool closed (the log reason of links closing after it), or {@code null} while open. */
     private volatile String closedBecause;
 
@@ -62,7 +61,7 @@ public final class ServerPool implements PoolGauges {
         Throwable refusal = null;
         int toOpen = 0;
         synchronized (this) {
-            if (closed) {
+            if (closedBecause != null) {
                 refusal = new PoolTimeout("pool " + key + " is closed");
             } else if (!paused) {
                 link = unused.takeIdle(request.loop);
@@ -99,7 +98,7 @@ public final class ServerPool implements PoolGauges {
      * {@code most} at once, taking their limit slots. Holds the monitor.
      */
     private int startOpenings(int capacity, int most) {
-        if (paused || closed || counts.retryPausing(settings.loginRetry(), System.nanoTime())) {
+        if (paused || closedBecause != null || counts.retryPausing(settings.loginRetry(), System.nanoTime())) {
             return 0;
         }
         return counts.start(Math.min(most, Math.min(waiters.size() - counts.connecting(), capacity - counts.total())));
@@ -131,7 +130,7 @@ public final class ServerPool implements PoolGauges {
      * {@code false} if the link must be released instead.
      */
     public synchronized boolean park(ServerConnection link, Object owner) {
-        if (!waiters.isEmpty() || closed || paused || link.hasCancelsInFlight()) {
+        if (!waiters.isEmpty() || closedBecause != null || paused || link.hasCancelsInFlight()) {
             return false;
         }
         unused.park(link);
@@ -258,7 +257,7 @@ public final class ServerPool implements PoolGauges {
         List<LinkRequest> expired;
         synchronized (this) {
             unused.collectToClose(now, current.idleTimeout().toNanos(), counts.open(), current.minIdle(), toClose);
-            int missing = closed || paused ? 0 : current.minIdle() - (counts.total() - toClose.size());
+            int missing = closedBecause != null || paused ? 0 : current.minIdle() - (counts.total() - toClose.size());
             int opened = counts.start(missing);
             LinkRequest oldest = waiters.oldest();
             boolean reserveDue = oldest != null && current.reserveSize() > 0
@@ -411,7 +410,6 @@ public final class ServerPool implements PoolGauges {
         List<LinkRequest> toFail;
         synchronized (this) {
             closedBecause = reason;
-            closed = true;
             toClose = unused.drain();
             toFail = waiters.drain();
         }

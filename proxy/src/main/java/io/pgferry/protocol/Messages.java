@@ -63,6 +63,23 @@ public final class Messages {
         return true;
     }
 
+    /**
+     * The text of column {@code column} (from 0) of a DataRow in text format; {@code null} for NULL or a row with
+     * fewer columns. Reads without moving the buffer's indexes.
+     */
+    public static String dataRowText(ByteBuf row, int column) {
+        int at = row.readerIndex() + BODY;
+        if (row.getUnsignedShort(at) <= column) {
+            return null;
+        }
+        at += 2;
+        for (int i = 0; i < column; i++) {
+            at += 4 + Math.max(0, row.getInt(at));
+        }
+        int length = row.getInt(at);
+        return length < 0 ? null : row.toString(at + 4, length, StandardCharsets.UTF_8);
+    }
+
     /** The Int32 request code of an Authentication message. */
     public static int authenticationCode(ByteBuf authentication) {
         return authentication.getInt(authentication.readerIndex() + BODY);
