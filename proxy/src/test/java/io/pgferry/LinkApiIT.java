@@ -104,7 +104,8 @@ class LinkApiIT {
                 assertEquals("1", SessionPoolingIT.single(warm, "SELECT 1"));
             }
             ProxyContext shared = proxy.proxy().context().shared();
-            Route route = shared.pools().route("app", TestProxy.APP_USER, shared.config().users().get(TestProxy.APP_USER));
+            Route route = shared.pools().route("app", TestProxy.APP_USER,
+                    shared.config().users().get(TestProxy.APP_USER), false);
             ServerPool pool = ((Route.ToPool) route).pool();
             EventLoop loop = pool.links().get(0).eventLoop();
             PreparedStatement statement = shared.statements().acquire(queryAndTypes(

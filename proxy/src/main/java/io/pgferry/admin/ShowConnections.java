@@ -49,7 +49,7 @@ final class ShowConnections {
                 long connectMillis = nowMillis - (nowNanos - link.createdNanos()) / 1_000_000;
                 long request = link.requestStartNanos();
                 long requestMillis = request == 0 ? connectMillis : nowMillis - (nowNanos - request) / 1_000_000;
-                rows.add(new Rows().add("S").add(pool.key().user()).add(pool.key().database()).add("none").add(state)
+                rows.add(new Rows().add("S").add(pool.key().user()).add(pool.key().databaseLabel()).add("none").add(state)
                         .add(remote == null ? "" : remote.getAddress().getHostAddress())
                         .add(remote == null ? 0 : remote.getPort())
                         .add(local == null ? "" : local.getAddress().getHostAddress())

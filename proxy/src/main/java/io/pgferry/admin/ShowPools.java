@@ -24,7 +24,7 @@ final class ShowPools {
         List<List<String>> rows = new ArrayList<>();
         for (ServerPool pool : pools.all()) {
             PoolStats stats = pool.stats();
-            rows.add(new Rows().add(pool.key().database()).add(pool.key().user())
+            rows.add(new Rows().add(pool.key().databaseLabel()).add(pool.key().user())
                     .add(Math.max(0, pool.clients() - stats.waiting())).add(stats.waiting()).add(0).add(0)
                     .add(stats.active()).add(0).add(0).add(stats.idle() + stats.parked()).add(0).add(0)
                     .add(stats.connecting()).add(stats.longestWaitMicros() / 1_000_000)

@@ -29,7 +29,7 @@ final class ShowStats {
         Map<String, PoolTotals> lastPeriod = new LinkedHashMap<>();
         Map<String, Long> periodNanos = new LinkedHashMap<>();
         for (ServerPool pool : pools.all()) {
-            String database = pool.key().database();
+            String database = pool.key().databaseLabel();
             totals.merge(database, pool.activity().totals(), PoolTotals::plus);
             lastPeriod.merge(database, pool.statsWindow().lastPeriod(), PoolTotals::plus);
             periodNanos.merge(database, pool.statsWindow().lastPeriodNanos(), Math::max);

@@ -65,6 +65,11 @@ public final class ServerConnector {
         Login at(Upstream.Host host) {
             return new Login(upstream.at(host), database, user, password, passThrough);
         }
+
+        /** The same login to a standby of the upstream, when one is up (read routing). */
+        public Login forReads() {
+            return new Login(upstream.forReads(), database, user, password, passThrough);
+        }
     }
 
     public UpstreamHosts hosts() {

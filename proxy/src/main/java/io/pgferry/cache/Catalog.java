@@ -47,12 +47,16 @@ public record Catalog(Set<String> functions, Set<String> immutableFunctions, Set
 
     /** Whether a WRITE of {@code analysis} changes only the tables it names. */
     boolean writesOnlyNamedTables(StatementAnalysis analysis) {
-        for (String function : analysis.functions()) {
-            if (volatileFunctions.contains(function) || !functions.contains(function)) {
-                return false;
-            }
-        }
-        return plainWriteTables.containsAll(analysis.tables());
+        return !callsWriter(analysis, this) && plainWriteTables.containsAll(analysis.tables());
+    }
+
+    /**
+     * Whether {@code analysis} calls a function that may write: one with a VOLATILE overload, or one {@code catalog}
+     * does not know ({@code null}: no catalog yet, so any function may).
+     */
+    public static boolean callsWriter(StatementAnalysis analysis, Catalog catalog) {
+        return !analysis.functions().isEmpty() && (catalog == null || analysis.functions().stream()
+                .anyMatch(name -> catalog.volatileFunctions().contains(name) || !catalog.functions().contains(name)));
     }
 
     static Catalog of(Map<String, boolean[]> functions, Map<String, boolean[]> relations, long now) {

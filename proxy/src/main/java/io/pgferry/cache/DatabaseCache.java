@@ -13,7 +13,6 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
@@ -26,24 +25,21 @@ import java.util.function.LongConsumer;
  * before the write is ever served after the writer saw its ReadyForQuery. Thread-safe.
  */
 public final class DatabaseCache implements CacheStats {
-    /** Reload the catalog at most this often for names it did not know, so a new table soon becomes cacheable. */
-    private static final long CATALOG_RETRY_NANOS = Duration.ofSeconds(1).toNanos();
     private final String database;
     private final CacheSettings settings;
     private final Cache<CacheKey, CachedResult> store;
     private final Map<String, AtomicLong> tableVersions = new ConcurrentHashMap<>();
     private final Map<CacheKey, PendingFill> fills = new ConcurrentHashMap<>();
     private final AtomicLong databaseVersion = new AtomicLong();
-    private final AtomicBoolean catalogLoading = new AtomicBoolean();
-    private volatile Catalog catalog;
-    private volatile long catalogWantedAtNanos;
+    private final CatalogSource catalog;
     private final CacheCounters counters = new CacheCounters();
     private volatile LongConsumer fillTimes = nanos -> { };
     private final StatementDescriptions descriptions;
 
-    DatabaseCache(String database, CacheSettings settings) {
+    DatabaseCache(String database, CacheSettings settings, CatalogSource catalog) {
         this.database = database;
         this.settings = settings;
+        this.catalog = catalog;
         this.descriptions = new StatementDescriptions(settings.maxAge());
         this.store = Caffeine.newBuilder()
                 .maximumWeight(settings.maxBytes())
@@ -80,28 +76,12 @@ public final class DatabaseCache implements CacheStats {
 
     /** The catalog, or {@code null} until it is loaded (nothing is cached meanwhile). */
     Catalog catalog() {
-        return catalog;
+        return catalog.current();
     }
 
-    /**
-     * Loads the catalog through {@code pool} if there is none, if it is older than max-age, or if {@code unknown}
-     * (a name it did not know was met) and it was not reloaded within the last second.
-     */
+    /** Reads the catalog again through {@code pool} when it is missing, older than max-age, or lacks a name. */
     void refreshCatalog(ServerPool pool, EventLoop loop, boolean unknown) {
-        Catalog current = catalog;
-        long now = System.nanoTime();
-        boolean due = current == null
-                || now - current.loadedAtNanos() > settings.maxAge().toNanos()
-                || unknown && now - current.loadedAtNanos() > CATALOG_RETRY_NANOS
-                || catalogWantedAtNanos - current.loadedAtNanos() > 0;
-        if (due && catalogLoading.compareAndSet(false, true)) {
-            CatalogLoader.load(pool, loop, loaded -> {
-                if (loaded != null) {
-                    catalog = loaded;
-                }
-                catalogLoading.set(false);
-            });
-        }
+        catalog.refresh(pool, loop, settings.maxAge(), unknown);
     }
 
     /** The invalidation stamp of {@code tables}: changes whenever a write to any of them, or to anything, is seen. */
@@ -188,7 +168,7 @@ public final class DatabaseCache implements CacheStats {
     public void invalidateAll() {
         databaseVersion.incrementAndGet();
         descriptions.forgetAll();
-        catalogWantedAtNanos = System.nanoTime();
+        catalog.outdated();
         counters.invalidation();
     }
 

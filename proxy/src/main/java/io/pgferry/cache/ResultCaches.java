@@ -20,6 +20,7 @@ public final class ResultCaches {
     private final Function<DatabaseCache, LongConsumer> created;
     private final StatementAnalyzer analyzer = new StatementAnalyzer();
     private final Map<String, DatabaseCache> caches = new ConcurrentHashMap<>();
+    private final Map<String, CatalogSource> catalogs = new ConcurrentHashMap<>();
 
     /** {@code created} hears of each new cache and returns where its fill times go (its metrics are bound there). */
     public ResultCaches(Supplier<ProxyConfig> config, Function<DatabaseCache, LongConsumer> created) {
@@ -29,6 +30,11 @@ public final class ResultCaches {
 
     public StatementAnalyzer analyzer() {
         return analyzer;
+    }
+
+    /** The catalog of {@code database}, shared by its cache and its read routing. */
+    public CatalogSource catalog(String database) {
+        return catalogs.computeIfAbsent(database, name -> new CatalogSource());
     }
 
     /** The cache of {@code database}, or {@code null} if its entry does not enable one. */
@@ -42,7 +48,7 @@ public final class ResultCaches {
         if (existing != null && existing.settings().equals(settings)) {
             return existing;
         }
-        DatabaseCache fresh = new DatabaseCache(database, settings);
+        DatabaseCache fresh = new DatabaseCache(database, settings, catalog(database));
         DatabaseCache raced = existing == null ? caches.putIfAbsent(database, fresh)
                 : caches.replace(database, existing, fresh) ? null : caches.get(database);
         if (raced != null) {

@@ -258,14 +258,8 @@ public final class SessionCache {
                     ? new WriteTap(analysis.tables(), false) : new WriteTap(Set.of(), true);
             case ANYTHING -> new WriteTap(Set.of(), true);
             // A read may still write through the functions it calls.
-            case READ, NONE -> callsWriter(analysis, catalog) ? new WriteTap(Set.of(), true) : null;
+            case READ, NONE -> Catalog.callsWriter(analysis, catalog) ? new WriteTap(Set.of(), true) : null;
         };
-    }
-
-    /** Whether it calls a function that may write: one with a VOLATILE overload, or one the catalog does not know. */
-    private static boolean callsWriter(StatementAnalysis analysis, Catalog catalog) {
-        return !analysis.functions().isEmpty() && (catalog == null || analysis.functions().stream()
-                .anyMatch(name -> catalog.volatileFunctions().contains(name) || !catalog.functions().contains(name)));
     }
 
     /** Adds a write's tables to the transaction's when its ReadyForQuery arrives; drops them if it ended there. */

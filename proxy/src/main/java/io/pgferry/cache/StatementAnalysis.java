@@ -11,9 +11,11 @@ import java.util.Set;
  * @param tables    the tables it names, unqualified: read by a {@link Effect#READ}, written by a {@link Effect#WRITE}
  * @param functions the functions it calls, unqualified, lower case: checked against the catalog's volatility
  * @param hint      the per-query hint in a comment: {@link Hint#NONE}, off, or its own max-age
+ * @param readOnly  a single SELECT that modifies no data, locks no rows and selects into nothing, every function of
+ *                  which is named in {@code functions}: it writes nothing unless one of those functions does
  */
 public record StatementAnalysis(Effect effect, CacheStatus refusal, Set<String> tables, Set<String> functions,
-                                Hint hint) {
+                                Hint hint, boolean readOnly) {
     /** What executing the text does to the data other statements read. */
     public enum Effect {
         /** A single SELECT that changes nothing: a candidate for the cache. */
@@ -32,10 +34,10 @@ public record StatementAnalysis(Effect effect, CacheStatus refusal, Set<String> 
     }
 
     static StatementAnalysis anything(Hint hint, CacheStatus refusal) {
-        return new StatementAnalysis(Effect.ANYTHING, refusal, Set.of(), Set.of(), hint);
+        return new StatementAnalysis(Effect.ANYTHING, refusal, Set.of(), Set.of(), hint, false);
     }
 
     static StatementAnalysis none(Hint hint, CacheStatus refusal) {
-        return new StatementAnalysis(Effect.NONE, refusal, Set.of(), Set.of(), hint);
+        return new StatementAnalysis(Effect.NONE, refusal, Set.of(), Set.of(), hint, false);
     }
 }

@@ -51,7 +51,8 @@ public final class StatementAnalyzer {
         StatementAnalysis shape = analyses.get(withoutNumbers(sql), text -> parse(text, Hint.NONE));
         Hint hint = hint(sql);
         return hint == Hint.NONE ? shape
-                : new StatementAnalysis(shape.effect(), shape.refusal(), shape.tables(), shape.functions(), hint);
+                : new StatementAnalysis(shape.effect(), shape.refusal(), shape.tables(), shape.functions(), hint,
+                        shape.readOnly());
     }
 
     /**
@@ -131,7 +132,7 @@ public final class StatementAnalyzer {
         }
         Effect effect = written.isEmpty() ? Effect.NONE : Effect.WRITE;
         return new StatementAnalysis(effect, CacheStatus.MULTIPLESTATEMENTS, Set.copyOf(written), Set.copyOf(functions),
-                hint);
+                hint, false);
     }
 
     private static StatementAnalysis single(Statement statement, Hint hint) {
@@ -149,7 +150,7 @@ public final class StatementAnalyzer {
         Set<String> functions = Set.copyOf(walker.functions());
         if (statement instanceof Insert || statement instanceof Update || statement instanceof Delete
                 || statement instanceof Merge || statement instanceof Select select && modifiesData(select)) {
-            return new StatementAnalysis(Effect.WRITE, CacheStatus.NOTAQUERY, tables, functions, hint);
+            return new StatementAnalysis(Effect.WRITE, CacheStatus.NOTAQUERY, tables, functions, hint, false);
         }
         if (!(statement instanceof Select select)) {
             return StatementAnalysis.anything(hint, CacheStatus.NOTAQUERY);
@@ -157,10 +158,12 @@ public final class StatementAnalyzer {
         if (walker.selectsInto()) {
             return StatementAnalysis.anything(hint, CacheStatus.NOTAQUERY);
         }
-        CacheStatus refusal = select.getForMode() != null || walker.locks() ? CacheStatus.NOTAQUERY
+        boolean locks = select.getForMode() != null || walker.locks();
+        CacheStatus refusal = locks ? CacheStatus.NOTAQUERY
                 : walker.readsTime() ? CacheStatus.VOLATILE
                 : walker.callsUnknownFunction() ? CacheStatus.UNCACHEABLE : null;
-        return new StatementAnalysis(refusal == null ? Effect.READ : Effect.NONE, refusal, tables, functions, hint);
+        return new StatementAnalysis(refusal == null ? Effect.READ : Effect.NONE, refusal, tables, functions, hint,
+                !locks && !walker.callsUnknownFunction());
     }
 
     /** A data-modifying WITH: {@code WITH d AS (DELETE ... RETURNING *) SELECT ...}. */

@@ -234,7 +234,9 @@ public final class ConfigLoader {
                 nonNegative(pool, "transaction-timeout"),
                 nonNegative(pool, "failover-buffer-timeout"),
                 nonNegative(pool, "server-check-delay"),
-                pool.getString("server-check-query"));
+                pool.getString("server-check-query"),
+                choice(pool, path + ".", "read-routing", ReadRouting.class),
+                nonNegative(pool, "read-your-writes-window"));
     }
 
     private static CacheSettings cache(Config cache, String path) {
@@ -270,8 +272,16 @@ public final class ConfigLoader {
             int limit = database.hasPath("max-connections") ? count(database, "max-connections") : maxConnections;
             Config cache = database.hasPath("cache") ? database.getConfig("cache").withFallback(cacheDefaults)
                     : cacheDefaults;
-            result.put(name, new DatabaseConfig(name, upstream, pool(pool, path + ".pool"), limit,
-                    cache(cache, path + ".cache"), authQuery(config, database, path)));
+            PoolSettings settings = pool(pool, path + ".pool");
+            // A global read-routing = auto applies to the entries that name a primary; an entry's own must.
+            if (database.hasPath("pool.read-routing") && settings.readRouting() == ReadRouting.AUTO
+                    && !upstream.target().wantsPrimary()) {
+                throw new ConfigException.BadValue(database.origin(), path + ".pool.read-routing",
+                        "auto sends writes to the upstream's primary: its URL needs target_session_attrs=read-write "
+                                + "or primary, not " + upstream.target().configName());
+            }
+            result.put(name, new DatabaseConfig(name, upstream, settings, limit, cache(cache, path + ".cache"),
+                    authQuery(config, database, path)));
         }
         return Map.copyOf(result);
     }

@@ -10,6 +10,11 @@ public record DatabaseConfig(String name, Upstream upstream, PoolSettings pool, 
                              CacheSettings cache, AuthQueryConfig authQuery) {
     public static final String WILDCARD = "*";
 
+    /** Whether read-only requests go to standbys: read-routing is auto and the upstream names a primary. */
+    public boolean routesReads() {
+        return pool.readRouting() == ReadRouting.AUTO && upstream.target().wantsPrimary();
+    }
+
     /** The upstream database for a client that asked for {@code requested}. */
     public String upstreamDatabase(String requested) {
         return name.equals(WILDCARD) || upstream.database() == null ? requested : upstream.database();

@@ -15,10 +15,12 @@ import java.time.Duration;
  * @param failoverBufferTimeout how long clients wait for a server while the upstream, which worked before, cannot
  *                       be reached (a failover or restart), instead of getting the login error at once; 0 never
  * @param serverCheckDelay a link idle longer runs {@code serverCheckQuery} before serving again ("" never)
+ * @param readRouting    whether read-only requests of transaction- and statement-pooled clients go to standbys
+ * @param readYourWritesWindow a client that wrote within this keeps reading from the primary
  */
 public record PoolSettings(PoolMode mode, int size, int minIdle, Duration acquireTimeout, Duration idleTimeout,
                            Duration maxLifetime, double lifetimeJitter, Duration connectTimeout, String resetQuery,
                            Duration loginRetry, int reserveSize, Duration reserveTimeout, Duration queryTimeout,
                            Duration transactionTimeout, Duration failoverBufferTimeout, Duration serverCheckDelay,
-                           String serverCheckQuery) {
+                           String serverCheckQuery, ReadRouting readRouting, Duration readYourWritesWindow) {
 }

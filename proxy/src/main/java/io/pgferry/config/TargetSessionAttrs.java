@@ -30,6 +30,11 @@ public enum TargetSessionAttrs {
         };
     }
 
+    /** Whether it asks for the primary: read-write or primary. */
+    public boolean wantsPrimary() {
+        return this == READ_WRITE || this == PRIMARY;
+    }
+
     /** Whether it asks for standbys, which max-replica-lag applies to. */
     public boolean wantsStandby() {
         return this == READ_ONLY || this == STANDBY || this == PREFER_STANDBY;

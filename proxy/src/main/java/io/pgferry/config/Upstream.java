@@ -103,6 +103,12 @@ public record Upstream(List<Host> hosts, String database, String user, String pa
         return new Upstream(hosts, database, user, newPassword, sslMode, rootCertificate, target, loadBalance);
     }
 
+    /** The same hosts for read-only work (read-routing = auto): a standby when one is up, else any host. */
+    public Upstream forReads() {
+        return new Upstream(hosts, database, user, password, sslMode, rootCertificate,
+                TargetSessionAttrs.PREFER_STANDBY, loadBalance);
+    }
+
     /**
      * The same upstream as one server link of it sees it: {@code host}, the one it is connected to, first, the
      * others after it (a prefer-standby link on the primary leaves it once another host is a standby again).

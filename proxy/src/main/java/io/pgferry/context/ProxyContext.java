@@ -44,9 +44,9 @@ public final class ProxyContext {
         this.config = new AtomicReference<>(config);
         this.clientTls = new AtomicReference<>(clientTls);
         this.metrics = metrics;
-        this.pools = new Pools(connector, this::config, key -> metrics.meters(key.database(), key.user()),
-                pool -> metrics.bindPool(pool.key().database(), pool.key().user(), pool),
-                pool -> metrics.unbindPool(pool.key().database(), pool.key().user()), passThroughKeys);
+        this.pools = new Pools(connector, this::config, key -> metrics.meters(key.databaseLabel(), key.user()),
+                pool -> metrics.bindPool(pool.key().databaseLabel(), pool.key().user(), pool),
+                pool -> metrics.unbindPool(pool.key().databaseLabel(), pool.key().user()), passThroughKeys);
         this.connector = connector;
         this.keyDerivation = keyDerivation;
         this.passwordCheck = new PasswordCheck(keyDerivation);

@@ -123,7 +123,7 @@ final class SqlEndpoint {
                     SqlState.INVALID_CATALOG_NAME);
             return;
         }
-        Route route = context.pools().route(connection.database(), connection.user(), user);
+        Route route = context.pools().route(connection.database(), connection.user(), user, false);
         if (route instanceof Route.Refused refused) {
             responder.error(causedByUser(refused.sqlState()) ? HttpResponseStatus.BAD_REQUEST
                     : HttpResponseStatus.INTERNAL_SERVER_ERROR, refused.message(), refused.sqlState());

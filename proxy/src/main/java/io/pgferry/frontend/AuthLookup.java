@@ -57,7 +57,8 @@ final class AuthLookup {
             return CompletableFuture.completedFuture(known.orElse(null));
         }
         AuthQueryConfig config = context.config().authQuery(database);
-        Route route = context.pools().route(database, config.user(), context.config().users().get(config.user()));
+        Route route = context.pools().route(database, config.user(), context.config().users().get(config.user()),
+                false);
         if (route instanceof Route.Refused refused) {
             return CompletableFuture.failedFuture(new IllegalStateException(refused.message()));
         }

@@ -91,14 +91,14 @@ final class ClientLogin {
             openConsole(ctx, current);
             return;
         }
-        Route route = context.pools().route(startup.database(), startup.user(), user);
+        Route route = context.pools().route(startup.database(), startup.user(), user, true);
         if (route instanceof Route.Refused refused) {
             ClientErrors.fatal(ctx.channel(), refused.sqlState(), refused.message());
             return;
         }
         Route.ToPool joined = (Route.ToPool) route;
         ctx.write(BackendMessages.authenticationOk(ctx.alloc()));
-        ctx.pipeline().replace(current, "session", new ClientSession(context, startup, joined.mode(), joined.pool()));
+        ctx.pipeline().replace(current, "session", new ClientSession(context, startup, joined));
     }
 
     /** Admin users may run every command; stats users only SHOW. */

@@ -10,9 +10,9 @@ import io.pgferry.backend.ServerLoginFailure;
 import io.pgferry.backend.ServerParameters;
 import io.pgferry.cache.DatabaseCache;
 import io.pgferry.cache.SessionCache;
-import io.pgferry.config.PoolMode;
 import io.pgferry.metrics.LoopClock;
 import io.pgferry.pool.LinkRelease;
+import io.pgferry.pool.Route;
 import io.pgferry.pool.ServerPool;
 import io.pgferry.protocol.BackendMessages;
 import io.pgferry.protocol.MessageFrameDecoder;
@@ -36,7 +36,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private final FrontendContext context;
     private final ClientStartup startup;
     private final ModeRules rules;
+    /** The client's pool: its login and everything read routing does not send to standbys. */
     private final ServerPool pool;
+    /** Decides which requests go to standbys; {@code null} unless its database routes reads (read-routing = auto). */
+    private final ReadRouter readRouter;
+    /** The pool of the database's standbys, for read-only requests; {@code null} with {@link #readRouter}. */
+    private final ServerPool reads;
+    /** The pool of {@link #link}, or of the server the client waits for (client loop). */
+    private ServerPool linkPool;
     private final RequestForwarder forwarder;
     private final SessionForwarding sessionForwarding;
     /** Answers cached results without a server; {@code null} when the database has no cache or the mode keeps links. */
@@ -53,13 +60,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private volatile SessionState state = SessionState.LOGGING_IN;
     private IdleTimeouts idleTimeouts;
 
-    ClientSession(FrontendContext context, ClientStartup startup, PoolMode mode, ServerPool pool) {
+    ClientSession(FrontendContext context, ClientStartup startup, Route.ToPool route) {
         this.context = context;
         this.startup = startup;
-        this.rules = ModeRules.of(mode);
+        this.rules = ModeRules.of(route.mode());
         this.greeting = new SessionGreeting(context, startup);
-        this.pool = pool;
-        this.serverWait = new ServerWait(pool, this::onAcquired);
+        this.pool = route.pool();
+        this.linkPool = pool;
+        this.reads = route.reads();
+        this.readRouter = reads == null ? null : ReadRouter.forClient(context.shared().caches(), startup.database(),
+                reads, () -> channel.eventLoop(), pool.settings().readYourWritesWindow());
+        this.serverWait = new ServerWait(this::onAcquired);
         this.forwarder = new RequestForwarder(context.statements(), startup, ByteBufAllocator.DEFAULT);
         this.sessionForwarding = rules.givesServerBack() ? null : new SessionForwarding(startup, ByteBufAllocator.DEFAULT);
         DatabaseCache cache = context.shared().caches().of(startup.database());
@@ -92,7 +103,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         } else {
             // Nothing is read while the login waits for a server; greeted at once, the client needs no such pause.
             channel.config().setAutoRead(false);
-            acquire();
+            acquire(pool);
         }
     }
 
@@ -107,11 +118,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         channel.eventLoop().execute(this::finishLogin);
     }
 
-    private void acquire() {
+    private void acquire(ServerPool from) {
         if (state != SessionState.LOGGING_IN) {
             moveTo(SessionState.WAITING);
         }
-        serverWait.start(channel.eventLoop());
+        linkPool = from;
+        serverWait.start(channel.eventLoop(), from);
     }
 
     /** The one place a session changes state; a move the state machine does not allow is a bug, said loudly. */
@@ -129,7 +141,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!channel.isActive()) {
-            pool.release(acquired);
+            linkPool.release(acquired);
             return;
         }
         link = acquired;
@@ -189,10 +201,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         long now = LoopClock.nanoTime();
         handle.requestArrived(now);
         ServerConnection current = link;
+        ReadRouter.Verdict verdict = readRouter == null ? null : readRouter.judge(inbound.pending());
         if (cachedAnswers != null && (state == SessionState.PARKED || state == SessionState.IDLE)) {
             CachedAnswers.Outcome outcome = cachedAnswers.answer(inbound.pending(), channel,
                     pool.settings().acquireTimeout(), this::resultFilled);
             if (outcome == CachedAnswers.Outcome.ANSWERED) {
+                if (verdict != null) {
+                    readRouter.dispatched(verdict);
+                }
                 idleTimeouts.waitingForClient((byte) 'I');
                 return;
             }
@@ -201,11 +217,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
+        ServerPool wanted = verdict != null && readRouter.toStandby(verdict, now) ? reads : pool;
         if (state == SessionState.PARKED) {
-            if (pool.unpark(current, this, now)) {
+            if (linkPool == wanted && linkPool.unpark(current, this, now)) {
                 moveTo(SessionState.ACTIVE);
                 handle.activeLink(current);
             } else {
+                if (linkPool != wanted) {
+                    giveBackParked(current, now);
+                }
                 moveTo(SessionState.IDLE);
                 link = null;
                 current = null;
@@ -217,9 +237,19 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                     ClientErrors.fatal(channel, SqlState.ADMIN_SHUTDOWN, "pgferry is shutting down");
                     return;
                 }
-                acquire();
+                acquire(wanted);
             }
             return;
+        }
+        if (verdict != null) {
+            if (linkPool == reads && !verdict.readOnly()) {
+                // A standby cannot run it: it waits until this link comes back (now, if it is idle), then goes to
+                // the primary.
+                ServerConnection standing = current;
+                standing.execute(() -> offerRelease(standing));
+                return;
+            }
+            readRouter.dispatched(verdict);
         }
         List<ByteBuf> batch = inbound.take();
         long batchNumber = inbound.lastDispatched();
@@ -251,6 +281,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         offerRelease(current);
     }
 
+    /** A link parked in one pool while the next request needs the other: it goes back for anyone to use. */
+    private void giveBackParked(ServerConnection parked, long now) {
+        ServerPool from = linkPool;
+        if (from.unpark(parked, this, now)) {
+            parked.execute(() -> {
+                parked.detach();
+                from.release(parked);
+            });
+        }
+    }
+
     /** On the link's loop: if the link could go back to the pool now, ask the client's loop to confirm. */
     private void offerRelease(ServerConnection current) {
         if (!rules.givesServerBack() || forwarder.pin() != null || forwarder.isDiscardingUntilSync() || !current.isIdle()) {
@@ -276,14 +317,18 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         // Back-pressure set while this client held the link must not outlive the hand-over, on either side.
         resumeReading(current.channel());
         resumeReading(channel);
-        if (pool.park(current, this)) {
+        if (readRouter != null) {
+            readRouter.linkReleased(System.nanoTime());
+        }
+        ServerPool from = linkPool;
+        if (from.park(current, this)) {
             moveTo(SessionState.PARKED);
         } else {
             moveTo(SessionState.IDLE);
             link = null;
             current.execute(() -> {
                 current.detach();
-                pool.release(current);
+                from.release(current);
             });
         }
         if (context.isDraining() && inbound.isEmpty()) {
@@ -313,6 +358,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         context.pools().leave(pool);
+        if (reads != null) {
+            context.pools().leave(reads);
+        }
         context.sessions().unregister(handle.id());
         SessionState was = state;
         moveTo(SessionState.CLOSING);
@@ -323,8 +371,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         serverWait.abandon();
         ServerConnection held = link;
+        ServerPool heldPool = linkPool;
         boolean lostParked = (was == SessionState.PARKED || was == SessionState.AWAITING_RESULT) && held != null
-                && !pool.unpark(held, this, System.nanoTime());
+                && !heldPool.unpark(held, this, System.nanoTime());
         ServerConnection current = lostParked ? null : held;
         link = null;
         handle.activeLink(null);
@@ -336,7 +385,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 current.channel().config().setAutoRead(true);
                 forwarder.close();
                 // Its reset must not be the target of a cancel this client sent just before leaving.
-                current.whenNoCancelsInFlight(new LinkRelease(pool, current, reset));
+                current.whenNoCancelsInFlight(new LinkRelease(heldPool, current, reset));
             });
         } else {
             forwarder.close();

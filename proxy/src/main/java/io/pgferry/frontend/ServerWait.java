@@ -7,34 +7,35 @@ import io.pgferry.pool.ServerPool;
 import java.util.function.BiConsumer;
 
 /**
- * A client's request for a server from its pool, at most one at a time. The answer is delivered on the client's
- * event loop; an answer that arrives after the client gave up (cancel, disconnect) goes straight back to the
+ * A client's request for a server from one of its pools, at most one at a time. The answer is delivered on the
+ * client's event loop; an answer that arrives after the client gave up (cancel, disconnect) goes straight back to the
  * pool. Confined to the client's loop, except {@link #waitingSinceNanos()}, which the admin console reads.
  */
 final class ServerWait {
-    private final ServerPool pool;
     private final BiConsumer<ServerConnection, Throwable> onAnswer;
     private LinkRequest pending;
+    /** The pool {@link #pending} waits in. */
+    private ServerPool pool;
     private volatile long waitingSinceNanos;
 
     /** {@code onAnswer} gets the link, or the reason there is none, on the client's loop. */
-    ServerWait(ServerPool pool, BiConsumer<ServerConnection, Throwable> onAnswer) {
-        this.pool = pool;
+    ServerWait(BiConsumer<ServerConnection, Throwable> onAnswer) {
         this.onAnswer = onAnswer;
     }
 
-    /** Asks the pool for a server; the answer may come before this returns. */
-    void start(EventLoop loop) {
-        LinkRequest request = new LinkRequest(loop, this::answered);
+    /** Asks {@code from} for a server; the answer may come before this returns. */
+    void start(EventLoop loop, ServerPool from) {
+        LinkRequest request = new LinkRequest(loop, (answered, link, failure) -> answered(from, answered, link, failure));
         pending = request;
+        pool = from;
         waitingSinceNanos = request.sinceNanos();
         pool.acquire(request);
     }
 
-    private void answered(LinkRequest request, ServerConnection link, Throwable failure) {
+    private void answered(ServerPool from, LinkRequest request, ServerConnection link, Throwable failure) {
         if (request != pending) {
             if (link != null) {
-                pool.release(link);
+                from.release(link);
             }
             return;
         }

@@ -72,9 +72,10 @@ public final class Pools {
      * Decides where a client of {@code database}, logged in to pgferry as {@code user} (its entry, or {@code null}
      * for a user only the upstream knows), goes: the database entry (or {@code "*"}), whether it is disabled or
      * pgferry is draining, the upstream user and password (the entry's shared login, or the client's own), the pool
-     * key and the pool mode. On {@link Route.ToPool} the caller has joined the pool.
+     * key and the pool mode. On {@link Route.ToPool} the caller has joined the pool, and with {@code routeReads}
+     * also the pool of the entry's standbys when its read-routing is auto and the client's mode gives servers back.
      */
-    public Route route(String database, String user, UserConfig userEntry) {
+    public Route route(String database, String user, UserConfig userEntry, boolean routeReads) {
         ProxyConfig current = config.get();
         DatabaseConfig entry = current.database(database);
         if (entry == null) {
@@ -94,14 +95,19 @@ public final class Pools {
         boolean passThrough = !sharedLogin && password == null && userEntry != null && userEntry.scram() != null;
         ServerConnector.Login login = new ServerConnector.Login(entry.upstream(), entry.upstreamDatabase(database),
                 upstreamUser, password, passThrough ? () -> passThroughKeys.of(userEntry.scram()) : () -> null);
+        PoolMode mode = userEntry != null && userEntry.poolMode() != null ? userEntry.poolMode() : entry.pool().mode();
+        boolean withReads = routeReads && mode != PoolMode.SESSION && entry.routesReads();
         ServerPool pool;
+        ServerPool reads = null;
         try {
-            pool = join(new PoolKey(database, upstreamUser), login, entry.pool());
+            pool = join(new PoolKey(database, upstreamUser, false), login, entry.pool());
+            if (withReads) {
+                reads = join(new PoolKey(database, upstreamUser, true), login.forReads(), entry.pool());
+            }
         } catch (AutoPoolsExhausted e) {
             return new Route.Refused(SqlState.TOO_MANY_CONNECTIONS, e.getMessage());
         }
-        PoolMode mode = userEntry != null && userEntry.poolMode() != null ? userEntry.poolMode() : entry.pool().mode();
-        return new Route.ToPool(pool, mode);
+        return new Route.ToPool(pool, mode, reads);
     }
 
     /** DISABLE and ENABLE: new clients of a disabled database are refused. */
@@ -161,6 +167,14 @@ public final class Pools {
         }
         created.accept(pool);
         return pool;
+    }
+
+    /** A client routed to {@code joined} left both its pools. */
+    public void leave(Route.ToPool joined) {
+        leave(joined.pool());
+        if (joined.reads() != null) {
+            leave(joined.reads());
+        }
     }
 
     /** A client of {@code pool} left: an auto pool that the upstream never accepted goes with its last client. */

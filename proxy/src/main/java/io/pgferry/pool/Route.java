@@ -8,8 +8,11 @@ import io.pgferry.config.PoolMode;
  * not have one.
  */
 public sealed interface Route {
-    /** The client joined {@code pool} (it must {@link Pools#leave leave} it) and is pooled in {@code mode}. */
-    record ToPool(ServerPool pool, PoolMode mode) implements Route {
+    /**
+     * The client joined {@code pool} (it must {@link Pools#leave leave} it) and is pooled in {@code mode}; its
+     * read-only requests may go to {@code reads}, the pool of its database's standbys ({@code null} if not).
+     */
+    record ToPool(ServerPool pool, PoolMode mode, ServerPool reads) implements Route {
     }
 
     /** No pool for this client: the error it gets, with PostgreSQL's or PgBouncer's SQLSTATE. */

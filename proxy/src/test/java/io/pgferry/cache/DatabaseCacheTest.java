@@ -16,7 +16,8 @@ class DatabaseCacheTest {
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
     private static DatabaseCache cache(long maxBytes) {
-        return new DatabaseCache("app", new CacheSettings(true, MINUTE, Duration.ofSeconds(15), maxBytes, maxBytes));
+        return new DatabaseCache("app", new CacheSettings(true, MINUTE, Duration.ofSeconds(15), maxBytes, maxBytes),
+                new CatalogSource());
     }
 
     private static CacheKey key(String sql) {

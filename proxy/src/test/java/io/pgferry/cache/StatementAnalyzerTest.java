@@ -1,6 +1,7 @@
 package io.pgferry.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +49,17 @@ class StatementAnalyzerTest {
         assertEquals(Effect.ANYTHING, analyze("SELECT * INTO copy FROM t").effect());
         assertEquals(Effect.ANYTHING, analyze("CREATE TABLE x (id int)").effect());
         assertEquals(Effect.ANYTHING, analyze("DO $$ BEGIN PERFORM 1; END $$").effect());
+    }
+
+    /** What read routing may send to a standby: the function names decide the rest, with the catalog. */
+    @Test
+    void onlyASingleSelectThatLocksNothingAndNamesItsFunctionsIsReadOnly() {
+        assertTrue(analyze("SELECT count(*), now() FROM t WHERE id = $1").readOnly(), "time is fine on a standby");
+        assertFalse(analyze("SELECT * FROM t FOR UPDATE").readOnly());
+        assertFalse(analyze("SELECT * INTO copy FROM t").readOnly());
+        assertFalse(analyze("SELECT 1; SELECT 2").readOnly());
+        assertFalse(analyze("UPDATE t SET a = 1").readOnly());
+        assertFalse(analyze("SHOW search_path").readOnly());
     }
 
     @Test

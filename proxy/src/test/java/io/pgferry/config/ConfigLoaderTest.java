@@ -1,6 +1,7 @@
 package io.pgferry.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,20 @@ class ConfigLoaderTest {
 
     private static String failure(String hocon) {
         return assertThrows(ConfigException.class, () -> load(hocon)).getMessage();
+    }
+
+    @Test
+    void readRoutingAppliesToEntriesThatNameAPrimary() {
+        ProxyConfig config = load("""
+                pgferry.pool.read-routing = auto
+                pgferry.databases.rw.upstream = "postgres://h1,h2/d?target_session_attrs=read-write"
+                pgferry.databases.plain.upstream = "postgres://h/d"
+                """);
+        assertTrue(config.database("rw").routesReads());
+        assertFalse(config.database("plain").routesReads(), "no primary named: everything goes to the upstream");
+        assertEquals(Duration.ofSeconds(1), config.database("rw").pool().readYourWritesWindow());
+        assertTrue(failure("pgferry.databases.d { upstream = \"postgres://h1,h2/d\", pool.read-routing = auto }")
+                .contains("target_session_attrs=read-write"));
     }
 
     @Test

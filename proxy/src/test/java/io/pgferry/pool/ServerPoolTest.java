@@ -15,6 +15,7 @@ import io.pgferry.backend.ServerConnection;
 import io.pgferry.backend.TestLinks;
 import io.pgferry.config.PoolMode;
 import io.pgferry.config.PoolSettings;
+import io.pgferry.config.ReadRouting;
 import io.pgferry.metrics.PoolActivity;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -56,7 +57,7 @@ class ServerPoolTest {
                                           Duration failoverBuffer) {
         return new PoolSettings(PoolMode.TRANSACTION, size, 0, acquireTimeout, LONG, LONG, 0, LONG, "DISCARD ALL",
                 Duration.ofSeconds(15), reserveSize, reserveTimeout, Duration.ZERO, Duration.ZERO, failoverBuffer,
-                LONG, "");
+                LONG, "", ReadRouting.OFF, Duration.ZERO);
     }
 
     /** Fails the oldest open in progress as a server that cannot be reached does. */
@@ -73,7 +74,7 @@ class ServerPoolTest {
     }
 
     private ServerPool pool(String user, PoolSettings settings, PoolLimits limits) {
-        ServerPool pool = new ServerPool(new PoolKey("db", user), source, settings, PoolActivity.NONE, limits,
+        ServerPool pool = new ServerPool(new PoolKey("db", user, false), source, settings, PoolActivity.NONE, limits,
                 link -> false);
         limits.join(pool);
         return pool;
