@@ -13,9 +13,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +28,9 @@ import org.junit.jupiter.api.Test;
  * target_session_attrs sends writes to the primary and reads of an alias database to the standby; when the primary
  * stops and the standby is promoted under eight writing clients, only transactions in flight fail, and the rest wait
  * (failover-buffer-timeout) and commit on the new primary; a primary restarted in place is waited for the same way;
- * a host that refuses connections is banned for ban-time, shown by SHOW HOSTS and the metrics.
+ * a host that refuses connections is banned for ban-time, shown by SHOW HOSTS and the metrics; a promotion is
+ * counted as the host's role change and buffered clients' waits in the failover-wait histogram; least-connections
+ * spreads servers over two standbys.
  */
 class FailoverIT {
     private static final int CLIENTS = 8;
@@ -106,6 +111,37 @@ class FailoverIT {
         }
     }
 
+    /** Session-pooled reads over two standbys: least-connections puts each new server on the less busy one. */
+    @Test
+    void leastConnectionsSpreadsServersOverTheStandbys() throws Exception {
+        try (PostgresServer second = primary.startStandby()) {
+            String hosts = "127.0.0.1:" + primary.port() + ",127.0.0.1:" + standby.port() + ",127.0.0.1:"
+                    + second.port();
+            String hocon = """
+                    pgferry {
+                      pool.mode = session
+                      databases.app_ro { upstream = "postgres://scram_user@%s/app?sslmode=disable&target_session_attrs=standby&load_balance_hosts=least-connections", password = "%s" }
+                    }
+                    """.formatted(hosts, PostgresServer.Role.SCRAM.password);
+            Map<String, Integer> perPort = new HashMap<>();
+            List<Connection> readers = new ArrayList<>();
+            try (TestProxy proxy = TestProxy.start(primary, hocon)) {
+                try {
+                    for (int i = 0; i < 4; i++) {
+                        Connection reader = proxy.connect("app_ro", TestProxy.APP_USER, TestProxy.APP_PASSWORD);
+                        readers.add(reader);
+                        perPort.merge(port(reader), 1, Integer::sum);
+                    }
+                } finally {
+                    for (Connection reader : readers) {
+                        reader.close();
+                    }
+                }
+            }
+            assertEquals(Map.of(String.valueOf(standby.port()), 2, String.valueOf(second.port()), 2), perPort);
+        }
+    }
+
     private static void insert(Statement writes) {
         try {
             writes.execute("INSERT INTO ticks VALUES (-1, 0)");
@@ -163,13 +199,25 @@ class FailoverIT {
 
     @Test
     void aPromotedStandbyTakesOverWhileClientsWrite() throws Exception {
-        try (TestProxy proxy = proxy("read-write", "30s"); WriteLoad load = new WriteLoad(CLIENTS, proxy::connectApp)) {
+        try (TestProxy proxy = proxy("read-write", "30s");
+             Connection reader = proxy.connect("app_ro", TestProxy.APP_USER, TestProxy.APP_PASSWORD);
+             WriteLoad load = new WriteLoad(CLIENTS, proxy::connectApp)) {
+            // A read through the alias makes the standby's role known before it changes.
+            assertEquals("t", SessionPoolingIT.single(reader, "SELECT pg_is_in_recovery()"));
             long failures = promoteUnderLoad(load, "failover (promote)");
             assertTrue(failures <= CLIENTS, "only transactions in flight fail: " + failures);
             try (Connection client = proxy.connectApp()) {
                 assertEquals(String.valueOf(standby.port()), SessionPoolingIT.single(client,
                         "SELECT current_setting('port')"), "the promoted standby is the primary now");
             }
+            String metrics = proxy.proxy().context().metrics().scrape();
+            assertTrue(metrics.contains("pgferry_upstream_host_role_changes_total{host=\"127.0.0.1:" + standby.port()
+                    + "\"} 1.0"), metrics);
+            Matcher waited = Pattern.compile(
+                    "pgferry_pool_failover_wait_seconds_count\\{database=\"app\",user=\"scram_user\"} (\\S+)")
+                    .matcher(metrics);
+            assertTrue(waited.find() && Double.parseDouble(waited.group(1)) > 0,
+                    "clients waited out the failover (the failover-wait histogram): " + metrics);
         }
     }
 

@@ -46,7 +46,7 @@ final class ShowDatabases {
                     .add(database.pool().minIdle()).add(database.pool().reserveSize())
                     .add(database.pool().maxLifetime().toSeconds())
                     .add(database.pool().mode().name().toLowerCase(Locale.ROOT))
-                    .add(database.upstream().loadBalance() ? "random" : "disable")
+                    .add(database.upstream().loadBalance().configName())
                     .add(database.maxConnections()).add(servers).add(0).add(clients).add(paused ? 1 : 0)
                     .add(context.pools().disabledDatabases().contains(database.name()) ? 1 : 0).done());
         }

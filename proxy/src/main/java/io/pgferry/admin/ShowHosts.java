@@ -11,11 +11,12 @@ import java.util.Map;
 /**
  * SHOW HOSTS (pgferry's own): one row per upstream host a server link has tried, with the role its latest login
  * reported, whether it is up, failing, banned (and for how much longer) or lagging past max-replica-lag, how often
- * it was banned, the replay lag its latest health check read, and its last connection error.
+ * it was banned, the replay lag its latest health check read, its role changes, pgferry's servers on it, and its
+ * last connection error.
  */
 final class ShowHosts {
     static final List<String> COLUMNS = List.of("host", "port", "role", "state", "banned_ms", "bans", "replay_lag_ms",
-            "last_error");
+            "role_changes", "servers", "last_error");
 
     private ShowHosts() {
     }
@@ -32,7 +33,7 @@ final class ShowHosts {
                     .add(banned ? "banned" : state.lastError() != null ? "failing" : state.lagging() ? "lagging" : "up")
                     .add(banned ? state.bannedForNanos(now) / 1_000_000 : 0).add(state.bans())
                     .add(Double.isNaN(state.replayLagSeconds()) ? "" : String.valueOf(Math.round(state.replayLagSeconds() * 1000)))
-                    .add(state.lastError() == null ? "" : state.lastError()).done());
+                    .add(state.roleChanges()).add(state.servers()).add(state.lastError() == null ? "" : state.lastError()).done());
         }
         return new AdminResult(COLUMNS, rows, "SHOW");
     }

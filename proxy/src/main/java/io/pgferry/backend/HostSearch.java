@@ -54,7 +54,7 @@ final class HostSearch {
                 ServerLoginFailure failure = ServerLoginFailure.of(error);
                 if (!failure.isTransient()) {
                     if (fallback != null) {
-                        result.complete(fallback);
+                        deliver(fallback);
                     } else {
                         result.completeExceptionally(failure);
                     }
@@ -71,7 +71,7 @@ final class HostSearch {
             TargetSessionAttrs target = login.upstream().target();
             if (hosts.fits(login.upstream(), host, role)) {
                 discardFallback();
-                result.complete(link);
+                deliver(link);
                 return;
             }
             boolean lagging = target.accepts(role == UpstreamHosts.Role.STANDBY);
@@ -86,9 +86,14 @@ final class HostSearch {
         });
     }
 
+    private void deliver(ServerConnection link) {
+        hosts.serving(link);
+        result.complete(link);
+    }
+
     private void finish() {
         if (fallback != null) {
-            result.complete(fallback);
+            deliver(fallback);
             return;
         }
         String wanted = switch (login.upstream().target()) {

@@ -35,7 +35,10 @@ public final class ServerConnection implements ReplySink {
     private final PendingCancels pendingCancels = new PendingCancels();
     private final LinkState state;
     private final AtomicReference<LinkLifecycle> lifecycle = new AtomicReference<>(LinkLifecycle.LOGIN);
-    private volatile Consumer<ServerConnection> closeListener = link -> { };
+    /** Guards {@link #closeListener} and {@link #closeReported}: listeners are added on any thread. */
+    private final Object closeLock = new Object();
+    private Consumer<ServerConnection> closeListener = link -> { };
+    private boolean closeReported;
     private volatile ServerClient client;
     private PoolActivity activity = PoolActivity.NONE;
     private final LinkTimes times = new LinkTimes(createdNanos);
@@ -204,7 +207,12 @@ public final class ServerConnection implements ReplySink {
         if (current != null) {
             current.serverClosed(end.forClient(reason));
         }
-        closeListener.accept(this);
+        Consumer<ServerConnection> listener;
+        synchronized (closeLock) {
+            closeReported = true;
+            listener = closeListener;
+        }
+        listener.accept(this);
     }
 
     /** Closes the link on purpose; its client, if any, gets {@code why} as a FATAL error. Any thread. */
@@ -336,8 +344,18 @@ public final class ServerConnection implements ReplySink {
         pendingCancels.whenNone(action);
     }
 
+    /** Adds {@code listener}, told once when the link has closed: at once if it already has. */
     public void onClose(Consumer<ServerConnection> listener) {
-        this.closeListener = listener;
+        boolean closedAlready;
+        synchronized (closeLock) {
+            closedAlready = closeReported;
+            if (!closedAlready) {
+                closeListener = closeListener.andThen(listener);
+            }
+        }
+        if (closedAlready) {
+            listener.accept(this);
+        }
     }
 
     /** The server session's parameters: reported, applied by pgferry, and the client set in force. */

@@ -1,14 +1,17 @@
 package io.pgferry.backend;
 
+import io.pgferry.config.LoadBalance;
 import io.pgferry.config.Upstream;
 import io.pgferry.metrics.HostGauges;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
@@ -36,6 +39,8 @@ public final class UpstreamHosts {
         private volatile double replayLagSeconds = Double.NaN;
         private volatile boolean lagging;
         private final AtomicLong bans = new AtomicLong();
+        private final AtomicLong roleChanges = new AtomicLong();
+        private final AtomicInteger servers = new AtomicInteger();
 
         @Override
         public boolean upAt(long now) {
@@ -83,9 +88,21 @@ public final class UpstreamHosts {
         public long bans() {
             return bans.get();
         }
+
+        @Override
+        public long roleChanges() {
+            return roleChanges.get();
+        }
+
+        @Override
+        public int servers() {
+            return servers.get();
+        }
     }
 
     private final Map<Upstream.Host, HostState> states = new ConcurrentHashMap<>();
+    /** Round-robin turns per host list, shared by every pool of those hosts. */
+    private final Map<List<Upstream.Host>, AtomicInteger> turns = new ConcurrentHashMap<>();
     /** The login of the first pool that reached each host through a host search: what health checks log in as. */
     private final Map<Upstream.Host, ServerConnector.Login> monitoredLogins = new ConcurrentHashMap<>();
     private final LongSupplier clock;
@@ -118,8 +135,8 @@ public final class UpstreamHosts {
     }
 
     /**
-     * The hosts to try for a new link of {@code upstream}, in order: those not banned, as listed or shuffled
-     * ({@code load_balance_hosts=random}); first those that {@link #fits fit} as far as pgferry knows, then those
+     * The hosts to try for a new link of {@code upstream}, in order: those not banned, ordered by its
+     * {@link LoadBalance}; first those that {@link #fits fit} as far as pgferry knows, then those
      * whose last reported role the target does not want (roles change, so they are still tried), then standbys
      * lagging past max-replica-lag (a prefer-standby link would rather fall back to the primary).
      */
@@ -134,8 +151,14 @@ public final class UpstreamHosts {
                 open.add(host);
             }
         }
-        if (upstream.loadBalance()) {
-            Collections.shuffle(open, ThreadLocalRandom.current());
+        switch (upstream.loadBalance()) {
+            case RANDOM -> Collections.shuffle(open, ThreadLocalRandom.current());
+            case ROUND_ROBIN -> {
+                int turn = turns.computeIfAbsent(upstream.hosts(), list -> new AtomicInteger()).getAndIncrement();
+                Collections.rotate(open, open.isEmpty() ? 0 : -Math.floorMod(turn, open.size()));
+            }
+            case LEAST_CONNECTIONS -> open.sort(Comparator.comparingInt(host -> state(host).servers.get()));
+            case DISABLE -> { }
         }
         List<Upstream.Host> ordered = new ArrayList<>(open.size());
         open.stream().filter(host -> fits(upstream, host, state(host).role())).forEach(ordered::add);
@@ -195,9 +218,30 @@ public final class UpstreamHosts {
     /** A login to {@code host} succeeded and it reported {@code role}: it is up. */
     void loggedIn(Upstream.Host host, Role role) {
         HostState state = state(host);
-        state.role = role;
+        changeRole(host, state, role);
         state.banned = false;
         state.lastError = null;
+    }
+
+    /** A role read at a login, a health check or in a ParameterStatus; a change (a promotion) is logged and counted. */
+    private static void changeRole(Upstream.Host host, HostState state, Role role) {
+        Role was = state.role;
+        state.role = role;
+        if (was != Role.UNKNOWN && role != Role.UNKNOWN && was != role) {
+            state.roleChanges.incrementAndGet();
+            LOG.info("host {} is now a {} (was a {})", host, role.name().toLowerCase(java.util.Locale.ROOT),
+                    was.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /**
+     * A host search gave {@code link} to a pool: it counts among its host's servers (least-connections) until it
+     * closes.
+     */
+    void serving(ServerConnection link) {
+        HostState state = state(link.upstream().hosts().get(0));
+        state.servers.incrementAndGet();
+        link.onClose(closed -> state.servers.decrementAndGet());
     }
 
     /** A host search reached {@code host} for {@code login}: health checks log in as the first such login. */

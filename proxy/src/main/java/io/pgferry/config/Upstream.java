@@ -14,10 +14,10 @@ import java.util.stream.Collectors;
  * {@code postgres://user:pass@host1:port1,host2:port2/db?sslmode=...&target_session_attrs=...&load_balance_hosts=...}.
  * A {@code null} user means clients log in upstream as themselves (the PgBouncer model); a {@code null} database
  * means the name the client asked for. Several hosts are tried in order (or shuffled with
- * {@code load_balance_hosts=random}) until one of the role {@code target} wants accepts the login.
+ * {@code load_balance_hosts}, {@link LoadBalance}) until one of the role {@code target} wants accepts the login.
  */
 public record Upstream(List<Host> hosts, String database, String user, String password, ServerSslMode sslMode,
-                       Path rootCertificate, TargetSessionAttrs target, boolean loadBalance) {
+                       Path rootCertificate, TargetSessionAttrs target, LoadBalance loadBalance) {
 
     /** One server of an upstream; {@code name} is what TLS verify-full checks the certificate against. */
     public record Host(String name, int port) {
@@ -63,12 +63,9 @@ public record Upstream(List<Host> hosts, String database, String user, String pa
         ServerSslMode sslMode = ServerSslMode.parse(parameters.getOrDefault("sslmode", "prefer"));
         Path rootCertificate = parameters.containsKey("sslrootcert") ? Path.of(parameters.get("sslrootcert")) : null;
         TargetSessionAttrs target = TargetSessionAttrs.parse(parameters.getOrDefault("target_session_attrs", "any"));
-        String balance = parameters.getOrDefault("load_balance_hosts", "disable");
-        if (!balance.equals("disable") && !balance.equals("random")) {
-            throw new IllegalArgumentException("load_balance_hosts " + balance + " is not one of disable, random");
-        }
+        LoadBalance balance = LoadBalance.parse(parameters.getOrDefault("load_balance_hosts", "disable"));
         return new Upstream(hosts, path.isEmpty() ? null : decode(path), user, password, sslMode, rootCertificate,
-                target, balance.equals("random"));
+                target, balance);
     }
 
     /** {@code h1:p1,h2,[::1]:p3}; a host without a port gets 5432. */
@@ -136,6 +133,6 @@ public record Upstream(List<Host> hosts, String database, String user, String pa
                 + hosts.stream().map(Host::toString).collect(Collectors.joining(",")) + "/"
                 + (database == null ? "" : database) + "?sslmode=" + sslMode.name().toLowerCase().replace('_', '-')
                 + (target == TargetSessionAttrs.ANY ? "" : "&target_session_attrs=" + target.configName())
-                + (loadBalance ? "&load_balance_hosts=random" : "");
+                + (loadBalance == LoadBalance.DISABLE ? "" : "&load_balance_hosts=" + loadBalance.configName());
     }
 }

@@ -13,4 +13,10 @@ public interface HostGauges {
 
     /** Times the host was banned after a failed connection. */
     long bans();
+
+    /** Times the host was seen to change role (a promotion counts on the promoted host). */
+    long roleChanges();
+
+    /** pgferry's server links to the host now (those host searches opened). */
+    int servers();
 }

@@ -13,6 +13,13 @@ public interface PoolActivity {
     default void checkedOut(long nanos) {
     }
 
+    /**
+     * A client that waited while the pool's upstream could not be reached (failover buffering) got a server, or
+     * the error at the end of failover-buffer-timeout, after {@code nanos}.
+     */
+    default void failoverWait(long nanos) {
+    }
+
     /** A server connection was opened and logged in, in {@code nanos}. */
     default void serverLoggedIn(long nanos) {
     }

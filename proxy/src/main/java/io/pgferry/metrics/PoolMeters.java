@@ -25,6 +25,7 @@ final class PoolMeters implements PoolActivity {
     private final MeterRegistry registry;
     private final Tags tags;
     private final Timer checkout;
+    private final Timer failoverWait;
     private final Timer login;
     private final Timer query;
     private final Timer transaction;
@@ -42,6 +43,8 @@ final class PoolMeters implements PoolActivity {
         this.registry = registry;
         this.tags = tags;
         checkout = timer("pgferry.pool.checkout", "Time clients waited for a server (0 when one was free)");
+        failoverWait = timer("pgferry.pool.failover.wait",
+                "Time clients waited while the upstream could not be reached (failover buffering)");
         login = timer("pgferry.server.login", "Time to connect and log in to a server, TLS included");
         query = timer("pgferry.query.duration", "Time from a request to its ReadyForQuery, per request");
         transaction = timer("pgferry.transaction.duration", "Time from a transaction's first request to its end");
@@ -73,6 +76,11 @@ final class PoolMeters implements PoolActivity {
     @Override
     public void checkedOut(long nanos) {
         checkout.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void failoverWait(long nanos) {
+        failoverWait.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

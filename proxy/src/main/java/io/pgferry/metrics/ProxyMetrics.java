@@ -119,7 +119,10 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("Bytes held by the prepared-statement registry").baseUnit("bytes").register(registry);
     }
 
-    /** Gauges of one upstream host: whether it is up, whether it is a standby, its replay lag and its bans. */
+    /**
+     * Gauges of one upstream host: whether it is up, whether it is a standby, its replay lag, its bans, its role
+     * changes (failovers) and pgferry's servers on it.
+     */
     public void bindHost(Upstream.Host host, HostGauges state) {
         Tags tags = Tags.of("host", host.toString());
         Gauge.builder("pgferry.upstream.host.up", state, known -> known.upAt(System.nanoTime()) ? 1 : 0).tags(tags)
@@ -132,6 +135,12 @@ public final class ProxyMetrics implements AutoCloseable {
                 .register(registry);
         FunctionCounter.builder("pgferry.upstream.host.bans", state, HostGauges::bans).tags(tags)
                 .description("Times the host was left out for ban-time after a failed connection").register(registry);
+        FunctionCounter.builder("pgferry.upstream.host.role.changes", state, HostGauges::roleChanges).tags(tags)
+                .description("Times the host was seen to change role: a promotion counts on the promoted host")
+                .register(registry);
+        Gauge.builder("pgferry.upstream.host.servers", state, HostGauges::servers).tags(tags)
+                .description("pgferry's server connections to the host (what least-connections balances)")
+                .register(registry);
     }
 
     /** Counts the transaction-mode clients pinned to their server for {@code reason}, read from {@code pins}. */
@@ -192,6 +201,9 @@ public final class ProxyMetrics implements AutoCloseable {
         client(pool, tags, "idle", (p, stats) -> Math.max(0, p.clients() - stats.waiting() - stats.active()));
         Gauge.builder("pgferry.pool.clients.waiting", pool, p -> p.stats().waiting()).tags(tags)
                 .description("Clients waiting for a server").register(registry);
+        Gauge.builder("pgferry.pool.clients.buffered", pool, p -> p.stats().buffered()).tags(tags)
+                .description("Clients waiting while the upstream cannot be reached (failover buffering)")
+                .register(registry);
         Gauge.builder("pgferry.pool.wait.longest", pool, p -> p.stats().longestWaitMicros() / 1e6).tags(tags)
                 .baseUnit("seconds").description("How long the longest-waiting client has waited").register(registry);
         Gauge.builder("pgferry.pool.size.max", pool, p -> p.settings().size()).tags(tags)

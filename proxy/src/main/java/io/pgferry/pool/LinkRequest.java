@@ -20,6 +20,8 @@ public final class LinkRequest {
     final EventLoop loop;
     final long since = System.nanoTime();
     private final Answer answer;
+    /** It waited while its pool's upstream could not be reached (failover buffering); guarded by the pool. */
+    boolean buffered;
 
     public LinkRequest(EventLoop loop, Answer answer) {
         this.loop = loop;

@@ -72,6 +72,7 @@ public final class ServerPool implements PoolGauges {
             if (link == null && refusal == null) {
                 refusal = paused ? null : counts.refusal(settings, accepted(), System.nanoTime());
                 if (refusal == null) {
+                    request.buffered = counts.buffering(settings, accepted());
                     waiters.add(request);
                     toOpen = startOpenings(settings.size(), 1);
                 }
@@ -193,9 +194,17 @@ public final class ServerPool implements PoolGauges {
             boolean buffering = counts.buffering(settings, accepted());
             failed = buffering ? waiters.pollExpired(now, settings.failoverBufferTimeout()) : waiters.pollOldest();
             next = buffering ? waiters.oldest() : null;
+            if (buffering) {
+                waiters.markBuffered();
+            }
         }
         limits.giveBack();
-        failed.forEach(request -> request.refuse(failure));
+        failed.forEach(request -> {
+            if (request.buffered) {
+                activity.failoverWait(now - request.since);
+            }
+            request.refuse(failure);
+        });
         if (next != null) {
             next.loop.schedule(this::openForWaiters, counts.retryPauseNanos(settings.loginRetry()),
                     TimeUnit.NANOSECONDS);
@@ -229,7 +238,11 @@ public final class ServerPool implements PoolGauges {
                 return;
             }
         }
-        activity.checkedOut(System.nanoTime() - waiter.since);
+        long waited = System.nanoTime() - waiter.since;
+        activity.checkedOut(waited);
+        if (waiter.buffered) {
+            activity.failoverWait(waited);
+        }
         waiter.grant(link);
     }
 
@@ -401,7 +414,7 @@ public final class ServerPool implements PoolGauges {
     @Override
     public synchronized PoolStats stats() {
         return new PoolStats(counts.open(), unused.idleCount(), unused.parkedCount(), counts.connecting(), waiters.size(),
-                waiters.longestWaitMicros(System.nanoTime()));
+                counts.buffering(settings, accepted()) ? waiters.size() : 0, waiters.longestWaitMicros(System.nanoTime()));
     }
 
     /** Closes idle links ({@code reason} for their log lines) and fails waiters; links in use close when released. */

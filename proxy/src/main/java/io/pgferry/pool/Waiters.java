@@ -32,6 +32,11 @@ final class Waiters {
         return queue.isEmpty();
     }
 
+    /** Marks every waiter as buffered: the upstream cannot be reached while they wait. */
+    void markBuffered() {
+        queue.forEach(request -> request.buffered = true);
+    }
+
     int size() {
         return queue.size();
     }

@@ -18,8 +18,13 @@ public final class TestLinks {
 
     /** A logged-in link whose server reported nothing and owes nothing. */
     public static ServerConnection link() {
+        return link(UPSTREAM);
+    }
+
+    /** The same, connected to {@code upstream}'s first host. */
+    public static ServerConnection link(Upstream upstream) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        ServerConnection link = new ServerConnection(channel, UPSTREAM, Map.of(), PIDS.incrementAndGet(), 7, 10);
+        ServerConnection link = new ServerConnection(channel, upstream, Map.of(), PIDS.incrementAndGet(), 7, 10);
         channel.pipeline().addLast(new ServerLinkHandler(link, channel.alloc()));
         return link;
     }

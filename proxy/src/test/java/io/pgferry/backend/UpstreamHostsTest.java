@@ -3,6 +3,7 @@ package io.pgferry.backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgferry.config.Upstream;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +50,39 @@ class UpstreamHostsTest {
         hosts.unreachable(primary, SECOND, "timed out");
         hosts.loggedIn(SECOND, UpstreamHosts.Role.PRIMARY);
         assertTrue(!hosts.all().get(SECOND).bannedAt(now.get()), "a login lifts the ban");
+    }
+
+    @Test
+    void leastConnectionsTriesTheHostWithFewerServersFirst() {
+        Upstream upstream = Upstream.parse("postgres://u@10.0.0.1,10.0.0.2:5433/db"
+                + "?target_session_attrs=standby&load_balance_hosts=least-connections");
+        ServerConnection onFirst = TestLinks.link(upstream.at(FIRST));
+        hosts.serving(onFirst);
+        assertEquals(List.of(SECOND, FIRST), hosts.candidates(upstream));
+        hosts.serving(TestLinks.link(upstream.at(SECOND)));
+        hosts.serving(TestLinks.link(upstream.at(SECOND)));
+        assertEquals(List.of(FIRST, SECOND), hosts.candidates(upstream));
+        assertEquals(2, hosts.all().get(SECOND).servers());
+        onFirst.close("test");
+        ((EmbeddedChannel) onFirst.channel()).runPendingTasks();
+        assertEquals(0, hosts.all().get(FIRST).servers(), "a closed link no longer counts");
+    }
+
+    @Test
+    void roundRobinStartsEachNewLinkOneHostFurther() {
+        Upstream upstream = Upstream.parse("postgres://u@10.0.0.1,10.0.0.2:5433/db?load_balance_hosts=round-robin");
+        assertEquals(List.of(FIRST, SECOND), hosts.candidates(upstream));
+        assertEquals(List.of(SECOND, FIRST), hosts.candidates(upstream));
+        assertEquals(List.of(FIRST, SECOND), hosts.candidates(upstream));
+    }
+
+    @Test
+    void aPromotionIsCountedOnThePromotedHost() {
+        hosts.loggedIn(FIRST, UpstreamHosts.Role.STANDBY);
+        hosts.loggedIn(FIRST, UpstreamHosts.Role.STANDBY);
+        assertEquals(0, hosts.all().get(FIRST).roleChanges());
+        hosts.loggedIn(FIRST, UpstreamHosts.Role.PRIMARY);
+        assertEquals(1, hosts.all().get(FIRST).roleChanges());
     }
 
     @Test

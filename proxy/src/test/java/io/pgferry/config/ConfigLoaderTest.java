@@ -81,7 +81,9 @@ class ConfigLoaderTest {
         assertEquals("p@ss", upstream.password());
         assertEquals("app", upstream.database());
         assertEquals(TargetSessionAttrs.PREFER_STANDBY, upstream.target());
-        assertTrue(upstream.loadBalance());
+        assertEquals(LoadBalance.RANDOM, upstream.loadBalance());
+        assertEquals(LoadBalance.LEAST_CONNECTIONS,
+                Upstream.parse("postgres://h1,h2/d?load_balance_hosts=least-connections").loadBalance());
         assertEquals("postgres://svc@db1:5433,db2:5432,[::1]:6000/app?sslmode=require"
                 + "&target_session_attrs=prefer-standby&load_balance_hosts=random", upstream.toString());
         assertEquals("db2", upstream.at(upstream.hosts().get(1)).host());
@@ -89,7 +91,8 @@ class ConfigLoaderTest {
         Map<String, String> refused = Map.of(
                 "postgres://h/d?target_session_attrs=master", "target_session_attrs master is not one of any, "
                         + "read-write, read-only, primary, standby, prefer-standby",
-                "postgres://h/d?load_balance_hosts=yes", "load_balance_hosts yes is not one of disable, random",
+                "postgres://h/d?load_balance_hosts=yes", "load_balance_hosts yes is not one of disable, random, "
+                        + "round-robin, least-connections",
                 "postgres://h1,/d", "URL has no host in h1,",
                 "postgres://h:port/d", "invalid port in host h:port");
         refused.forEach((url, message) -> assertEquals(message,

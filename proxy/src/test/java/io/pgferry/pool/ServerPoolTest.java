@@ -74,7 +74,11 @@ class ServerPoolTest {
     }
 
     private ServerPool pool(String user, PoolSettings settings, PoolLimits limits) {
-        ServerPool pool = new ServerPool(new PoolKey("db", user, false), source, settings, PoolActivity.NONE, limits,
+        return pool(user, settings, limits, PoolActivity.NONE);
+    }
+
+    private ServerPool pool(String user, PoolSettings settings, PoolLimits limits, PoolActivity activity) {
+        ServerPool pool = new ServerPool(new PoolKey("db", user, false), source, settings, activity, limits,
                 link -> false);
         limits.join(pool);
         return pool;
@@ -238,6 +242,7 @@ class ServerPoolTest {
         Client arriving = new Client().acquire(pool);
         assertNull(arriving.refusal, "also during the retry pause");
         assertEquals(2, pool.stats().waiting());
+        assertEquals(2, pool.stats().buffered(), "both count as buffered (the metrics' gauge)");
 
         ServerPool briefly = pool("v", buffering(1, LONG, 0, LONG, Duration.ofNanos(1)), noLimits());
         new Client().acquire(briefly);
@@ -245,6 +250,26 @@ class ServerPoolTest {
         Client tooLong = new Client().acquire(briefly);
         failNext("08006");
         assertInstanceOf(ServerLoginFailure.class, tooLong.refusal, "past failover-buffer-timeout: the error");
+    }
+
+    @Test
+    void aClientServedAfterWaitingOutAFailedLoginHasItsWaitRecorded() {
+        List<Long> failoverWaits = new ArrayList<>();
+        PoolActivity recording = new PoolActivity() {
+            @Override
+            public void failoverWait(long nanos) {
+                failoverWaits.add(nanos);
+            }
+        };
+        ServerPool pool = pool("v", buffering(2, LONG, 0, LONG, LONG), noLimits(), recording);
+        new Client().acquire(pool);
+        ServerConnection held = openNext();
+        Client waiting = new Client().acquire(pool);
+        failNext("08006");
+        assertEquals(1, pool.stats().buffered());
+        pool.release(held);
+        assertSame(held, waiting.link);
+        assertEquals(1, failoverWaits.size(), "the buffered client's wait goes to the failover-wait histogram");
     }
 
     @Test
