@@ -58,14 +58,13 @@ public final class HostMonitor {
                 checking.remove(host);
             } else {
                 links.put(host, opened);
-                hosts.loggedIn(host, UpstreamHosts.roleOf(opened));
                 measure(host, opened, maxReplicaLag);
             }
         });
     }
 
     private void measure(Upstream.Host host, ServerConnection link, Duration maxReplicaLag) {
-        ReplayLagQuery.run(link).whenComplete((seconds, error) -> {
+        RecoveryQuery.run(link).whenComplete((recovery, error) -> {
             checking.remove(host);
             if (error != null) {
                 LOG.warn("health check of {} failed: {}", host, error.getMessage());
@@ -73,8 +72,9 @@ public final class HostMonitor {
                 link.close("its health check failed: " + error.getMessage());
                 return;
             }
-            hosts.loggedIn(host, UpstreamHosts.roleOf(link));
-            hosts.replayLag(host, seconds, maxReplicaLag);
+            // The query's answer, not in_hot_standby: servers before PostgreSQL 14 do not report it.
+            hosts.loggedIn(host, recovery.role());
+            hosts.replayLag(host, recovery.lagSeconds(), maxReplicaLag);
         });
     }
 

@@ -65,25 +65,43 @@ final class HostSearch {
                 next();
                 return;
             }
-            UpstreamHosts.Role role = UpstreamHosts.roleOf(link);
-            hosts.loggedIn(host, role);
-            hosts.monitor(host, login);
-            TargetSessionAttrs target = login.upstream().target();
-            if (hosts.fits(login.upstream(), host, role)) {
-                discardFallback();
-                deliver(link);
+            UpstreamHosts.Role reported = UpstreamHosts.roleOf(link);
+            if (reported != UpstreamHosts.Role.UNKNOWN || login.upstream().target() == TargetSessionAttrs.ANY) {
+                judge(host, link, reported);
                 return;
             }
-            boolean lagging = target.accepts(role == UpstreamHosts.Role.STANDBY);
-            String why = lagging ? "lags past max-replica-lag" : "is a " + role.name().toLowerCase();
-            if (target.fallsBackToAny() && fallback == null) {
-                fallback = link;
-            } else {
-                link.close(why + " (target_session_attrs=" + target.configName() + ")");
-            }
-            failures.add(host + " " + why);
-            next();
+            // Before PostgreSQL 14 a server does not report in_hot_standby: it is asked.
+            RecoveryQuery.run(link).whenComplete((recovery, failure) -> {
+                if (failure != null) {
+                    link.close("its role could not be read: " + failure.getMessage());
+                    failures.add(host + ": its role could not be read");
+                    next();
+                } else {
+                    judge(host, link, recovery.role());
+                }
+            });
         });
+    }
+
+    /** A login to {@code host} succeeded with {@code role}: the link is the answer, the fallback, or closed. */
+    private void judge(Upstream.Host host, ServerConnection link, UpstreamHosts.Role role) {
+        hosts.loggedIn(host, role);
+        hosts.monitor(host, login);
+        TargetSessionAttrs target = login.upstream().target();
+        if (hosts.fits(login.upstream(), host, role)) {
+            discardFallback();
+            deliver(link);
+            return;
+        }
+        boolean lagging = target.accepts(role == UpstreamHosts.Role.STANDBY);
+        String why = lagging ? "lags past max-replica-lag" : "is a " + role.name().toLowerCase();
+        if (target.fallsBackToAny() && fallback == null) {
+            fallback = link;
+        } else {
+            link.close(why + " (target_session_attrs=" + target.configName() + ")");
+        }
+        failures.add(host + " " + why);
+        next();
     }
 
     private void deliver(ServerConnection link) {

@@ -1,6 +1,7 @@
 package io.pgferry.backend;
 
 import io.pgferry.config.LoadBalance;
+import io.pgferry.config.TargetSessionAttrs;
 import io.pgferry.config.Upstream;
 import io.pgferry.metrics.HostGauges;
 import java.time.Duration;
@@ -182,24 +183,30 @@ public final class UpstreamHosts {
     }
 
     /**
-     * Whether a link should no longer serve its pool, and closes when released: its standby lags past
-     * max-replica-lag, or it is a prefer-standby fallback on the primary while another host is a standby in good
-     * standing again. Called on every release, so it returns at once for targets that do not want standbys.
+     * Whether a link should no longer serve its pool, and closes when released: its host's role, as the latest
+     * login or health check read it, no longer fits the target (servers before PostgreSQL 14 report no role change
+     * on the link itself), its standby lags past max-replica-lag, or it is a prefer-standby fallback on the primary
+     * while another host is a standby in good standing again. Called on every release, so it returns at once for
+     * target any.
      */
     public boolean unfit(ServerConnection link) {
         Upstream upstream = link.upstream();
-        if (!upstream.target().wantsStandby()) {
+        if (upstream.target() == TargetSessionAttrs.ANY) {
             return false;
         }
-        HostState own = states.get(upstream.hosts().get(0));
+        Upstream.Host host = upstream.hosts().get(0);
+        HostState own = states.get(host);
         if (own == null) {
             return false;
+        }
+        if (!upstream.target().fallsBackToAny()) {
+            return !fits(upstream, host, own.role);
         }
         if (own.lagging) {
             return true;
         }
         long now = clock.getAsLong();
-        return upstream.target().fallsBackToAny() && own.role == Role.PRIMARY && upstream.hosts().stream().skip(1)
+        return own.role == Role.PRIMARY && upstream.hosts().stream().skip(1)
                 .map(states::get).anyMatch(other -> other != null && other.role == Role.STANDBY && !other.lagging
                         && other.upAt(now));
     }

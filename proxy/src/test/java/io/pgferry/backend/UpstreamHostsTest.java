@@ -68,6 +68,19 @@ class UpstreamHostsTest {
         assertEquals(0, hosts.all().get(FIRST).servers(), "a closed link no longer counts");
     }
 
+    /** Servers before PostgreSQL 14 tell a link nothing when they change role: the host's known role decides. */
+    @Test
+    void aLinkWhoseHostNoLongerHasTheWantedRoleIsUnfit() {
+        Upstream primary = Upstream.parse("postgres://u@10.0.0.1,10.0.0.2:5433/db?target_session_attrs=read-write");
+        ServerConnection link = TestLinks.link(primary.at(FIRST));
+        hosts.loggedIn(FIRST, UpstreamHosts.Role.PRIMARY);
+        assertTrue(!hosts.unfit(link));
+        hosts.loggedIn(FIRST, UpstreamHosts.Role.STANDBY);
+        assertTrue(hosts.unfit(link), "demoted, as a health check read it");
+        ServerConnection any = TestLinks.link(Upstream.parse("postgres://u@10.0.0.1,10.0.0.2:5433/db").at(FIRST));
+        assertTrue(!hosts.unfit(any), "target any takes any role");
+    }
+
     @Test
     void roundRobinStartsEachNewLinkOneHostFurther() {
         Upstream upstream = Upstream.parse("postgres://u@10.0.0.1,10.0.0.2:5433/db?load_balance_hosts=round-robin");

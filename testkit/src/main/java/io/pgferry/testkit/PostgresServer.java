@@ -186,9 +186,13 @@ public final class PostgresServer implements AutoCloseable {
                     Processes.run(List.of("chown", "-R", osUser, standby.directory.toString()));
                 }
                 statement.execute("SELECT pg_create_physical_replication_slot('" + slot + "', true)");
-                statement.execute("SELECT pg_backup_start('pgferry standby', true)");
+                // PostgreSQL 15 renamed the non-exclusive backup functions.
+                boolean renamed = majorVersion() >= 15;
+                statement.execute(renamed ? "SELECT pg_backup_start('pgferry standby', true)"
+                        : "SELECT pg_start_backup('pgferry standby', true, false)");
                 Processes.run(Processes.as(osUser, List.of("cp", "-a", data.toString(), standby.data.toString())));
-                try (var label = statement.executeQuery("SELECT labelfile FROM pg_backup_stop(false)")) {
+                try (var label = statement.executeQuery(renamed ? "SELECT labelfile FROM pg_backup_stop(false)"
+                        : "SELECT labelfile FROM pg_stop_backup(false)")) {
                     label.next();
                     Files.writeString(standby.data.resolve("backup_label"), label.getString(1));
                 }
@@ -279,6 +283,11 @@ public final class PostgresServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The major version: 13 for 13.22.0. */
+    public int majorVersion() {
+        return Integer.parseInt(version.substring(0, version.indexOf('.')));
     }
 
     public String version() {
