@@ -40,11 +40,7 @@ class FailoverIT {
     @BeforeEach
     void startPrimaryAndStandby() throws SQLException {
         primary = PostgresServer.start();
-        try (Connection admin = primary.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD, "app");
-             Statement statement = admin.createStatement()) {
-            statement.execute("CREATE TABLE ticks (client int, n bigint)");
-            statement.execute("GRANT ALL ON ticks TO PUBLIC");
-        }
+        primary.createSharedTable("ticks (client int, n bigint)");
         standby = primary.startStandby();
     }
 

@@ -27,11 +27,7 @@ class ReadRoutingIT {
     @BeforeEach
     void startPrimaryAndStandby() throws SQLException {
         primary = PostgresServer.start();
-        try (Connection admin = primary.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD, "app");
-             Statement statement = admin.createStatement()) {
-            statement.execute("CREATE TABLE notes (id int, body text)");
-            statement.execute("GRANT ALL ON notes TO PUBLIC");
-        }
+        primary.createSharedTable("notes (id int, body text)");
         standby = primary.startStandby();
     }
 

@@ -3,9 +3,7 @@ package io.pgferry.loadtest;
 import io.pgferry.testkit.PostgresServer;
 import io.pgferry.testkit.WriteLoad;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
@@ -41,11 +39,7 @@ final class Failover {
         System.out.println("|---|---|---|---|---|");
         for (String target : targets) {
             try (PostgresServer primary = PostgresServer.start()) {
-                try (Connection admin = primary.connect(PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD,
-                        "app"); Statement statement = admin.createStatement()) {
-                    statement.execute("CREATE TABLE ticks (client int, n bigint)");
-                    statement.execute("GRANT ALL ON ticks TO PUBLIC");
-                }
+                primary.createSharedTable("ticks (client int, n bigint)");
                 try (PostgresServer standby = primary.startStandby("127.0.0.2", primary.port())) {
                     run(target, primary, standby, clients, commits, launcher, pgbouncer);
                 }

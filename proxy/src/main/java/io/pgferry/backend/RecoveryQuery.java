@@ -1,7 +1,6 @@
 package io.pgferry.backend;
 
 import io.netty.buffer.ByteBuf;
-import io.pgferry.protocol.BackendTag;
 import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.Messages;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * runs it on servers older than PostgreSQL 14, which do not report {@code in_hot_standby}. Completes exceptionally
  * when the query failed or the server went away. Runs on the link's loop.
  */
-final class RecoveryQuery extends OwnQueryClient {
+final class RecoveryQuery extends FirstRowQuery<RecoveryQuery.Recovery> {
     static final String SQL = "SELECT pg_catalog.pg_is_in_recovery(), CASE WHEN NOT pg_catalog.pg_is_in_recovery() "
             + "OR pg_catalog.pg_last_wal_receive_lsn() = pg_catalog.pg_last_wal_replay_lsn() THEN 0 ELSE "
             + "EXTRACT(EPOCH FROM pg_catalog.now() - COALESCE(pg_catalog.pg_last_xact_replay_timestamp(), "
@@ -23,12 +22,8 @@ final class RecoveryQuery extends OwnQueryClient {
     record Recovery(UpstreamHosts.Role role, double lagSeconds) {
     }
 
-    private final ServerConnection link;
-    private final CompletableFuture<Recovery> answer = new CompletableFuture<>();
-    private Recovery recovery;
-
     private RecoveryQuery(ServerConnection link) {
-        this.link = link;
+        super(link, "the recovery query");
     }
 
     static CompletableFuture<Recovery> run(ServerConnection link) {
@@ -37,39 +32,18 @@ final class RecoveryQuery extends OwnQueryClient {
         link.send(FrontendMessages.query(link.channel().alloc(), SQL), Request.QUERY,
                 ExpectedReplies.Action.FORWARD);
         link.flush();
-        return query.answer;
-    }
-
-    @Override
-    public void deliver(ByteBuf message) {
-        try {
-            byte type = Messages.type(message);
-            if (type == BackendTag.DATA_ROW && recovery == null) {
-                String lag = Messages.dataRowText(message, 1);
-                recovery = new Recovery("t".equals(Messages.dataRowText(message, 0)) ? UpstreamHosts.Role.STANDBY
-                        : UpstreamHosts.Role.PRIMARY, lag == null ? 0.0 : Double.parseDouble(lag));
-            } else if (type == BackendTag.ERROR_RESPONSE) {
-                fail();
+        return query.answer().thenApply(recovery -> {
+            if (recovery == null) {
+                throw new IllegalStateException("the recovery query returned no row");
             }
-        } finally {
-            message.release();
-        }
+            return recovery;
+        });
     }
 
     @Override
-    public void readyForQuery(byte transactionStatus, boolean idle) {
-        if (idle) {
-            link.detach();
-            if (failed() || recovery == null) {
-                answer.completeExceptionally(new IllegalStateException("the recovery query failed"));
-            } else {
-                answer.complete(recovery);
-            }
-        }
-    }
-
-    @Override
-    public void serverClosed(ServerClosure why) {
-        answer.completeExceptionally(new IllegalStateException("server closed: " + why.message()));
+    protected Recovery read(ByteBuf dataRow) {
+        String lag = Messages.dataRowText(dataRow, 1);
+        return new Recovery("t".equals(Messages.dataRowText(dataRow, 0)) ? UpstreamHosts.Role.STANDBY
+                : UpstreamHosts.Role.PRIMARY, lag == null ? 0.0 : Double.parseDouble(lag));
     }
 }

@@ -3,12 +3,9 @@ package io.pgferry.frontend;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pgferry.backend.ExpectedReplies.Action;
-import io.pgferry.backend.OwnQueryClient;
+import io.pgferry.backend.FirstRowQuery;
 import io.pgferry.backend.Request;
-import io.pgferry.backend.ServerClosure;
 import io.pgferry.backend.ServerConnection;
-import io.pgferry.protocol.BackendTag;
-import io.pgferry.protocol.ErrorFields;
 import io.pgferry.protocol.FrontendMessages;
 import io.pgferry.protocol.Messages;
 import java.util.List;
@@ -20,14 +17,9 @@ import java.util.concurrent.CompletableFuture;
  * second column of its first row is the secret. Completes with the secret, {@code null} for no row or a NULL, or
  * exceptionally when the query failed. Runs on the link's loop.
  */
-final class AuthQueryRun extends OwnQueryClient {
-    private final ServerConnection link;
-    private final CompletableFuture<String> secret = new CompletableFuture<>();
-    private String found;
-    private String error;
-
+final class AuthQueryRun extends FirstRowQuery<String> {
     private AuthQueryRun(ServerConnection link) {
-        this.link = link;
+        super(link, "auth-query");
     }
 
     static CompletableFuture<String> start(ServerConnection link, String query, String user) {
@@ -43,45 +35,18 @@ final class AuthQueryRun extends OwnQueryClient {
         run.quietly(allocator, "COMMIT");
         link.send(FrontendMessages.sync(allocator), Request.SYNC, Action.FORWARD);
         link.flush();
-        return run.secret;
+        return run.answer();
     }
 
     private void quietly(ByteBufAllocator allocator, String sql) {
+        ServerConnection link = link();
         link.send(FrontendMessages.parseUnnamed(allocator, sql), Request.PARSE, Action.SKIP);
         link.send(FrontendMessages.bindUnnamed(allocator, List.of()), Request.BIND, Action.SKIP);
         link.send(FrontendMessages.executeUnnamed(allocator), Request.EXECUTE, Action.SKIP);
     }
 
     @Override
-    public void deliver(ByteBuf message) {
-        try {
-            byte type = Messages.type(message);
-            if (type == BackendTag.DATA_ROW && found == null && !failed()) {
-                found = Messages.dataRowText(message, 1);
-            } else if (type == BackendTag.ERROR_RESPONSE) {
-                fail();
-                error = ErrorFields.read(message).message();
-            }
-        } finally {
-            message.release();
-        }
-    }
-
-    @Override
-    public void readyForQuery(byte transactionStatus, boolean idle) {
-        if (idle) {
-            link.detach();
-            if (failed()) {
-                secret.completeExceptionally(new IllegalStateException("auth-query failed: "
-                        + (error == null ? "an error in its transaction" : error)));
-            } else {
-                secret.complete(found);
-            }
-        }
-    }
-
-    @Override
-    public void serverClosed(ServerClosure why) {
-        secret.completeExceptionally(new IllegalStateException("auth-query's server closed: " + why.message()));
+    protected String read(ByteBuf dataRow) {
+        return Messages.dataRowText(dataRow, 1);
     }
 }

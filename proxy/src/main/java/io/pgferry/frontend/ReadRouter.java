@@ -23,9 +23,9 @@ import java.util.function.Supplier;
 
 /**
  * Read routing (read-routing = auto) for one client: whether its next batch of requests goes to a standby. It does
- * only if it is complete (it ends with Sync or a simple Query, so the link comes back) and
- * every statement it runs is read-only: a SELECT that locks nothing and calls no function that may write, as the
- * parser and the database's catalog say. A client that sent a statement that may write keeps reading from the
+ * only if it is complete (it ends with Sync or a simple Query, so the link comes back) and every statement it runs
+ * is read-only: a SELECT that locks nothing and calls no function that may write, as the parser and the database's
+ * catalog say. A client that sent a statement that may write keeps reading from the
  * primary until read-your-writes-window has passed since that link came back, so it sees its own writes; SET,
  * SHOW and transaction control go to the primary without counting as writes.
  *
@@ -33,6 +33,15 @@ import java.util.function.Supplier;
  * dispatched, because the forwarder's statements belong to the link's loop. Confined to the client's loop.
  */
 final class ReadRouter {
+    /** What a statement does, for routing: runs on a standby, needs the primary, or may write there. */
+    enum Kind { READ, OTHER, WRITE }
+
+    /** Asks for the catalog to be read again if it is due; {@code unknownName}: a statement used a name it lacks. */
+    @FunctionalInterface
+    interface CatalogWanted {
+        void refresh(boolean unknownName);
+    }
+
     private static final int RECENT = 8;
     /** How old the catalog may grow before it is read again, unless a statement names what it lacks. */
     private static final Duration CATALOG_MAX_AGE = Duration.ofMinutes(1);
@@ -40,9 +49,6 @@ final class ReadRouter {
     private final CatalogSource catalog;
     private final CatalogWanted catalogWanted;
     private final long windowNanos;
-    /** What a statement does, for routing: runs on a standby, needs the primary, or may write there. */
-    enum Kind { READ, OTHER, WRITE }
-
     private final Map<String, Kind> named = new HashMap<>();
     private Kind unnamed = Kind.WRITE;
     /**
@@ -57,12 +63,6 @@ final class ReadRouter {
     private boolean writing;
     private boolean everWrote;
     private long lastWriteNanos;
-
-    /** Asks for the catalog to be read again if it is due; {@code unknownName}: a statement used a name it lacks. */
-    @FunctionalInterface
-    interface CatalogWanted {
-        void refresh(boolean unknownName);
-    }
 
     /**
      * The router of a client of {@code database} whose reads go to {@code reads}; the database's catalog is read
@@ -161,10 +161,11 @@ final class ReadRouter {
 
     /** The batch judged {@code verdict} was dispatched. */
     void dispatched(Verdict verdict) {
+        if (verdict.unnamed != null) {
+            unnamed = verdict.unnamed;
+        }
         verdict.named.forEach((name, kind) -> {
-            if (name.isEmpty()) {
-                unnamed = kind == null ? Kind.WRITE : kind;
-            } else if (kind == null) {
+            if (kind == null) {
                 named.remove(name);
             } else {
                 named.put(name, kind);
@@ -183,13 +184,15 @@ final class ReadRouter {
     }
 
     /**
-     * The judgement of one batch: whether a standby can run all of it, whether it may write, and the statement
-     * names it prepares or closes (a null value: closed). A statement name pgferry never saw prepared may write.
+     * The judgement of one batch: whether a standby can run all of it, whether it may write, and the statements it
+     * prepares or closes. A statement name pgferry never saw prepared may write.
      */
     final class Verdict {
         private boolean readOnly = true;
         private boolean writes;
-        /** Statement names prepared or closed; most batches have none, and share this empty map. */
+        /** What the batch's last unnamed Parse prepares, or {@code null} if it has none. */
+        private Kind unnamed;
+        /** Names prepared or closed (a null value); most batches have none, and share this empty map. */
         private Map<String, Kind> named = Map.of();
 
         boolean readOnly() {
@@ -202,6 +205,11 @@ final class ReadRouter {
         }
 
         private void prepared(String name, Kind kind) {
+            if (name.isEmpty()) {
+                // Closing the unnamed statement leaves none: a Bind of it would fail on any server.
+                unnamed = kind == null ? Kind.WRITE : kind;
+                return;
+            }
             if (named.isEmpty()) {
                 named = new HashMap<>(4);
             }
@@ -209,11 +217,14 @@ final class ReadRouter {
         }
 
         private Kind kindOf(String name) {
+            if (name.isEmpty()) {
+                return unnamed != null ? unnamed : ReadRouter.this.unnamed;
+            }
             if (named.containsKey(name)) {
                 Kind kind = named.get(name);
                 return kind == null ? Kind.WRITE : kind;
             }
-            return name.isEmpty() ? unnamed : ReadRouter.this.named.getOrDefault(name, Kind.WRITE);
+            return ReadRouter.this.named.getOrDefault(name, Kind.WRITE);
         }
     }
 }

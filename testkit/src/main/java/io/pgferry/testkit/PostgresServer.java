@@ -285,6 +285,15 @@ public final class PostgresServer implements AutoCloseable {
         return port;
     }
 
+    /** Creates {@code definition} ("name (columns)") in database app, writable by every role. */
+    public void createSharedTable(String definition) throws SQLException {
+        try (Connection admin = connect(SUPERUSER, SUPERUSER_PASSWORD, "app");
+             Statement statement = admin.createStatement()) {
+            statement.execute("CREATE TABLE " + definition);
+            statement.execute("GRANT ALL ON " + definition.substring(0, definition.indexOf(' ')) + " TO PUBLIC");
+        }
+    }
+
     /** The major version: 13 for 13.22.0. */
     public int majorVersion() {
         return Integer.parseInt(version.substring(0, version.indexOf('.')));
