@@ -35,10 +35,7 @@ public final class ServerConnection implements ReplySink {
     private final PendingCancels pendingCancels = new PendingCancels();
     private final LinkState state;
     private final AtomicReference<LinkLifecycle> lifecycle = new AtomicReference<>(LinkLifecycle.LOGIN);
-    /** Guards {@link #closeListener} and {@link #closeReported}: listeners are added on any thread. */
-    private final Object closeLock = new Object();
-    private Consumer<ServerConnection> closeListener = link -> { };
-    private boolean closeReported;
+    private final CloseListeners closeListeners = new CloseListeners();
     private volatile ServerClient client;
     private PoolActivity activity = PoolActivity.NONE;
     private final LinkTimes times = new LinkTimes(createdNanos);
@@ -207,12 +204,7 @@ public final class ServerConnection implements ReplySink {
         if (current != null) {
             current.serverClosed(end.forClient(reason));
         }
-        Consumer<ServerConnection> listener;
-        synchronized (closeLock) {
-            closeReported = true;
-            listener = closeListener;
-        }
-        listener.accept(this);
+        closeListeners.report(this);
     }
 
     /** Closes the link on purpose; its client, if any, gets {@code why} as a FATAL error. Any thread. */
@@ -346,16 +338,7 @@ public final class ServerConnection implements ReplySink {
 
     /** Adds {@code listener}, told once when the link has closed: at once if it already has. */
     public void onClose(Consumer<ServerConnection> listener) {
-        boolean closedAlready;
-        synchronized (closeLock) {
-            closedAlready = closeReported;
-            if (!closedAlready) {
-                closeListener = closeListener.andThen(listener);
-            }
-        }
-        if (closedAlready) {
-            listener.accept(this);
-        }
+        closeListeners.add(this, listener);
     }
 
     /** The server session's parameters: reported, applied by pgferry, and the client set in force. */

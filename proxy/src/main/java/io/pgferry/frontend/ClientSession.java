@@ -42,16 +42,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private final ReadRouter readRouter;
     /** The pool of the database's standbys, for read-only requests; {@code null} with {@link #readRouter}. */
     private final ServerPool reads;
-    /** The pool of {@link #link}, or of the server the client waits for (client loop). */
-    private ServerPool linkPool;
     private final RequestForwarder forwarder;
     private final SessionForwarding sessionForwarding;
     /** Answers cached results without a server; {@code null} when the database has no cache or the mode keeps links. */
     private final CachedAnswers cachedAnswers;
     private Channel channel;
     private final ServerWait serverWait;
-    /** The link this client holds, possibly parked between transactions (client loop). */
-    private ServerConnection link;
+    /** The link this client holds, possibly parked between transactions, and its pool (client loop). */
+    private final HeldLink held;
     private ClientHandle handle;
     private ClientReplies replies;
     private InboundBatches inbound;
@@ -66,7 +64,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         this.rules = ModeRules.of(route.mode());
         this.greeting = new SessionGreeting(context, startup);
         this.pool = route.pool();
-        this.linkPool = pool;
+        this.held = new HeldLink(pool);
         this.reads = route.reads();
         this.readRouter = reads == null ? null : ReadRouter.forClient(context.shared().caches(), startup.database(),
                 reads, () -> channel.eventLoop(), pool.settings().readYourWritesWindow());
@@ -122,7 +120,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (state != SessionState.LOGGING_IN) {
             moveTo(SessionState.WAITING);
         }
-        linkPool = from;
+        held.waitIn(from);
         serverWait.start(channel.eventLoop(), from);
     }
 
@@ -141,10 +139,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!channel.isActive()) {
-            linkPool.release(acquired);
+            held.pool().release(acquired);
             return;
         }
-        link = acquired;
+        held.hold(acquired);
         handle.activeLink(acquired);
         boolean greet = state == SessionState.LOGGING_IN;
         if (greet) {
@@ -171,13 +169,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (state != SessionState.LOGGING_IN) {
             return;
         }
-        ServerConnection held = link;
-        moveTo(held != null ? SessionState.ACTIVE : SessionState.IDLE);
+        ServerConnection greeted = held.link();
+        moveTo(greeted != null ? SessionState.ACTIVE : SessionState.IDLE);
         ClientStartupHandler.loginDone(context, channel);
         resumeReading(channel);
         idleTimeouts.waitingForClient((byte) 'I');
-        if (held != null) {
-            held.execute(() -> offerRelease(held));
+        if (greeted != null) {
+            greeted.execute(() -> offerRelease(greeted));
         }
         dispatchInbound();
     }
@@ -200,7 +198,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         idleTimeouts.requestArrived();
         long now = LoopClock.nanoTime();
         handle.requestArrived(now);
-        ServerConnection current = link;
+        ServerConnection current = held.link();
         ReadRouter.Verdict verdict = readRouter == null ? null : readRouter.judge(inbound.pending());
         if (cachedAnswers != null && (state == SessionState.PARKED || state == SessionState.IDLE)) {
             CachedAnswers.Outcome outcome = cachedAnswers.answer(inbound.pending(), channel,
@@ -219,15 +217,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         ServerPool wanted = verdict != null && readRouter.toStandby(verdict, now) ? reads : pool;
         if (state == SessionState.PARKED) {
-            if (linkPool == wanted && linkPool.unpark(current, this, now)) {
+            if (held.unpark(this, wanted, now)) {
                 moveTo(SessionState.ACTIVE);
                 handle.activeLink(current);
             } else {
-                if (linkPool != wanted) {
-                    giveBackParked(current, now);
-                }
                 moveTo(SessionState.IDLE);
-                link = null;
                 current = null;
             }
         }
@@ -242,7 +236,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (verdict != null) {
-            if (linkPool == reads && !verdict.readOnly()) {
+            if (held.pool() == reads && !verdict.readOnly()) {
                 // A standby cannot run it: it waits until this link comes back (now, if it is idle), then goes to
                 // the primary.
                 ServerConnection standing = current;
@@ -281,17 +275,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         offerRelease(current);
     }
 
-    /** A link parked in one pool while the next request needs the other: it goes back for anyone to use. */
-    private void giveBackParked(ServerConnection parked, long now) {
-        ServerPool from = linkPool;
-        if (from.unpark(parked, this, now)) {
-            parked.execute(() -> {
-                parked.detach();
-                from.release(parked);
-            });
-        }
-    }
-
     /** On the link's loop: if the link could go back to the pool now, ask the client's loop to confirm. */
     private void offerRelease(ServerConnection current) {
         if (!rules.givesServerBack() || forwarder.pin() != null || forwarder.isDiscardingUntilSync() || !current.isIdle()) {
@@ -310,7 +293,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * with this client, free for any other client that needs it, or goes straight to a waiting client.
      */
     private void releaseIfQuiet(ServerConnection current, long processed) {
-        if (link != current || state != SessionState.ACTIVE || !inbound.nothingSince(processed) || !channel.isActive()) {
+        if (held.link() != current || state != SessionState.ACTIVE || !inbound.nothingSince(processed) || !channel.isActive()) {
             return;
         }
         handle.activeLink(null);
@@ -320,17 +303,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (readRouter != null) {
             readRouter.linkReleased(System.nanoTime());
         }
-        ServerPool from = linkPool;
-        if (from.park(current, this)) {
-            moveTo(SessionState.PARKED);
-        } else {
-            moveTo(SessionState.IDLE);
-            link = null;
-            current.execute(() -> {
-                current.detach();
-                from.release(current);
-            });
-        }
+        moveTo(held.parkOrGiveBack(this) ? SessionState.PARKED : SessionState.IDLE);
         if (context.isDraining() && inbound.isEmpty()) {
             ClientErrors.fatal(channel, SqlState.ADMIN_SHUTDOWN, "pgferry is shutting down");
             return;
@@ -347,7 +320,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ServerConnection current = link;
+        ServerConnection current = held.link();
         if (current != null) {
             // A client that reads slowly stops pgferry reading from its server, so nothing piles up in memory.
             current.channel().config().setAutoRead(channel.isWritable());
@@ -370,12 +343,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             cachedAnswers.close();
         }
         serverWait.abandon();
-        ServerConnection held = link;
-        ServerPool heldPool = linkPool;
-        boolean lostParked = (was == SessionState.PARKED || was == SessionState.AWAITING_RESULT) && held != null
-                && !heldPool.unpark(held, this, System.nanoTime());
-        ServerConnection current = lostParked ? null : held;
-        link = null;
+        ServerPool heldPool = held.pool();
+        ServerConnection current = held.leave(this, was == SessionState.PARKED || was == SessionState.AWAITING_RESULT);
         handle.activeLink(null);
         boolean reset = rules.resetsOnLeave(forwarder.pin() != null);
         if (current != null) {
@@ -404,7 +373,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         cachedAnswers.stopWaiting();
         // A link it parked stays parked meanwhile, free for others; taking it back is tried as usual.
-        moveTo(link != null ? SessionState.PARKED : SessionState.IDLE);
+        moveTo(held.link() != null ? SessionState.PARKED : SessionState.IDLE);
         dispatchInbound();
     }
 
@@ -415,7 +384,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         } else if (state != SessionState.WAITING || !serverWait.abandon()) {
             return;
         }
-        moveTo(link != null ? SessionState.PARKED : SessionState.IDLE);
+        moveTo(held.link() != null ? SessionState.PARKED : SessionState.IDLE);
         inbound.dropPending();
         channel.write(BackendMessages.errorResponse(channel.alloc(), "ERROR", SqlState.QUERY_CANCELED,
                 "canceling statement due to user request"));
