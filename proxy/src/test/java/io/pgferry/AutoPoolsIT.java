@@ -57,6 +57,23 @@ class AutoPoolsIT {
         }
     }
 
+    /** Read routing joins a second pool; when the cap refuses it, the first is left again, not kept forever. */
+    @Test
+    void aReadsPoolBeyondTheCapLeavesNoPoolBehind(PostgresServer server) throws Exception {
+        String hocon = """
+                pgferry {
+                  max-auto-pools = 1
+                  databases."*" { upstream = "postgres://127.0.0.1:%d?sslmode=disable&target_session_attrs=read-write",
+                                  pool { mode = transaction, read-routing = auto } }
+                }
+                """.formatted(server.port());
+        try (TestProxy proxy = TestProxy.start(server, hocon)) {
+            RawClient.Message capped = login(proxy, "postgres");
+            assertEquals("53300", capped.sqlState());
+            awaitNoPool(proxy, "postgres");
+        }
+    }
+
     @Test
     void anUnusedAutoPoolIsRemovedWithItsSeriesAndTheCapHolds(PostgresServer server) throws Exception {
         String hocon = "pgferry { max-auto-pools = 1, autodb-idle-timeout = 1s, housekeeping-interval = 100ms }";

@@ -97,17 +97,18 @@ public final class Pools {
                 upstreamUser, password, passThrough ? () -> passThroughKeys.of(userEntry.scram()) : () -> null);
         PoolMode mode = userEntry != null && userEntry.poolMode() != null ? userEntry.poolMode() : entry.pool().mode();
         boolean withReads = routeReads && mode != PoolMode.SESSION && entry.routesReads();
-        ServerPool pool;
-        ServerPool reads = null;
+        ServerPool pool = null;
         try {
             pool = join(new PoolKey(database, upstreamUser, false), login, entry.pool());
-            if (withReads) {
-                reads = join(new PoolKey(database, upstreamUser, true), login.forReads(), entry.pool());
-            }
+            ServerPool reads = withReads
+                    ? join(new PoolKey(database, upstreamUser, true), login.forReads(), entry.pool()) : null;
+            return new Route.ToPool(pool, mode, reads);
         } catch (AutoPoolsExhausted e) {
+            if (pool != null) {
+                leave(pool);
+            }
             return new Route.Refused(SqlState.TOO_MANY_CONNECTIONS, e.getMessage());
         }
-        return new Route.ToPool(pool, mode, reads);
     }
 
     /** DISABLE and ENABLE: new clients of a disabled database are refused. */
@@ -167,14 +168,6 @@ public final class Pools {
         }
         created.accept(pool);
         return pool;
-    }
-
-    /** A client routed to {@code joined} left both its pools. */
-    public void leave(Route.ToPool joined) {
-        leave(joined.pool());
-        if (joined.reads() != null) {
-            leave(joined.reads());
-        }
     }
 
     /** A client of {@code pool} left: an auto pool that the upstream never accepted goes with its last client. */
