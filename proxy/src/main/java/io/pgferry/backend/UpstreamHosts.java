@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -230,14 +231,14 @@ public final class UpstreamHosts {
         state.lastError = null;
     }
 
-    /** A role read at a login, a health check or in a ParameterStatus; a change (a promotion) is logged and counted. */
+    /** A role read at a login or a health check; a change (a promotion) is logged and counted. */
     private static void changeRole(Upstream.Host host, HostState state, Role role) {
         Role was = state.role;
         state.role = role;
         if (was != Role.UNKNOWN && role != Role.UNKNOWN && was != role) {
             state.roleChanges.incrementAndGet();
-            LOG.info("host {} is now a {} (was a {})", host, role.name().toLowerCase(java.util.Locale.ROOT),
-                    was.name().toLowerCase(java.util.Locale.ROOT));
+            LOG.info("host {} is now a {} (was a {})", host, role.name().toLowerCase(Locale.ROOT),
+                    was.name().toLowerCase(Locale.ROOT));
         }
     }
 
